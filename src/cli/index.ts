@@ -1,0 +1,29 @@
+// `keepwatch <command>`: one file per command; this only assembles them.
+import { Command } from 'commander';
+import { ConfigError } from '../config/index.js';
+import { DomainError } from '../domain/errors.js';
+import { demoCommand } from './demo.js';
+import { migrateCommand } from './migrate.js';
+import { serveCommand } from './serve.js';
+import { tokenCommands } from './token.js';
+import { userCommands } from './user.js';
+
+const program = new Command('keepwatch')
+  .description('Keepwatch: backup monitoring and alerting. Configure with KEEPWATCH_* variables (see README).')
+  .showHelpAfterError();
+
+serveCommand(program);
+migrateCommand(program);
+tokenCommands(program);
+userCommands(program);
+demoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof DomainError) {
+    process.stderr.write(`keepwatch: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}

@@ -1,0 +1,136 @@
+// The only module that reads process.env. Everything else receives a frozen Config.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** `postgres://…` switches to PostgreSQL; null means the embedded SQLite file under dataDir. */
+  readonly databaseUrl: string | null;
+  readonly pgPoolSize: number;
+  readonly smtpPort: number;
+  /** null: generated on first run and kept in dataDir (SQLite only). */
+  readonly secretKey: string | null;
+  readonly mailUrl: string | null;
+  readonly mailFrom: string;
+  readonly publicUrl: string;
+  readonly logLevel: LogLevel;
+  /** Run the background loops (evaluator, deliveries, syncs) in this process. */
+  readonly workers: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  /** Reads NAME, or the contents of the file named by NAME_FILE (for secrets). */
+  string(name: string): string | undefined {
+    const direct = this.env[name];
+    if (direct !== undefined && direct !== '') return direct;
+    const file = this.env[`${name}_FILE`];
+    if (file === undefined || file === '') return undefined;
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      this.problems.push(`${name}_FILE: cannot read ${file}: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  port(name: string, fallback: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) {
+      this.problems.push(`${name}: expected a TCP port (0-65535), got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  }
+
+  positiveInt(name: string, fallback: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0) {
+      this.problems.push(`${name}: expected a positive integer, got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    this.problems.push(`${name}: expected true or false, got "${raw}"`);
+    return fallback;
+  }
+
+  url(name: string, protocols: string[]): string | null {
+    const raw = this.string(name);
+    if (raw === undefined) return null;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) {
+        this.problems.push(`${name}: expected a ${protocols.join(' or ')} URL, got "${u.protocol}"`);
+        return null;
+      }
+      return raw;
+    } catch {
+      this.problems.push(`${name}: not a valid URL`);
+      return null;
+    }
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const r = new Reader(env);
+  const port = r.port('KEEPWATCH_PORT', 8080);
+  const databaseUrl = r.url('KEEPWATCH_DATABASE_URL', ['postgres:', 'postgresql:']);
+  const secretKey = r.string('KEEPWATCH_SECRET_KEY') ?? null;
+  if (secretKey !== null && secretKey.length < 16) {
+    r.problems.push('KEEPWATCH_SECRET_KEY: must be at least 16 characters');
+  }
+  if (databaseUrl !== null && secretKey === null) {
+    r.problems.push(
+      'KEEPWATCH_SECRET_KEY: required with PostgreSQL, so every instance encrypts secrets with the same key',
+    );
+  }
+  const logLevel = (r.string('KEEPWATCH_LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    r.problems.push(`KEEPWATCH_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const publicUrl = r.url('KEEPWATCH_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const config: Config = {
+    host: r.string('KEEPWATCH_HOST') ?? '0.0.0.0',
+    port,
+    dataDir: resolve(r.string('KEEPWATCH_DATA_DIR') ?? './data'),
+    databaseUrl,
+    pgPoolSize: r.positiveInt('KEEPWATCH_PG_POOL_SIZE', 10),
+    smtpPort: r.port('KEEPWATCH_SMTP_PORT', 2525),
+    secretKey,
+    mailUrl: r.url('KEEPWATCH_MAIL_URL', ['smtp:', 'smtps:']),
+    mailFrom: r.string('KEEPWATCH_MAIL_FROM') ?? 'Keepwatch <keepwatch@localhost>',
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    logLevel,
+    workers: r.bool('KEEPWATCH_WORKERS', true),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return Object.freeze(config);
+}

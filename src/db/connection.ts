@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly dialect: Dialect;
+  /** The SQLite file, for `keepwatch backup`; null on PostgreSQL. */
+  readonly sqliteFile: string | null;
+  /** The raw better-sqlite3 handle (online backup); null on PostgreSQL. */
+  readonly sqlite: SQLite.Database | null;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | null;
+  dataDir: string;
+  pgPoolSize?: number;
+}
+
+// int8 (counts, epoch-ms columns) as JS numbers: epoch ms stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+/**
+ * better-sqlite3 compiles a statement on every prepare(); Kysely prepares per query. Keeping
+ * compiled statements by SQL text removes that cost from the hot path. Bounded, so dynamic SQL
+ * (IN lists of varying length) cannot grow it without limit.
+ */
+function withStatementCache(raw: SQLite.Database, max = 1000) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt === undefined) {
+        stmt = raw.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
+export function openSqlite(file: string): SQLite.Database {
+  const raw = new SQLite(file);
+  raw.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a commit survives a process crash (SIGKILL); only an OS crash or power
+  // loss can lose the last transactions. See docs/decisions/0001-storage.md.
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('cache_size = -65536');
+  raw.pragma('temp_store = MEMORY');
+  return raw;
+}
+
+export function openDatabase(options: DatabaseOptions): Database {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.pgPoolSize ?? 10 });
+    // An idle client's error (server restart) must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', sqliteFile: null, sqlite: null, close: () => db.destroy() };
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  const file = join(options.dataDir, 'keepwatch.db');
+  const raw = openSqlite(file);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+  return { db, dialect: 'sqlite', sqliteFile: file, sqlite: raw, close: () => db.destroy() };
+}

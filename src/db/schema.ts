@@ -1,0 +1,161 @@
+// Kysely's view of the tables. Times are epoch milliseconds; booleans are 0/1 integers;
+// JSON is stored as text so one code path serves SQLite and PostgreSQL.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface ClientsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  /** Secret used in the client's inbound e-mail address. */
+  inbound_key: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DevicesTable {
+  id: string;
+  client_id: string;
+  name: string;
+  name_key: string;
+  class: string;
+  type: string;
+  tags: string;
+  status: string;
+  score: number;
+  last_good_at: number | null;
+  last_job_at: number | null;
+  retired_at: number | null;
+  storage_used_bytes: number | null;
+  storage_quota_bytes: number | null;
+  free_space_percent: number | null;
+  purgeable: number | null;
+  facts_updated_at: number | null;
+  /** When the evaluator must look at this device next; null: nothing can change without a job. */
+  next_eval_at: number | null;
+  /** Lease of the evaluator instance working on it. */
+  eval_claimed_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ChecksTable {
+  id: string;
+  device_id: string;
+  client_id: string;
+  name: string;
+  name_key: string;
+  kind: string;
+  tier: string | null;
+  schedule_type: string | null;
+  interval_ms: number | null;
+  cron: string | null;
+  tz: string | null;
+  grace_ms: number | null;
+  schedule_inferred: number;
+  paused: number;
+  ping_key: string;
+  state: string;
+  last_job_at: number | null;
+  last_good_at: number | null;
+  last_status: string | null;
+  consecutive_failures: number;
+  next_due_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface JobsTable {
+  id: string;
+  client_id: string;
+  device_id: string;
+  check_id: string | null;
+  source: string;
+  external_id: string;
+  status: string;
+  raw_status: string;
+  operation: string;
+  trigger: string;
+  started_at: number | null;
+  ended_at: number | null;
+  /** ended_at, else started_at, else received_at: the one ordering key of a device's history. */
+  occurred_at: number;
+  duration_ms: number | null;
+  bytes: number | null;
+  message: string | null;
+  error_code: string | null;
+  reason: string | null;
+  health_replication: string | null;
+  health_failover: string | null;
+  log: string | null;
+  raw: string;
+  received_at: number;
+  updated_at: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  /** First characters of the token, to recognise it in lists. */
+  prefix: string;
+  token_hash: string;
+  scope: string;
+  client_ids: string | null;
+  daily_limit: number | null;
+  created_at: number;
+  created_by: string | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface ApiTokenUsageTable {
+  token_id: string;
+  /** UTC day, `YYYY-MM-DD`. */
+  day: string;
+  count: number;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string | null;
+  password_hash: string;
+  role: string;
+  client_ids: string | null;
+  created_at: number;
+  updated_at: number;
+  disabled_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  client_id: string | null;
+  details: string | null;
+}
+
+export interface DB {
+  clients: ClientsTable;
+  devices: DevicesTable;
+  checks: ChecksTable;
+  jobs: JobsTable;
+  api_tokens: ApiTokensTable;
+  api_token_usage: ApiTokenUsageTable;
+  users: UsersTable;
+  audit_log: AuditLogTable;
+}
+
+export type ClientRow = Selectable<ClientsTable>;
+export type DeviceRow = Selectable<DevicesTable>;
+export type CheckRow = Selectable<ChecksTable>;
+export type JobRow = Selectable<JobsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type UserRow = Selectable<UsersTable>;
+export type NewAuditEntry = Insertable<AuditLogTable>;
+export type CheckUpdate = Updateable<ChecksTable>;
+export type { Generated };

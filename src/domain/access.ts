@@ -1,0 +1,58 @@
+// Who is asking, and what they may do. Tokens carry a scope, users a role; both may be limited
+// to clients. Every route states the ability it needs; services filter by `clientIds`.
+
+export const TOKEN_SCOPES = ['ingest', 'read', 'admin'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export const ROLES = ['owner', 'admin', 'operator', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** ingest: write jobs. read: see. operate: acknowledge, dismiss, edit checks. admin: configure. */
+export type Ability = 'ingest' | 'read' | 'operate' | 'admin' | 'manage_users';
+
+const SCOPE_ABILITIES: Record<TokenScope, readonly Ability[]> = {
+  ingest: ['ingest'],
+  read: ['read'],
+  admin: ['ingest', 'read', 'operate', 'admin'],
+};
+
+const ROLE_ABILITIES: Record<Role, readonly Ability[]> = {
+  owner: ['ingest', 'read', 'operate', 'admin', 'manage_users'],
+  admin: ['ingest', 'read', 'operate', 'admin'],
+  operator: ['read', 'operate'],
+  viewer: ['read'],
+};
+
+export interface Principal {
+  kind: 'token' | 'user' | 'system';
+  id: string;
+  name: string;
+  abilities: ReadonlySet<Ability>;
+  /** null: every client. */
+  clientIds: readonly string[] | null;
+}
+
+export function tokenPrincipal(t: { id: string; name: string; scope: TokenScope; clientIds: string[] | null }): Principal {
+  return { kind: 'token', id: t.id, name: t.name, abilities: new Set(SCOPE_ABILITIES[t.scope]), clientIds: t.clientIds };
+}
+
+export function userPrincipal(u: { id: string; email: string; role: Role; clientIds: string[] | null }): Principal {
+  return { kind: 'user', id: u.id, name: u.email, abilities: new Set(ROLE_ABILITIES[u.role]), clientIds: u.clientIds };
+}
+
+/** The process itself: CLI commands and workers. */
+export const SYSTEM: Principal = {
+  kind: 'system',
+  id: 'system',
+  name: 'system',
+  abilities: new Set(ROLE_ABILITIES.owner),
+  clientIds: null,
+};
+
+export function can(p: Principal, ability: Ability): boolean {
+  return p.abilities.has(ability);
+}
+
+export function canSeeClient(p: Principal, clientId: string): boolean {
+  return p.clientIds === null || p.clientIds.includes(clientId);
+}

@@ -1,0 +1,102 @@
+// Rows to API shapes: epoch milliseconds become ISO-8601, 0/1 become booleans, JSON text is parsed.
+import type { Static } from 'typebox';
+import type { CheckRow, JobRow } from '../db/schema.js';
+import type { ClientSummary, DeviceWithChecks, JobListItem } from '../services/catalog.js';
+import { toIso } from '../lib/time.js';
+import type { CheckSchema, ClientSchema, DeviceSchema, JobDetailSchema, JobSchema } from './schemas.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function checkDto(c: CheckRow, publicUrl: string): Static<typeof CheckSchema> {
+  return {
+    id: c.id,
+    device_id: c.device_id,
+    client_id: c.client_id,
+    name: c.name,
+    kind: c.kind as Static<typeof CheckSchema>['kind'],
+    tier: c.tier,
+    state: (c.paused ? 'paused' : c.state) as Static<typeof CheckSchema>['state'],
+    schedule: c.schedule_type
+      ? {
+          type: c.schedule_type,
+          interval_seconds: c.interval_ms === null ? null : c.interval_ms / 1000,
+          cron: c.cron,
+          tz: c.tz,
+          inferred: c.schedule_inferred === 1,
+        }
+      : null,
+    grace_seconds: c.grace_ms === null ? null : c.grace_ms / 1000,
+    paused: c.paused === 1,
+    ping_url: `${publicUrl}/ping/${c.ping_key}`,
+    last_job_at: toIso(c.last_job_at),
+    last_good_at: toIso(c.last_good_at),
+    last_status: c.last_status,
+    consecutive_failures: c.consecutive_failures,
+    next_due_at: toIso(c.next_due_at),
+    created_at: iso(c.created_at),
+  };
+}
+
+export function deviceDto({ device: d, checks }: DeviceWithChecks, publicUrl: string): Static<typeof DeviceSchema> {
+  return {
+    id: d.id,
+    name: d.name,
+    client_id: d.client_id,
+    class: d.class as Static<typeof DeviceSchema>['class'],
+    type: d.type,
+    tags: JSON.parse(d.tags) as string[],
+    status: d.status as Static<typeof DeviceSchema>['status'],
+    score: d.score,
+    last_good_at: toIso(d.last_good_at),
+    last_job_at: toIso(d.last_job_at),
+    retired_at: toIso(d.retired_at),
+    storage_used_bytes: d.storage_used_bytes,
+    storage_quota_bytes: d.storage_quota_bytes,
+    free_space_percent: d.free_space_percent,
+    purgeable: d.purgeable === null ? null : d.purgeable === 1,
+    created_at: iso(d.created_at),
+    checks: checks.map((c) => checkDto(c, publicUrl)),
+  };
+}
+
+export function clientDto({ client, deviceCount }: ClientSummary): Static<typeof ClientSchema> {
+  return { id: client.id, name: client.name, device_count: deviceCount, created_at: iso(client.created_at) };
+}
+
+export function jobDto(j: JobListItem): Static<typeof JobSchema> {
+  return {
+    id: j.id,
+    client_id: j.client_id,
+    device_id: j.device_id,
+    check_id: j.check_id,
+    source: j.source,
+    external_id: j.external_id,
+    status: j.status as Static<typeof JobSchema>['status'],
+    raw_status: j.raw_status,
+    operation: j.operation,
+    trigger: j.trigger,
+    started_at: toIso(j.started_at),
+    ended_at: toIso(j.ended_at),
+    duration_seconds: j.duration_ms === null ? null : j.duration_ms / 1000,
+    bytes: j.bytes,
+    message: j.message,
+    error_code: j.error_code,
+    reason: j.reason,
+    health:
+      j.health_replication === null && j.health_failover === null
+        ? null
+        : { replication: j.health_replication, failover: j.health_failover },
+    received_at: iso(j.received_at),
+    updated_at: iso(j.updated_at),
+  };
+}
+
+export function jobDetailDto(j: JobRow): Static<typeof JobDetailSchema> {
+  let raw: unknown = j.raw;
+  try {
+    raw = JSON.parse(j.raw);
+  } catch {
+    // Sources that are not JSON (e-mail, ping bodies) keep their raw text.
+  }
+  return { ...jobDto(j), log: j.log, raw };
+}

@@ -1,0 +1,226 @@
+// recordJobs: the one entry point for every job, whatever its source (API, ping, e-mail,
+// connector). Adapters parse; this resolves clients, devices and checks by natural key
+// (auto-discovery), stores the jobs, marks devices for evaluation, and answers after commit.
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../db/connection.js';
+import type { IngestRepository, JobWrite, PingTarget } from '../db/repositories/ingest.js';
+import type { DB } from '../db/schema.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { nameKey, type NormalisedJob } from '../domain/job.js';
+import type { Clock } from '../lib/clock.js';
+import { GroupCommitter } from '../lib/group-commit.js';
+import { newId, randomKey } from '../lib/ids.js';
+import { HOUR } from '../lib/time.js';
+import { BoundedCache } from '../lib/bounded-cache.js';
+
+export const DEFAULT_CLIENT_NAME = 'default';
+/** A success ping completes the newest `start` of its check if that started this recently. */
+export const PING_RUN_WINDOW_MS = 24 * HOUR;
+
+export interface IngestJob extends NormalisedJob {
+  /** Set by the ping adapter: the check is known by its key, not by names. */
+  target?: PingTarget;
+  /** A ping without a run id: pair it with the check's open `start`, if any. */
+  pairWithOpenRun?: boolean;
+}
+
+/** Who is writing: a token limited to clients may only write to those, and never creates one. */
+export interface WriterScope {
+  clientIds: readonly string[] | null;
+}
+
+export interface RecordedJob {
+  id: string;
+  client_id: string;
+  device_id: string;
+  check_id: string | null;
+  created: boolean;
+}
+
+interface Request {
+  jobs: IngestJob[];
+  scope: WriterScope;
+}
+
+interface BatchState {
+  now: number;
+  clients: Map<string, string>;
+  devices: Map<string, string>;
+  checks: Map<string, string>;
+  due: Set<string>;
+}
+
+export class IngestService {
+  private readonly clients = new BoundedCache<string, string>(50_000);
+  private readonly devices = new BoundedCache<string, string>(500_000);
+  private readonly checks = new BoundedCache<string, string>(1_000_000);
+  private readonly pingTargets = new BoundedCache<string, PingTarget>(500_000);
+  private readonly committer: GroupCommitter<Request, RecordedJob[]>;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    dialect: Dialect,
+    private readonly repo: IngestRepository,
+    private readonly clock: Clock,
+    private readonly onCommitted: (deviceIds: string[]) => void = () => {},
+  ) {
+    this.committer = new GroupCommitter<Request, RecordedJob[]>({
+      runBatch: (requests) => this.write(requests),
+      runOne: async (request) => {
+        try {
+          return (await this.write([request]))[0]!;
+        } catch (err) {
+          // A cached id may point at something deleted since: forget them and try once more.
+          if (err instanceof ForbiddenError || err instanceof ValidationError) throw err;
+          this.forget();
+          return (await this.write([request]))[0]!;
+        }
+      },
+      weight: (request) => request.jobs.length,
+      maxWeight: 5000,
+      concurrency: dialect === 'sqlite' ? 1 : 4,
+    });
+  }
+
+  /** Stores the jobs durably and answers once they are committed. */
+  recordJobs(jobs: IngestJob[], scope: WriterScope = { clientIds: null }): Promise<RecordedJob[]> {
+    if (jobs.length === 0) return Promise.resolve([]);
+    return this.committer.submit({ jobs, scope });
+  }
+
+  /** Resolves a ping key to its check; NotFoundError for an unknown key. */
+  async pingTarget(pingKey: string): Promise<PingTarget> {
+    const cached = this.pingTargets.get(pingKey);
+    if (cached) return cached;
+    const target = await this.repo.pingTarget(this.db, pingKey);
+    if (!target) throw new NotFoundError('check', pingKey);
+    this.pingTargets.set(pingKey, target);
+    return target;
+  }
+
+  drain(): Promise<void> {
+    return this.committer.drain();
+  }
+
+  private forget(): void {
+    this.clients.clear();
+    this.devices.clear();
+    this.checks.clear();
+    this.pingTargets.clear();
+  }
+
+  private async write(requests: Request[]): Promise<RecordedJob[][]> {
+    const state: BatchState = { now: this.clock.now(), clients: new Map(), devices: new Map(), checks: new Map(), due: new Set() };
+    const results = await this.db.transaction().execute(async (tx) => {
+      const out: RecordedJob[][] = [];
+      for (const request of requests) {
+        const recorded: RecordedJob[] = [];
+        for (const job of request.jobs) recorded.push(await this.writeJob(tx, job, request.scope, state));
+        out.push(recorded);
+      }
+      for (const deviceId of state.due) await this.repo.markDue(tx, deviceId, state.now);
+      return out;
+    });
+    // Only committed ids may enter the caches.
+    for (const [k, v] of state.clients) this.clients.set(k, v);
+    for (const [k, v] of state.devices) this.devices.set(k, v);
+    for (const [k, v] of state.checks) this.checks.set(k, v);
+    this.onCommitted([...state.due]);
+    return results;
+  }
+
+  private async writeJob(tx: Kysely<DB>, job: IngestJob, scope: WriterScope, state: BatchState): Promise<RecordedJob> {
+    const target = job.target ?? (await this.resolveTarget(tx, job, scope, state));
+    let externalId = job.externalId;
+    if (externalId === null && job.pairWithOpenRun && target.checkId !== null) {
+      externalId = await this.repo.openPingRun(tx, target.checkId, state.now - PING_RUN_WINDOW_MS);
+    }
+    const id = newId();
+    const write: JobWrite = {
+      id,
+      clientId: target.clientId,
+      deviceId: target.deviceId,
+      checkId: target.checkId,
+      source: job.source,
+      externalId: externalId ?? id,
+      status: job.status,
+      rawStatus: job.rawStatus,
+      operation: job.operation,
+      trigger: job.trigger,
+      startedAt: job.startedAt,
+      endedAt: job.endedAt,
+      occurredAt: job.endedAt ?? job.startedAt ?? state.now,
+      durationMs: job.durationMs,
+      bytes: job.bytes,
+      message: job.message,
+      errorCode: job.errorCode,
+      reason: job.reason,
+      healthReplication: job.healthReplication,
+      healthFailover: job.healthFailover,
+      log: job.log,
+      raw: job.raw,
+      receivedAt: state.now,
+    };
+    const storedId = await this.repo.upsertJob(tx, write);
+    if (job.device.facts) await this.repo.updateFacts(tx, target.deviceId, job.device.facts, state.now);
+    state.due.add(target.deviceId);
+    return { id: storedId, client_id: target.clientId, device_id: target.deviceId, check_id: target.checkId, created: storedId === id };
+  }
+
+  private async resolveTarget(
+    tx: Kysely<DB>,
+    job: NormalisedJob,
+    scope: WriterScope,
+    state: BatchState,
+  ): Promise<{ clientId: string; deviceId: string; checkId: string | null }> {
+    const clientId = await this.resolveClient(tx, job.clientName, scope, state);
+    const deviceKey = `${clientId}\u0000${nameKey(job.device.name)}`;
+    let deviceId = this.devices.get(deviceKey) ?? state.devices.get(deviceKey);
+    if (deviceId === undefined) {
+      deviceId = await this.repo.upsertDevice(
+        tx,
+        { id: newId(), clientId, name: job.device.name, key: nameKey(job.device.name), class: job.device.class, type: job.device.type },
+        state.now,
+      );
+      state.devices.set(deviceKey, deviceId);
+    }
+    if (job.check === null) return { clientId, deviceId, checkId: null };
+    const checkKey = `${deviceId}\u0000${nameKey(job.check.name)}`;
+    let checkId = this.checks.get(checkKey) ?? state.checks.get(checkKey);
+    if (checkId === undefined) {
+      const c = job.check;
+      checkId = await this.repo.upsertCheck(
+        tx,
+        { id: newId(), deviceId, clientId, name: c.name, key: nameKey(c.name), kind: c.kind, tier: c.tier, pingKey: randomKey() },
+        state.now,
+      );
+      state.checks.set(checkKey, checkId);
+    }
+    return { clientId, deviceId, checkId };
+  }
+
+  private async resolveClient(tx: Kysely<DB>, name: string | null, scope: WriterScope, state: BatchState): Promise<string> {
+    const allowed = scope.clientIds;
+    if (allowed !== null && name === null) {
+      if (allowed.length === 1) return allowed[0]!;
+      throw ValidationError.field('client', 'required: this token may write to several clients');
+    }
+    const key = nameKey(name ?? DEFAULT_CLIENT_NAME);
+    let clientId = this.clients.get(key) ?? state.clients.get(key);
+    if (clientId === undefined && allowed !== null) {
+      clientId = (await this.repo.clientIdByKey(tx, key)) ?? undefined;
+      if (clientId !== undefined) state.clients.set(key, clientId);
+    }
+    if (allowed !== null) {
+      if (clientId === undefined || !allowed.includes(clientId)) {
+        throw new ForbiddenError(`this token may not write jobs for client "${name}"`);
+      }
+      return clientId;
+    }
+    if (clientId === undefined) {
+      clientId = await this.repo.upsertClient(tx, newId(), name ?? DEFAULT_CLIENT_NAME, key, randomKey(12), state.now);
+      state.clients.set(key, clientId);
+    }
+    return clientId;
+  }
+}
