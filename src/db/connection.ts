@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { Checkpointer } from './checkpointer.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -57,6 +58,10 @@ export function openSqlite(file: string): SQLite.Database {
   raw.pragma('foreign_keys = ON');
   raw.pragma('cache_size = -65536');
   raw.pragma('temp_store = MEMORY');
+  // Checkpoints run on a worker thread (Checkpointer); after one completes, the WAL file is
+  // cut back to this size.
+  raw.pragma('wal_autocheckpoint = 0');
+  raw.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   return raw;
 }
 
@@ -72,5 +77,15 @@ export function openDatabase(options: DatabaseOptions): Database {
   const file = join(options.dataDir, 'keepwatch.db');
   const raw = openSqlite(file);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
-  return { db, dialect: 'sqlite', sqliteFile: file, sqlite: raw, close: () => db.destroy() };
+  const checkpointer = new Checkpointer(file);
+  return {
+    db,
+    dialect: 'sqlite',
+    sqliteFile: file,
+    sqlite: raw,
+    close: async () => {
+      await checkpointer.stop();
+      await db.destroy();
+    },
+  };
 }

@@ -6,6 +6,7 @@ export class MigrationFailedError extends Error {}
 
 /** Applies every pending migration. On PostgreSQL Kysely holds an advisory lock, so instances
  * starting together apply each migration once. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations run before the schema exists
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const result: MigrationResultSet = await migrator.migrateToLatest();
@@ -18,6 +19,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: as above
 export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const all = await migrator.getMigrations();

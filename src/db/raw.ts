@@ -2,6 +2,7 @@
 // (its connection mutex and transactions apply); only the per-call query building is skipped.
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Dialect } from './connection.js';
+import type { DB } from './schema.js';
 
 export type Statement = (params: readonly unknown[]) => CompiledQuery;
 
@@ -15,7 +16,7 @@ export function statement(dialect: Dialect, text: string): Statement {
   return (params) => CompiledQuery.raw(sql, params as unknown[]);
 }
 
-export async function run<R>(db: Kysely<any>, stmt: Statement, params: readonly unknown[]): Promise<R[]> {
+export async function run<R>(db: Kysely<DB>, stmt: Statement, params: readonly unknown[]): Promise<R[]> {
   const result = await db.executeQuery<R>(stmt(params));
   return result.rows as R[];
 }

@@ -1,6 +1,6 @@
 // Kysely's view of the tables. Times are epoch milliseconds; booleans are 0/1 integers;
 // JSON is stored as text so one code path serves SQLite and PostgreSQL.
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 
 export interface ClientsTable {
   id: string;
@@ -92,6 +92,13 @@ export interface JobsTable {
   updated_at: number;
 }
 
+export interface EvalQueueTable {
+  device_id: string;
+  seq: string;
+  queued_at: number;
+  claimed_until: number | null;
+}
+
 export interface ApiTokensTable {
   id: string;
   name: string;
@@ -144,6 +151,7 @@ export interface DB {
   devices: DevicesTable;
   checks: ChecksTable;
   jobs: JobsTable;
+  eval_queue: EvalQueueTable;
   api_tokens: ApiTokensTable;
   api_token_usage: ApiTokenUsageTable;
   users: UsersTable;
@@ -158,4 +166,3 @@ export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type UserRow = Selectable<UsersTable>;
 export type NewAuditEntry = Insertable<AuditLogTable>;
 export type CheckUpdate = Updateable<ChecksTable>;
-export type { Generated };

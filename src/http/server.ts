@@ -17,6 +17,12 @@ import { pingRoutes } from './routes/ping.js';
 import type { Api } from './types.js';
 import { validatorCompiler } from './validation.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: string[];
+  }
+}
+
 export interface HttpDeps {
   logger: Logger;
   clock: Clock;
@@ -40,6 +46,13 @@ export async function buildHttp(deps: HttpDeps): Promise<Api> {
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  // Every route served, as `METHOD /path/{param}`: the OpenAPI completeness test reads it.
+  const routeTable: string[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) if (m !== 'HEAD') routeTable.push(`${m} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+  });
   registerErrorHandling(app);
 
   await app.register(swagger, {

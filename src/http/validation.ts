@@ -23,9 +23,9 @@ function makeAjv(coerce: boolean) {
 const bodyAjv = makeAjv(false);
 const paramAjv = makeAjv(true);
 
-export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : paramAjv;
-  return ajv.compile(schema) as ReturnType<FastifySchemaCompiler<any>>;
+  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
 };
 
 /** Compiles a schema with the strict body validator (routes that pick a schema themselves). */
@@ -69,6 +69,10 @@ export function toFieldProblems(errors: ErrorObject[], context?: string): FieldP
       const missing = (e.params as { missingProperty: string }).missingProperty;
       field = field ? `${field}.${missing}` : missing;
       message = 'is required';
+    } else if (e.keyword === 'additionalProperties') {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      field = field ? `${field}.${extra}` : extra;
+      message = 'is not a known field';
     }
     if (field === '') field = context ?? 'body';
     if (!seen.has(field)) seen.set(field, { field, message });

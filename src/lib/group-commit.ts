@@ -70,7 +70,7 @@ export class GroupCommitter<T, R> {
     this.inFlight++;
     try {
       const results = await this.options.runBatch(batch.map((p) => p.item));
-      batch.forEach((p, i) => p.resolve(results[i]!));
+      for (const [i, p] of batch.entries()) p.resolve(results[i]!);
     } catch {
       for (const p of batch) {
         try {

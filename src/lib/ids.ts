@@ -1,9 +1,32 @@
-import { randomBytes } from 'node:crypto';
-import { v7 } from 'uuid';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
-/** Time-ordered ids: they sort by creation, so they double as stable cursor keys. */
-export function newId(): string {
-  return v7();
+// UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids sort by creation, so
+// they double as stable cursor keys, and a job id's prefix says when it was received (retention
+// and exports walk the primary key by time). Randomness comes from a pool, refilled in bulk:
+// one syscall per 256 ids instead of one per id, on the ingest hot path.
+const POOL_IDS = 256;
+const pool = Buffer.alloc(10 * POOL_IDS);
+let poolIndex = POOL_IDS;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export function newId(now = Date.now()): string {
+  if (poolIndex === POOL_IDS) {
+    randomFillSync(pool);
+    poolIndex = 0;
+  }
+  const r = poolIndex++ * 10;
+  const ts = now.toString(16).padStart(12, '0');
+  const ver = HEX[0x70 | (pool[r]! & 0x0f)]! + HEX[pool[r + 1]!]!;
+  const variant = HEX[0x80 | (pool[r + 2]! & 0x3f)]! + HEX[pool[r + 3]!]!;
+  let tail = '';
+  for (let i = 4; i < 10; i++) tail += HEX[pool[r + i]!]!;
+  return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-${ver}-${variant}-${tail}`;
+}
+
+/** The smallest id that can be made at `ms`: ids below it were made earlier. */
+export function idFloor(ms: number): string {
+  const ts = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
+  return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-0000-0000-000000000000`;
 }
 
 /** A random URL-safe secret of `bytes` bytes of entropy (ping keys, inbound addresses). */

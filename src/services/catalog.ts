@@ -9,6 +9,7 @@ import { canSeeClient, type Principal } from '../domain/access.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Clock } from '../lib/clock.js';
 import { type CursorKey, decodeCursor, type Page, toPage } from '../lib/cursor.js';
+import { newId } from '../lib/ids.js';
 import type { AuditService } from './audit.js';
 
 export interface PageRequest {
@@ -111,7 +112,8 @@ export class CatalogService {
   /** Sets storage facts without a job (SPEC §8 `PUT /devices/<id>/facts`); the device is re-evaluated. */
   async setFacts(p: Principal, deviceId: string, facts: FactsUpdate): Promise<DeviceWithChecks> {
     const device = await this.visibleDevice(p, deviceId);
-    await this.devices.setFacts(deviceId, facts, this.clock.now());
+    const now = this.clock.now();
+    await this.devices.setFacts(deviceId, facts, now, newId(now));
     // Sources push facts all day; only a person's change belongs in the audit log.
     if (p.kind === 'user') {
       await this.audit.record(p, { action: 'device.facts', targetType: 'device', targetId: deviceId, clientId: device.client_id, details: { ...facts } });

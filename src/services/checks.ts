@@ -136,7 +136,7 @@ export class CheckService {
         .executeTakeFirst();
       if (clash) throw new ConflictError(`the device already has a check named "${row.name}" (${clash.id})`);
       await tx.insertInto('checks').values(row).execute();
-      await this.ingest.markDue(tx, row.device_id, now);
+      await this.ingest.enqueue(tx, [row.device_id], newId(now), now);
       await this.audit.record(p, { action: 'check.create', targetType: 'check', targetId: id, clientId: row.client_id, details: { name: row.name } }, tx);
     });
     return (await this.checks.byId(id))!;
@@ -150,7 +150,7 @@ export class CheckService {
     if (cols.kind === 'copy' && check.tier === null && cols.tier === undefined) cols.tier = 'hot';
     await this.db.transaction().execute(async (tx) => {
       await tx.updateTable('checks').set(cols).where('id', '=', id).execute();
-      await this.ingest.markDue(tx, check.device_id, now);
+      await this.ingest.enqueue(tx, [check.device_id], newId(now), now);
       await this.audit.record(p, { action: 'check.update', targetType: 'check', targetId: id, clientId: check.client_id, details: { ...changes } }, tx);
     });
     return (await this.checks.byId(id))!;

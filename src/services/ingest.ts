@@ -48,6 +48,8 @@ interface BatchState {
   devices: Map<string, string>;
   checks: Map<string, string>;
   due: Set<string>;
+  /** Ping runs started in this batch, by check, so a success in the same batch finds its start. */
+  openRuns: Map<string, string>;
 }
 
 export class IngestService {
@@ -110,16 +112,25 @@ export class IngestService {
   }
 
   private async write(requests: Request[]): Promise<RecordedJob[][]> {
-    const state: BatchState = { now: this.clock.now(), clients: new Map(), devices: new Map(), checks: new Map(), due: new Set() };
+    const state: BatchState = { now: this.clock.now(), clients: new Map(), devices: new Map(), checks: new Map(), due: new Set(), openRuns: new Map() };
     const results = await this.db.transaction().execute(async (tx) => {
-      const out: RecordedJob[][] = [];
+      const writes: JobWrite[] = [];
       for (const request of requests) {
-        const recorded: RecordedJob[] = [];
-        for (const job of request.jobs) recorded.push(await this.writeJob(tx, job, request.scope, state));
-        out.push(recorded);
+        for (const job of request.jobs) writes.push(await this.prepare(tx, job, request.scope, state));
       }
-      for (const deviceId of state.due) await this.repo.markDue(tx, deviceId, state.now);
-      return out;
+      const storedIds = await this.repo.upsertJobs(tx, writes);
+      for (const [i, job] of requests.flatMap((r) => r.jobs).entries()) {
+        if (job.device.facts) await this.repo.updateFacts(tx, writes[i]!.deviceId, job.device.facts, state.now);
+      }
+      await this.repo.enqueue(tx, [...state.due], newId(state.now), state.now);
+      let i = 0;
+      return requests.map((request) =>
+        request.jobs.map(() => {
+          const w = writes[i]!;
+          const id = storedIds[i++]!;
+          return { id, client_id: w.clientId, device_id: w.deviceId, check_id: w.checkId, created: id === w.id };
+        }),
+      );
     });
     // Only committed ids may enter the caches.
     for (const [k, v] of state.clients) this.clients.set(k, v);
@@ -129,14 +140,19 @@ export class IngestService {
     return results;
   }
 
-  private async writeJob(tx: Kysely<DB>, job: IngestJob, scope: WriterScope, state: BatchState): Promise<RecordedJob> {
+  /** Resolves a job's client, device and check (creating them if new) and shapes its row. */
+  private async prepare(tx: Kysely<DB>, job: IngestJob, scope: WriterScope, state: BatchState): Promise<JobWrite> {
     const target = job.target ?? (await this.resolveTarget(tx, job, scope, state));
     let externalId = job.externalId;
-    if (externalId === null && job.pairWithOpenRun && target.checkId !== null) {
-      externalId = await this.repo.openPingRun(tx, target.checkId, state.now - PING_RUN_WINDOW_MS);
+    if (externalId === null && job.pairWithOpenRun && job.target) {
+      externalId =
+        state.openRuns.get(job.target.checkId) ?? (await this.repo.openPingRun(tx, job.target, state.now - PING_RUN_WINDOW_MS));
     }
-    const id = newId();
-    const write: JobWrite = {
+    const id = newId(state.now);
+    if (job.target && job.status === 'running') state.openRuns.set(job.target.checkId, externalId ?? id);
+    else if (job.target) state.openRuns.delete(job.target.checkId);
+    state.due.add(target.deviceId);
+    return {
       id,
       clientId: target.clientId,
       deviceId: target.deviceId,
@@ -161,10 +177,6 @@ export class IngestService {
       raw: job.raw,
       receivedAt: state.now,
     };
-    const storedId = await this.repo.upsertJob(tx, write);
-    if (job.device.facts) await this.repo.updateFacts(tx, target.deviceId, job.device.facts, state.now);
-    state.due.add(target.deviceId);
-    return { id: storedId, client_id: target.clientId, device_id: target.deviceId, check_id: target.checkId, created: storedId === id };
   }
 
   private async resolveTarget(

@@ -38,8 +38,11 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+let dayCache = { day: -1, text: '' };
 function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const day = Math.floor(ms / DAY);
+  if (day !== dayCache.day) dayCache = { day, text: new Date(day * DAY).toISOString().slice(0, 10) };
+  return dayCache.text;
 }
 
 function toView(row: ApiTokenRow): TokenView {
@@ -127,14 +130,14 @@ export class TokenService {
 
   private async lookup(token: string): Promise<ApiTokenRow | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
-    const hash = hashToken(token);
     const now = this.clock.now();
-    const cached = this.lookups.get(hash);
+    // Keyed by the token itself, so a cached call costs no hashing; the database only ever sees the hash.
+    const cached = this.lookups.get(token);
     if (cached && cached.expires > now) return cached.row;
-    const found = (await this.repo.byHash(hash)) ?? null;
+    const found = (await this.repo.byHash(hashToken(token))) ?? null;
     const row = found && found.revoked_at === null ? found : null;
     if (this.lookups.size > 10_000) this.lookups.clear();
-    this.lookups.set(hash, { row, expires: now + LOOKUP_TTL_MS });
+    this.lookups.set(token, { row, expires: now + LOOKUP_TTL_MS });
     return row;
   }
 

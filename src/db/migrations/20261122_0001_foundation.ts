@@ -1,5 +1,5 @@
 // Foundation tables. Append-only: never edit a migration that has shipped; add a new one.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -75,9 +75,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('jobs')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('client_id', 'text', (c) => c.notNull().references('clients.id').onDelete('cascade'))
+    // Only device_id is a foreign key: it is indexed, so deleting a device cascades cheaply. A
+    // client's jobs go with its devices; a deleted check's jobs are detached by the service.
+    .addColumn('client_id', 'text', (c) => c.notNull())
     .addColumn('device_id', 'text', (c) => c.notNull().references('devices.id').onDelete('cascade'))
-    .addColumn('check_id', 'text', (c) => c.references('checks.id').onDelete('set null'))
+    .addColumn('check_id', 'text')
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('external_id', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
@@ -100,11 +102,31 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('jobs_source_external_key', ['source', 'external_id'])
     .execute();
-  // The engine reads a check's recent history; the device page lists a device's jobs newest first;
-  // retention and exports walk by time.
-  await db.schema.createIndex('jobs_check_idx').on('jobs').columns(['check_id', 'occurred_at']).execute();
+  // The one secondary index besides the idempotency key, because every index is paid on every
+  // insert: the engine reads a device's recent history (all its checks at once), the console lists
+  // a device's jobs newest first, pings find their open run. Retention and exports walk the
+  // primary key, whose UUIDv7 prefix is the time the job was received.
   await db.schema.createIndex('jobs_device_idx').on('jobs').columns(['device_id', 'occurred_at']).execute();
-  await db.schema.createIndex('jobs_occurred_idx').on('jobs').column('occurred_at').execute();
+  // A success ping finds its `start` here. Partial, so only unfinished ping runs are in it: it
+  // stays tiny and other jobs never touch it.
+  await db.schema
+    .createIndex('jobs_open_ping_idx')
+    .on('jobs')
+    .columns(['check_id', 'occurred_at'])
+    .where(sql.ref('status'), '=', 'running')
+    .where(sql.ref('source'), '=', 'ping')
+    .execute();
+
+  // Devices whose jobs changed and must be evaluated. Narrow on purpose: ingestion touches this
+  // small table instead of rewriting device rows. `seq` changes on every enqueue, so an evaluator
+  // only removes the entry if nothing arrived while it worked.
+  await db.schema
+    .createTable('eval_queue')
+    .addColumn('device_id', 'text', (c) => c.primaryKey())
+    .addColumn('seq', 'text', (c) => c.notNull())
+    .addColumn('queued_at', 'bigint', (c) => c.notNull())
+    .addColumn('claimed_until', 'bigint')
+    .execute();
 
   await db.schema
     .createTable('api_tokens')

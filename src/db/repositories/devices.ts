@@ -55,11 +55,15 @@ export class DeviceRepository {
     await this.db.insertInto('devices').values(row).execute();
   }
 
-  async setFacts(id: string, facts: FactsUpdate, now: number): Promise<void> {
-    await this.db
-      .updateTable('devices')
-      .set({ ...facts, facts_updated_at: now, updated_at: now, next_eval_at: now })
-      .where('id', '=', id)
-      .execute();
+  /** Sets facts and queues the device for evaluation, in one transaction. */
+  async setFacts(id: string, facts: FactsUpdate, now: number, seq: string): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.updateTable('devices').set({ ...facts, facts_updated_at: now, updated_at: now }).where('id', '=', id).execute();
+      await tx
+        .insertInto('eval_queue')
+        .values({ device_id: id, seq, queued_at: now, claimed_until: null })
+        .onConflict((oc) => oc.column('device_id').doUpdateSet({ seq }))
+        .execute();
+    });
   }
 }

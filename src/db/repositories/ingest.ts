@@ -1,9 +1,9 @@
-// The statements on the path of every job. Hand-written and compiled once per dialect: this is
-// the hottest code in Keepwatch (see docs/PERFORMANCE.md). Both dialects support
-// `INSERT … ON CONFLICT … RETURNING`.
+// The statements on the path of every job: hand-written, compiled once per dialect, and
+// multi-row, so a batch of 1,000 jobs is a handful of statements (see docs/PERFORMANCE.md).
+// Both dialects support `INSERT … ON CONFLICT … RETURNING`.
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.js';
-import { run, statement } from '../raw.js';
+import { run, type Statement, statement } from '../raw.js';
 import type { DB } from '../schema.js';
 
 type Tx = Kysely<DB>;
@@ -47,10 +47,71 @@ export interface PingTarget {
   clientId: string;
 }
 
+const JOB_COLUMNS = [
+  'id', 'client_id', 'device_id', 'check_id', 'source', 'external_id', 'status', 'raw_status', 'operation', 'trigger',
+  'started_at', 'ended_at', 'occurred_at', 'duration_ms', 'bytes', 'message', 'error_code', 'reason',
+  'health_replication', 'health_failover', 'log', 'raw', 'received_at', 'updated_at',
+];
+const JOBS_PER_STATEMENT = 250;
+const QUEUE_PER_STATEMENT = 500;
+
+// A stale `running` report (an overlapping pull window) never rewinds a finished job.
+const JOB_UPSERT_TAIL = `ON CONFLICT (source, external_id) DO UPDATE SET
+  client_id = excluded.client_id, device_id = excluded.device_id, check_id = excluded.check_id,
+  status = excluded.status, raw_status = excluded.raw_status, operation = excluded.operation,
+  trigger = excluded.trigger,
+  started_at = COALESCE(excluded.started_at, jobs.started_at),
+  ended_at = excluded.ended_at,
+  occurred_at = CASE WHEN excluded.ended_at IS NOT NULL THEN excluded.ended_at
+    ELSE COALESCE(excluded.started_at, jobs.started_at, jobs.received_at) END,
+  duration_ms = COALESCE(excluded.duration_ms,
+    CASE WHEN excluded.ended_at IS NOT NULL AND jobs.started_at IS NOT NULL
+      THEN excluded.ended_at - jobs.started_at END),
+  bytes = COALESCE(excluded.bytes, jobs.bytes),
+  message = excluded.message, error_code = excluded.error_code, reason = excluded.reason,
+  health_replication = COALESCE(excluded.health_replication, jobs.health_replication),
+  health_failover = COALESCE(excluded.health_failover, jobs.health_failover),
+  log = COALESCE(excluded.log, jobs.log),
+  raw = excluded.raw, updated_at = excluded.updated_at
+WHERE NOT (excluded.status = 'running' AND jobs.status <> 'running')
+RETURNING id, source, external_id`;
+
+function jobParams(j: JobWrite): unknown[] {
+  return [
+    j.id, j.clientId, j.deviceId, j.checkId, j.source, j.externalId, j.status, j.rawStatus, j.operation, j.trigger,
+    j.startedAt, j.endedAt, j.occurredAt, j.durationMs, j.bytes, j.message, j.errorCode, j.reason,
+    j.healthReplication, j.healthFailover, j.log, j.raw, j.receivedAt, j.receivedAt,
+  ];
+}
+
+const keyOf = (source: string, externalId: string) => `${source}\u0000${externalId}`;
+
+/** Splits writes into statements of at most `max` rows, none holding the same key twice
+ * (PostgreSQL refuses to update one row twice in a statement). */
+function chunks(writes: JobWrite[], max: number): JobWrite[][] {
+  const out: JobWrite[][] = [];
+  let current: JobWrite[] = [];
+  let keys = new Set<string>();
+  for (const w of writes) {
+    const k = keyOf(w.source, w.externalId);
+    if (current.length === max || keys.has(k)) {
+      out.push(current);
+      current = [];
+      keys = new Set();
+    }
+    current.push(w);
+    keys.add(k);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
 export class IngestRepository {
   private readonly sql;
+  private readonly jobStatements = new Map<number, Statement>();
+  private readonly queueStatements = new Map<number, Statement>();
 
-  constructor(dialect: Dialect) {
+  constructor(private readonly dialect: Dialect) {
     const s = (text: string) => statement(dialect, text);
     this.sql = {
       client: s(`INSERT INTO clients (id, name, name_key, inbound_key, created_at, updated_at)
@@ -62,30 +123,6 @@ export class IngestRepository {
       check: s(`INSERT INTO checks (id, device_id, client_id, name, name_key, kind, tier, ping_key, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (device_id, name_key) DO UPDATE SET name_key = excluded.name_key RETURNING id`),
-      // A stale `running` report (an overlapping pull window) never rewinds a finished job.
-      job: s(`INSERT INTO jobs (id, client_id, device_id, check_id, source, external_id, status, raw_status,
-          operation, trigger, started_at, ended_at, occurred_at, duration_ms, bytes, message, error_code, reason,
-          health_replication, health_failover, log, raw, received_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (source, external_id) DO UPDATE SET
-          client_id = excluded.client_id, device_id = excluded.device_id, check_id = excluded.check_id,
-          status = excluded.status, raw_status = excluded.raw_status, operation = excluded.operation,
-          trigger = excluded.trigger,
-          started_at = COALESCE(excluded.started_at, jobs.started_at),
-          ended_at = excluded.ended_at,
-          occurred_at = CASE WHEN excluded.ended_at IS NOT NULL THEN excluded.ended_at
-            ELSE COALESCE(excluded.started_at, jobs.started_at, jobs.received_at) END,
-          duration_ms = COALESCE(excluded.duration_ms,
-            CASE WHEN excluded.ended_at IS NOT NULL AND jobs.started_at IS NOT NULL
-              THEN excluded.ended_at - jobs.started_at END),
-          bytes = COALESCE(excluded.bytes, jobs.bytes),
-          message = excluded.message, error_code = excluded.error_code, reason = excluded.reason,
-          health_replication = COALESCE(excluded.health_replication, jobs.health_replication),
-          health_failover = COALESCE(excluded.health_failover, jobs.health_failover),
-          log = COALESCE(excluded.log, jobs.log),
-          raw = excluded.raw, updated_at = excluded.updated_at
-        WHERE NOT (excluded.status = 'running' AND jobs.status <> 'running')
-        RETURNING id`),
       jobIdByKey: s('SELECT id FROM jobs WHERE source = ? AND external_id = ?'),
       facts: s(`UPDATE devices SET
           storage_used_bytes = COALESCE(?, storage_used_bytes),
@@ -94,15 +131,38 @@ export class IngestRepository {
           purgeable = COALESCE(?, purgeable),
           facts_updated_at = ?, updated_at = ?
         WHERE id = ?`),
-      // Due now, unless something already made it due earlier.
-      markDue: s(`UPDATE devices SET next_eval_at = ?
-        WHERE id = ? AND (next_eval_at IS NULL OR next_eval_at > ?)`),
       pingTarget: s('SELECT id AS "checkId", device_id AS "deviceId", client_id AS "clientId" FROM checks WHERE ping_key = ?'),
+      // Served by the partial index jobs_open_ping_idx.
       openPingRun: s(`SELECT external_id AS "externalId" FROM jobs
-        WHERE check_id = ? AND source = 'ping' AND status = 'running' AND occurred_at >= ?
+        WHERE check_id = ? AND status = 'running' AND source = 'ping' AND occurred_at >= ?
         ORDER BY occurred_at DESC LIMIT 1`),
       clientIdByKey: s('SELECT id FROM clients WHERE name_key = ?'),
     };
+  }
+
+  private jobStatement(rows: number): Statement {
+    let stmt = this.jobStatements.get(rows);
+    if (!stmt) {
+      const tuple = `(${JOB_COLUMNS.map(() => '?').join(', ')})`;
+      const values = Array.from({ length: rows }, () => tuple).join(', ');
+      stmt = statement(this.dialect, `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES ${values} ${JOB_UPSERT_TAIL}`);
+      this.jobStatements.set(rows, stmt);
+    }
+    return stmt;
+  }
+
+  private queueStatement(rows: number): Statement {
+    let stmt = this.queueStatements.get(rows);
+    if (!stmt) {
+      const values = Array.from({ length: rows }, () => '(?, ?, ?)').join(', ');
+      stmt = statement(
+        this.dialect,
+        `INSERT INTO eval_queue (device_id, seq, queued_at) VALUES ${values}
+         ON CONFLICT (device_id) DO UPDATE SET seq = excluded.seq`,
+      );
+      this.queueStatements.set(rows, stmt);
+    }
+    return stmt;
   }
 
   async upsertClient(tx: Tx, id: string, name: string, key: string, inboundKey: string, now: number): Promise<string> {
@@ -134,17 +194,25 @@ export class IngestRepository {
     return rows[0]!.id;
   }
 
-  /** Inserts or updates by (source, external_id); answers the stored id. */
-  async upsertJob(tx: Tx, j: JobWrite): Promise<string> {
-    const rows = await run<{ id: string }>(tx, this.sql.job, [
-      j.id, j.clientId, j.deviceId, j.checkId, j.source, j.externalId, j.status, j.rawStatus,
-      j.operation, j.trigger, j.startedAt, j.endedAt, j.occurredAt, j.durationMs, j.bytes, j.message,
-      j.errorCode, j.reason, j.healthReplication, j.healthFailover, j.log, j.raw, j.receivedAt, j.receivedAt,
-    ]);
-    if (rows[0]) return rows[0].id;
-    // The update was refused (stale `running`): the stored job stands.
-    const existing = await run<{ id: string }>(tx, this.sql.jobIdByKey, [j.source, j.externalId]);
-    return existing[0]!.id;
+  /** Inserts or updates each job by (source, external_id); answers the stored ids, in order. */
+  async upsertJobs(tx: Tx, writes: JobWrite[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const chunk of chunks(writes, JOBS_PER_STATEMENT)) {
+      const params: unknown[] = [];
+      for (const w of chunk) params.push(...jobParams(w));
+      const rows = await run<{ id: string; source: string; external_id: string }>(tx, this.jobStatement(chunk.length), params);
+      const stored = new Map(rows.map((r) => [keyOf(r.source, r.external_id), r.id]));
+      for (const w of chunk) {
+        // Absent from RETURNING: the update was refused (stale `running`); the stored job stands.
+        ids.push(stored.get(keyOf(w.source, w.externalId)) ?? (await this.jobIdByKey(tx, w.source, w.externalId)));
+      }
+    }
+    return ids;
+  }
+
+  private async jobIdByKey(tx: Tx, source: string, externalId: string): Promise<string> {
+    const rows = await run<{ id: string }>(tx, this.sql.jobIdByKey, [source, externalId]);
+    return rows[0]!.id;
   }
 
   async updateFacts(tx: Tx, deviceId: string, f: FactsWrite, now: number): Promise<void> {
@@ -154,8 +222,14 @@ export class IngestRepository {
     ]);
   }
 
-  async markDue(tx: Tx, deviceId: string, at: number): Promise<void> {
-    await run(tx, this.sql.markDue, [at, deviceId, at]);
+  /** Puts devices on the evaluation queue; `seq` marks this enqueue (see eval_queue). */
+  async enqueue(tx: Tx, deviceIds: string[], seq: string, now: number): Promise<void> {
+    for (let i = 0; i < deviceIds.length; i += QUEUE_PER_STATEMENT) {
+      const part = deviceIds.slice(i, i + QUEUE_PER_STATEMENT);
+      const params: unknown[] = [];
+      for (const id of part) params.push(id, seq, now);
+      await run(tx, this.queueStatement(part.length), params);
+    }
   }
 
   async pingTarget(tx: Tx, pingKey: string): Promise<PingTarget | null> {
@@ -164,8 +238,8 @@ export class IngestRepository {
   }
 
   /** The external id of the newest unfinished ping run of a check that started after `since`. */
-  async openPingRun(tx: Tx, checkId: string, since: number): Promise<string | null> {
-    const rows = await run<{ externalId: string }>(tx, this.sql.openPingRun, [checkId, since]);
+  async openPingRun(tx: Tx, target: PingTarget, since: number): Promise<string | null> {
+    const rows = await run<{ externalId: string }>(tx, this.sql.openPingRun, [target.checkId, since]);
     return rows[0]?.externalId ?? null;
   }
 }

@@ -63,8 +63,8 @@ function classify(error: unknown): { status: number; detail: string; errors?: Fi
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, detail: 'the request body is larger than this endpoint accepts' };
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, detail: 'send application/json' };
   if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { status: 400, detail: 'the JSON body is empty', errors: [{ field: 'body', message: 'is required' }] };
-  if (fe.statusCode === 400 && error instanceof SyntaxError) {
-    return { status: 400, detail: `the body is not valid JSON: ${error.message}`, errors: [{ field: 'body', message: 'is not valid JSON' }] };
+  if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fe.statusCode === 400 && error instanceof SyntaxError)) {
+    return { status: 400, detail: 'the body is not valid JSON', errors: [{ field: 'body', message: 'is not valid JSON' }] };
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: fe.statusCode, detail: fe.message };

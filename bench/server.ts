@@ -1,0 +1,59 @@
+// A `keepwatch serve` child process on a fresh database, for benchmarks.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const BIN = new URL('../bin/keepwatch.js', import.meta.url).pathname;
+
+export interface BenchServer {
+  url: string;
+  token: string;
+  adminToken: string;
+  child: ChildProcess;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kw-bench-'));
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    KEEPWATCH_DATA_DIR: dataDir,
+    KEEPWATCH_HOST: '127.0.0.1',
+    KEEPWATCH_PORT: '0',
+    KEEPWATCH_SMTP_PORT: '0',
+    KEEPWATCH_LOG_LEVEL: 'info',
+    KEEPWATCH_SECRET_KEY: 'bench-secret-key-0123456789',
+    ...extraEnv,
+  };
+  const token = (args: string[]) => execFileSync(process.execPath, [BIN, 'token', 'create', ...args], { env }).toString().trim().split('\n').pop()!;
+  const ingestToken = token(['--scope', 'ingest', '--name', 'bench']);
+  const adminToken = token(['--scope', 'admin', '--name', 'bench-admin']);
+  const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg === 'keepwatch is serving') resolve(`http://127.0.0.1:${entry.port}`);
+      } catch {
+        // ignore
+      }
+    });
+  });
+  return {
+    url,
+    token: ingestToken,
+    adminToken,
+    child,
+    env,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      if (!extraEnv.KEEPWATCH_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

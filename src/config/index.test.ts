@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './index.js';
+
+describe('loadConfig', () => {
+  it('works with no configuration at all', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 8080, smtpPort: 2525, databaseUrl: null, publicUrl: 'http://localhost:8080', workers: true });
+    expect(c.dataDir).toMatch(/\/data$/);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('names every bad variable at once', () => {
+    try {
+      loadConfig({ KEEPWATCH_PORT: '99999', KEEPWATCH_DATABASE_URL: 'mysql://x', KEEPWATCH_LOG_LEVEL: 'loud' });
+      expect.fail('should throw');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const text = (err as Error).message;
+      expect(text).toContain('KEEPWATCH_PORT');
+      expect(text).toContain('KEEPWATCH_DATABASE_URL');
+      expect(text).toContain('KEEPWATCH_LOG_LEVEL');
+    }
+  });
+
+  it('requires a secret key with PostgreSQL, so all instances share it', () => {
+    expect(() => loadConfig({ KEEPWATCH_DATABASE_URL: 'postgres://localhost/kw' })).toThrow(/KEEPWATCH_SECRET_KEY/);
+  });
+
+  it('reads secrets from *_FILE variables', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/kwcfg-');
+    writeFileSync(`${dir}/key`, 'a-long-enough-secret-key\n');
+    expect(loadConfig({ KEEPWATCH_SECRET_KEY_FILE: `${dir}/key` }).secretKey).toBe('a-long-enough-secret-key');
+  });
+});
