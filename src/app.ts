@@ -9,7 +9,13 @@ import { ClientRepository } from './db/repositories/clients.js';
 import { DeviceRepository } from './db/repositories/devices.js';
 import { IngestRepository } from './db/repositories/ingest.js';
 import { JobRepository } from './db/repositories/jobs.js';
+import { AlertRepository } from './db/repositories/alerts.js';
+import { EvaluationRepository } from './db/repositories/evaluation.js';
+import { IntegrationRepository } from './db/repositories/integrations.js';
+import { ReportRepository } from './db/repositories/reports.js';
+import { SettingsRepository } from './db/repositories/settings.js';
 import { TokenRepository } from './db/repositories/tokens.js';
+import { WindowRepository } from './db/repositories/windows.js';
 import { bearerToken } from './http/plugins/auth.js';
 import { buildHttp } from './http/server.js';
 import type { Api } from './http/types.js';
@@ -17,12 +23,20 @@ import { type Clock, systemClock } from './lib/clock.js';
 import { newId, randomKey } from './lib/ids.js';
 import { SecretBox } from './lib/secret-box.js';
 import { resolveSecretKey } from './lib/secret-key.js';
+import { AlertWriter } from './services/alert-writer.js';
+import { AlertService } from './services/alerts.js';
 import { AuditService } from './services/audit.js';
 import { CatalogService } from './services/catalog.js';
 import { CheckService } from './services/checks.js';
 import { DEFAULT_CLIENT_NAME, IngestService } from './services/ingest.js';
 import { TokenService } from './services/tokens.js';
+import { EvaluationService } from './services/evaluation.js';
+import { IntegrationService } from './services/integrations.js';
+import { ReportService } from './services/reports.js';
+import { SettingsService } from './services/settings.js';
 import { UserService } from './services/users.js';
+import { WindowService } from './services/windows.js';
+import { EvaluatorWorker } from './workers/evaluator.js';
 
 export interface KeepwatchOptions {
   clock?: Clock;
@@ -36,6 +50,12 @@ export interface Services {
   catalog: CatalogService;
   checks: CheckService;
   users: UserService;
+  settings: SettingsService;
+  evaluation: EvaluationService;
+  alerts: AlertService;
+  windows: WindowService;
+  integrations: IntegrationService;
+  reports: ReportService;
 }
 
 export interface Keepwatch {
@@ -46,6 +66,7 @@ export interface Keepwatch {
   clock: Clock;
   secrets: SecretBox;
   http: Api;
+  evaluator: EvaluatorWorker;
   /** Starts background loops (when config.workers) and listens on config.port. Answers the bound port. */
   listen(): Promise<number>;
   stop(): Promise<void>;
@@ -81,13 +102,35 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
 
   const audit = new AuditService(new AuditRepository(db), clock);
   const ingestRepo = new IngestRepository(dialect);
-  const ingest = new IngestService(db, dialect, ingestRepo, clock);
-  const tokens = new TokenService(new TokenRepository(db, dialect), audit, clock);
+  const evaluationRepo = new EvaluationRepository(db, dialect);
+  const alertRepo = new AlertRepository(db);
+  const windowRepo = new WindowRepository(db);
+  const reportRepo = new ReportRepository(db);
   const checkRepo = new CheckRepository(db);
-  const catalog = new CatalogService(new ClientRepository(db), new DeviceRepository(db), checkRepo, new JobRepository(db), audit, clock);
+  // The evaluator is built last; work queued before that only needs a no-op wake.
+  let wake: () => void = () => {};
+  const queued = () => wake();
+
+  const ingest = new IngestService(db, dialect, ingestRepo, clock, queued);
+  const tokens = new TokenService(new TokenRepository(db, dialect), audit, clock);
+  const catalog = new CatalogService(new ClientRepository(db), new DeviceRepository(db), checkRepo, new JobRepository(db), reportRepo, alertRepo, audit, clock);
   const checks = new CheckService(db, checkRepo, ingestRepo, audit, clock);
   const users = new UserService(db, audit, clock);
-  const services: Services = { audit, ingest, tokens, catalog, checks, users };
+  const settings = new SettingsService(new SettingsRepository(db), evaluationRepo, audit, clock);
+  const writer = new AlertWriter(alertRepo);
+  const integrationRepo = new IntegrationRepository(db);
+  const evaluation = new EvaluationService(db, evaluationRepo, alertRepo, integrationRepo, writer, settings, clock);
+  const alerts = new AlertService(db, dialect, alertRepo, writer, ingestRepo, settings, audit, clock, queued);
+  const windows = new WindowService(windowRepo, catalog, checkRepo, evaluationRepo, audit, clock, queued);
+  const integrations = new IntegrationService(integrationRepo, evaluationRepo, evaluation, clock, queued);
+  const reports = new ReportService(reportRepo, windowRepo, catalog, settings, clock);
+  const services: Services = { audit, ingest, tokens, catalog, checks, users, settings, evaluation, alerts, windows, integrations, reports };
+  const evaluator = new EvaluatorWorker(evaluationRepo, evaluation, clock, logger.child({ worker: 'evaluator' }), {
+    pollMs: dialect === 'sqlite' ? 1000 : 250,
+    leaseMs: 60_000,
+    batch: 100,
+  });
+  wake = () => evaluator.wake();
 
   const http = await buildHttp({
     logger,
@@ -119,7 +162,9 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
     clock,
     secrets,
     http,
+    evaluator,
     async listen() {
+      if (config.workers) evaluator.start();
       timers.push(
         setInterval(() => tokens.flush().catch((err) => logger.warn({ err }, 'token usage flush failed')), 1000).unref(),
       );
@@ -135,6 +180,7 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
       for (const t of timers) clearInterval(t);
       await http.close();
       await ingest.drain();
+      await evaluator.stop();
       await tokens.flush().catch((err) => logger.warn({ err }, 'token usage flush failed'));
       await database.close();
     },

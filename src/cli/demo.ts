@@ -23,6 +23,8 @@ export async function loadDemo(kw: Keepwatch): Promise<{ jobs: number }> {
       .executeTakeFirst();
     if (check) await kw.services.checks.update(cliActor(), check.id, { schedule: { type: 'interval', interval_seconds: s.intervalSeconds } });
   }
+  // Evaluate now, so the first look at the console shows states, scores and alerts.
+  await kw.evaluator.runUntilIdle();
   return { jobs: reports.length };
 }
 

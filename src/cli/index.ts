@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { DomainError } from '../domain/errors.js';
 import { demoCommand } from './demo.js';
+import { evaluateCommand } from './evaluate.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
 import { tokenCommands } from './token.js';
@@ -17,6 +18,7 @@ migrateCommand(program);
 tokenCommands(program);
 userCommands(program);
 demoCommand(program);
+evaluateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

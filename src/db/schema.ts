@@ -34,6 +34,8 @@ export interface DevicesTable {
   next_eval_at: number | null;
   /** Lease of the evaluator instance working on it. */
   eval_claimed_until: number | null;
+  /** Meets its SLA now (1/0); null when no SLA applies. */
+  compliant: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -60,6 +62,7 @@ export interface ChecksTable {
   last_status: string | null;
   consecutive_failures: number;
   next_due_at: number | null;
+  last_source: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -146,6 +149,94 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+export interface AlertsTable {
+  id: string;
+  type: string;
+  scope: string;
+  scope_id: string;
+  client_id: string | null;
+  device_id: string | null;
+  check_id: string | null;
+  integration_id: string | null;
+  severity: string;
+  state: string;
+  active: number;
+  title: string;
+  detail: string;
+  condition_since: number;
+  covers_until: number | null;
+  raised_at: number;
+  updated_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  ack_note: string | null;
+  dismissed_at: number | null;
+  dismissed_by: string | null;
+  dismissed_until: number | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  replaces_id: string | null;
+}
+
+export interface AlertEventsTable {
+  id: string;
+  alert_id: string;
+  at: number;
+  kind: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  from_severity: string | null;
+  to_severity: string | null;
+  note: string | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  topic: string;
+  alert_id: string | null;
+  payload: string;
+  created_at: number;
+  claimed_until: number | null;
+  processed_at: number | null;
+}
+
+export interface SettingsTable {
+  scope: string;
+  doc: string;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+export interface MaintenanceWindowsTable {
+  id: string;
+  client_id: string;
+  scope: string;
+  scope_id: string;
+  kind: string;
+  starts_at: number | null;
+  ends_at: number | null;
+  cron: string | null;
+  tz: string | null;
+  duration_ms: number | null;
+  reason: string | null;
+  created_at: number;
+  created_by: string | null;
+}
+
+export interface IntegrationHealthTable {
+  id: string;
+  name: string;
+  type: string;
+  source: string;
+  auth_error: string | null;
+  auth_since: number | null;
+  quota_error: string | null;
+  quota_since: number | null;
+  last_success_at: number | null;
+  updated_at: number;
+}
+
 export interface DB {
   clients: ClientsTable;
   devices: DevicesTable;
@@ -156,6 +247,12 @@ export interface DB {
   api_token_usage: ApiTokenUsageTable;
   users: UsersTable;
   audit_log: AuditLogTable;
+  alerts: AlertsTable;
+  alert_events: AlertEventsTable;
+  outbox: OutboxTable;
+  settings: SettingsTable;
+  maintenance_windows: MaintenanceWindowsTable;
+  integration_health: IntegrationHealthTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;
@@ -166,3 +263,7 @@ export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type UserRow = Selectable<UsersTable>;
 export type NewAuditEntry = Insertable<AuditLogTable>;
 export type CheckUpdate = Updateable<ChecksTable>;
+export type AlertRow = Selectable<AlertsTable>;
+export type AlertEventRow = Selectable<AlertEventsTable>;
+export type MaintenanceWindowRow = Selectable<MaintenanceWindowsTable>;
+export type IntegrationHealthRow = Selectable<IntegrationHealthTable>;

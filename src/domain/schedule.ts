@@ -1,13 +1,14 @@
-// Check schedules: an interval (next run expected at the last good job's end plus the interval)
-// or a cron expression in an IANA time zone.
+// Check schedules: an interval (the next run is expected at the last good job's end plus the
+// interval) or a cron expression in an IANA time zone (a run is expected at each tick).
 import { Cron } from 'croner';
 import type { FieldProblem } from './errors.js';
 
-export type Schedule =
-  | { type: 'interval'; intervalMs: number }
-  | { type: 'cron'; cron: string; tz: string };
+export type Schedule = { type: 'interval'; intervalMs: number } | { type: 'cron'; cron: string; tz: string };
+
+export type CheckState = 'new' | 'up' | 'late' | 'overdue' | 'paused';
 
 export const MIN_INTERVAL_MS = 60_000;
+const MINUTE = 60_000;
 
 export function isValidTimeZone(tz: string): boolean {
   try {
@@ -26,9 +27,142 @@ export function scheduleProblems(s: Schedule, path: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (!isValidTimeZone(s.tz)) problems.push({ field: `${path}.tz`, message: `unknown IANA time zone "${s.tz}"` });
   try {
-    new Cron(s.cron, { paused: true, timezone: isValidTimeZone(s.tz) ? s.tz : 'UTC' });
+    const c = new Cron(s.cron, { paused: true, timezone: isValidTimeZone(s.tz) ? s.tz : 'UTC' });
+    if (c.nextRun() === null) problems.push({ field: `${path}.cron`, message: 'never fires' });
   } catch (err) {
     problems.push({ field: `${path}.cron`, message: `not a valid cron expression: ${(err as Error).message}` });
   }
   return problems;
+}
+
+// ---- cron ticks ---------------------------------------------------------------------------
+// croner needs ~80 µs per nextRun (time-zone arithmetic). The evaluator asks about the same few
+// patterns for every device, so ticks are computed once per (pattern, zone) in spans of 32 days
+// and then found by binary search. DST is croner's: a tick in a skipped hour moves forward, a
+// repeated hour fires once.
+
+const SPAN = 32 * 24 * 60 * MINUTE;
+
+class TickCache {
+  private readonly cron: Cron;
+  private readonly spans = new Map<number, number[]>();
+
+  constructor(pattern: string, tz: string) {
+    this.cron = new Cron(pattern, { paused: true, timezone: tz });
+  }
+
+  private span(index: number): number[] {
+    let ticks = this.spans.get(index);
+    if (ticks === undefined) {
+      ticks = [];
+      const start = index * SPAN;
+      const end = start + SPAN;
+      let next = this.cron.nextRun(new Date(start - 1));
+      while (next !== null && next.getTime() < end) {
+        ticks.push(next.getTime());
+        next = this.cron.nextRun(next);
+      }
+      if (this.spans.size > 64) this.spans.clear();
+      this.spans.set(index, ticks);
+    }
+    return ticks;
+  }
+
+  /** First tick strictly after t (searching up to ~2 years ahead). */
+  after(t: number): number | null {
+    for (let i = Math.floor(t / SPAN), n = 0; n < 24; i++, n++) {
+      const ticks = this.span(i);
+      const k = upperBound(ticks, t);
+      if (k < ticks.length) return ticks[k]!;
+    }
+    return null;
+  }
+
+  /** Last tick at or before t (searching up to ~2 years back). */
+  atOrBefore(t: number): number | null {
+    for (let i = Math.floor(t / SPAN), n = 0; n < 24; i--, n++) {
+      const ticks = this.span(i);
+      const k = upperBound(ticks, t);
+      if (k > 0) return ticks[k - 1]!;
+    }
+    return null;
+  }
+}
+
+function upperBound(sorted: number[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const tickCaches = new Map<string, TickCache>();
+
+export function cronTicks(pattern: string, tz: string): TickCache {
+  const key = `${tz}\u0000${pattern}`;
+  let c = tickCaches.get(key);
+  if (!c) {
+    if (tickCaches.size > 1000) tickCaches.clear();
+    c = new TickCache(pattern, tz);
+    tickCaches.set(key, c);
+  }
+  return c;
+}
+
+// ---- expectation ------------------------------------------------------------------------
+
+export interface Expectation {
+  state: Exclude<CheckState, 'paused' | 'new'>;
+  /** When the next (or the missed) run was expected. */
+  dueAt: number;
+  /** When it counts as missed: dueAt plus grace. */
+  overdueAt: number;
+  graceMs: number;
+}
+
+/**
+ * Where a scheduled check stands. `ref` is the last good run (its end for an interval schedule,
+ * its start for cron) or, when later, the moment the schedule restarted (first seen, the end of
+ * a maintenance window). For cron, a run started up to `tolerance` before a tick satisfies it.
+ */
+export function expectation(schedule: Schedule, ref: number, graceMs: number | null, graceRatio: number, now: number): Expectation | null {
+  let dueAt: number;
+  let period: number;
+  if (schedule.type === 'interval') {
+    dueAt = ref + schedule.intervalMs;
+    period = schedule.intervalMs;
+  } else {
+    const ticks = cronTicks(schedule.cron, schedule.tz);
+    const tolerance = cronTolerance(ticks, ref);
+    const first = ticks.after(ref + tolerance);
+    if (first === null) return null;
+    const second = ticks.after(first);
+    dueAt = first;
+    period = second === null ? 24 * 60 * MINUTE : second - first;
+  }
+  const grace = graceMs ?? Math.round(period * graceRatio);
+  const overdueAt = dueAt + grace;
+  const state = now < dueAt ? 'up' : now < overdueAt ? 'late' : 'overdue';
+  return { state, dueAt, overdueAt, graceMs: grace };
+}
+
+/** A run that starts a little early (clock skew) still counts: 5 minutes, or a tenth of the period. */
+function cronTolerance(ticks: TickCache, around: number): number {
+  const a = ticks.after(around);
+  const b = a === null ? null : ticks.after(a);
+  const period = a !== null && b !== null ? b - a : 24 * 60 * MINUTE;
+  return Math.min(5 * MINUTE, Math.floor(period / 10));
+}
+
+/** The nominal period of a schedule near time t (for grace and the grid). */
+export function periodMs(schedule: Schedule, t: number): number {
+  if (schedule.type === 'interval') return schedule.intervalMs;
+  const ticks = cronTicks(schedule.cron, schedule.tz);
+  const a = ticks.after(t);
+  const b = a === null ? null : ticks.after(a);
+  return a !== null && b !== null ? b - a : 24 * 60 * MINUTE;
 }

@@ -10,6 +10,7 @@ import {
   REASONS,
   TRIGGERS,
 } from '../domain/job.js';
+import { ALERT_TYPES, GRID_ROLLUPS, SEVERITIES } from '../domain/settings.js';
 
 /** A string enum as one `enum` keyword, so a bad value gets one clear error. */
 export function StringEnum<const T extends readonly string[]>(values: T, options: object = {}) {
@@ -256,13 +257,234 @@ export const FactsSchema = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+export const RollupSchema = Type.Object({
+  bands: Type.Object({
+    healthy: Type.Integer(),
+    warning: Type.Integer(),
+    critical: Type.Integer(),
+    unknown: Type.Integer(),
+    retired: Type.Integer(),
+  }),
+  applicable: Type.Integer({ description: 'devices an SLA applies to (not retired, with a backup check)' }),
+  compliant: Type.Integer({ description: 'of those, how many meet their SLA now' }),
+  compliance_percent: Nullable(Type.Number()),
+});
+
 export const ClientSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
   device_count: Type.Integer(),
+  rollup: RollupSchema,
+  open_alerts: Type.Object({ critical: Type.Integer(), warning: Type.Integer(), info: Type.Integer() }),
   created_at: Type.String({ format: 'date-time' }),
 });
 
 export type JobReportBody = Static<typeof JobReportSchema>;
 export type NewCheckBody = Static<typeof NewCheckSchema>;
 export type CheckPatchBody = Static<typeof CheckPatchSchema>;
+
+// ---- alerts ---------------------------------------------------------------------------------
+
+export const ALERT_STATES = ['open', 'acknowledged', 'dismissed', 'resolved'] as const;
+
+export const AlertSchema = Type.Object({
+  id: Type.String(),
+  type: StringEnum(ALERT_TYPES),
+  severity: StringEnum(SEVERITIES),
+  state: StringEnum(ALERT_STATES),
+  scope: StringEnum(['check', 'device', 'client', 'integration'] as const),
+  client_id: Nullable(Type.String()),
+  client_name: Nullable(Type.String()),
+  device_id: Nullable(Type.String()),
+  device_name: Nullable(Type.String()),
+  check_id: Nullable(Type.String()),
+  check_name: Nullable(Type.String()),
+  integration_id: Nullable(Type.String()),
+  title: Type.String(),
+  detail: Type.Unknown(),
+  condition_since: Type.String({ format: 'date-time' }),
+  raised_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+  acknowledged_at: Time,
+  acknowledged_by: Nullable(Type.String()),
+  ack_note: Nullable(Type.String()),
+  dismissed_at: Time,
+  dismissed_by: Nullable(Type.String()),
+  dismissed_until: Time,
+  resolved_at: Time,
+  resolved_by: Nullable(Type.String()),
+  replaces_id: Nullable(Type.String()),
+});
+
+export const AlertEventSchema = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  kind: Type.String(),
+  actor_type: Type.String(),
+  actor_name: Nullable(Type.String()),
+  from_severity: Nullable(Type.String()),
+  to_severity: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+});
+
+export const AlertDetailSchema = Type.Object({ ...AlertSchema.properties, history: Type.Array(AlertEventSchema) });
+
+export const NoteBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+
+export const GroupDismissBody = Type.Object(
+  {
+    client: Type.Optional(Type.String({ description: 'client id' })),
+    device: Type.Optional(Type.String({ description: 'device id' })),
+    type: Type.Optional(StringEnum(ALERT_TYPES)),
+    all: Type.Optional(Type.Boolean({ description: 'dismiss every open alert you can see (admin)' })),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+
+// ---- settings -------------------------------------------------------------------------------
+
+const Hours = Type.Number({ exclusiveMinimum: 0 });
+export const SettingsOverrideSchema = Type.Object(
+  {
+    timezone: Type.Optional(Type.String({ description: 'IANA time zone for business days and the grid' })),
+    day_start: Type.Optional(Type.String({ description: 'start of the business day, HH:MM' })),
+    grid_rollup: Type.Optional(StringEnum(GRID_ROLLUPS)),
+    categories: Type.Optional(Type.Partial(Type.Object(Object.fromEntries(ALERT_TYPES.map((t) => [t, Type.Boolean()]))), { additionalProperties: false })),
+    severities: Type.Optional(Type.Partial(Type.Object(Object.fromEntries(ALERT_TYPES.map((t) => [t, StringEnum(SEVERITIES)]))), { additionalProperties: false })),
+    thresholds: Type.Optional(
+      Type.Object(
+        {
+          sla_hours: Type.Optional(
+            Type.Object({ server: Type.Optional(Hours), workstation: Type.Optional(Hours), saas: Type.Optional(Hours) }, { additionalProperties: false }),
+          ),
+          failure_critical_after: Type.Optional(Type.Integer({ minimum: 1 })),
+          copy_window_hours: Type.Optional(Hours),
+          saas_overdue_hours: Type.Optional(Hours),
+          saas_window_days: Type.Optional(Type.Integer({ minimum: 1 })),
+          saas_hold_hours: Type.Optional(Type.Number({ minimum: 0 })),
+          quota_percent: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+          free_space_percent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+          silent_days: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+          size_drop_ratio: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })),
+          size_jump_ratio: Type.Optional(Type.Number({ exclusiveMinimum: 1 })),
+          duration_drop_ratio: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })),
+          anomaly_min_history: Type.Optional(Type.Integer({ minimum: 2 })),
+          grace_ratio: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
+          dismiss_hours: Type.Optional(Hours),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const SettingsSchema = Type.Object({
+  /** What this scope stores. */
+  override: Type.Unknown(),
+  /** What is in force: defaults, workspace, then client. */
+  effective: Type.Unknown(),
+});
+
+// ---- maintenance windows --------------------------------------------------------------------
+
+export const WindowSchema = Type.Object({
+  id: Type.String(),
+  client_id: Type.String(),
+  scope: Type.String(),
+  scope_id: Type.String(),
+  kind: Type.String(),
+  starts_at: Time,
+  ends_at: Time,
+  cron: Nullable(Type.String()),
+  tz: Nullable(Type.String()),
+  duration_minutes: Nullable(Type.Number()),
+  reason: Nullable(Type.String()),
+  created_at: Type.String({ format: 'date-time' }),
+  created_by: Nullable(Type.String()),
+});
+
+export const NewWindowSchema = Type.Object(
+  {
+    scope: StringEnum(['client', 'device', 'check'] as const),
+    scope_id: Id,
+    starts_at: Type.Optional(IsoTime),
+    ends_at: Type.Optional(IsoTime),
+    cron: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'recurring: when each window opens' })),
+    tz: Type.Optional(Type.String()),
+    duration_minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 })),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const SnoozeBody = Type.Object(
+  { hours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 90 }), reason: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
+
+// ---- grid and reports -----------------------------------------------------------------------
+
+const CELL_VALUES = [...JOB_STATUSES, 'no_result'] as const;
+
+export const GridSchema = Type.Object({
+  days: Type.Array(Type.String()),
+  rollup: StringEnum(GRID_ROLLUPS),
+  items: Type.Array(
+    Type.Object({
+      check_id: Type.String(),
+      check_name: Type.String(),
+      kind: Type.String(),
+      device_id: Type.String(),
+      device_name: Type.String(),
+      client_id: Type.String(),
+      cells: Type.Array(NullableEnum(CELL_VALUES)),
+    }),
+  ),
+  next_cursor: Nullable(Type.String()),
+});
+
+export const ComplianceReportSchema = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  generated_at: Type.String(),
+  clients: Type.Array(
+    Type.Object({
+      client_id: Type.String(),
+      client_name: Type.String(),
+      devices: Type.Integer(),
+      compliance_percent: Nullable(Type.Number()),
+      compliant_now: Type.Integer(),
+      rollup: RollupSchema,
+    }),
+  ),
+  devices: Type.Array(
+    Type.Object({
+      device_id: Type.String(),
+      device_name: Type.String(),
+      client_id: Type.String(),
+      client_name: Type.String(),
+      class: Type.String(),
+      status: Type.String(),
+      score: Type.Integer(),
+      sla_hours: Type.Number(),
+      compliant_now: Nullable(Type.Boolean()),
+      compliance_percent: Nullable(Type.Number()),
+      breaches: Type.Array(Type.Object({ start: Type.String(), end: Type.String(), hours: Type.Number() })),
+      breached_hours: Type.Number(),
+    }),
+  ),
+});
+
+export const IntegrationSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  source: Type.String(),
+  healthy: Type.Boolean(),
+  auth_error: Nullable(Type.String()),
+  auth_since: Time,
+  quota_error: Nullable(Type.String()),
+  quota_since: Time,
+  last_success_at: Time,
+});

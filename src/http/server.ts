@@ -6,10 +6,17 @@ import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import type { CatalogService } from '../services/catalog.js';
 import type { CheckService } from '../services/checks.js';
+import type { AlertService } from '../services/alerts.js';
 import type { IngestService } from '../services/ingest.js';
+import type { IntegrationService } from '../services/integrations.js';
+import type { ReportService } from '../services/reports.js';
+import type { SettingsService } from '../services/settings.js';
+import type { WindowService } from '../services/windows.js';
 import { type Authenticator, registerAuth } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { alertRoutes } from './routes/alerts.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { engineRoutes } from './routes/engine.js';
 import { checkRoutes } from './routes/checks.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -32,6 +39,11 @@ export interface HttpDeps {
   ingest: IngestService;
   catalog: CatalogService;
   checks: CheckService;
+  alerts: AlertService;
+  settings: SettingsService;
+  windows: WindowService;
+  reports: ReportService;
+  integrations: IntegrationService;
   /** Later capabilities add their routes here, after the core ones. */
   extraRoutes?: Array<(app: Api) => void | Promise<void>>;
 }
@@ -75,6 +87,8 @@ export async function buildHttp(deps: HttpDeps): Promise<Api> {
   pingRoutes(app, deps);
   catalogRoutes(app, deps);
   checkRoutes(app, deps);
+  alertRoutes(app, deps);
+  engineRoutes(app, deps);
   for (const add of deps.extraRoutes ?? []) await add(app);
   return app;
 }

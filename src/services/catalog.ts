@@ -1,12 +1,15 @@
 // Reading clients, devices and jobs, always within what the principal may see. A resource of a
 // client the principal may not see is reported as not found, so its existence does not leak.
+import type { AlertRepository } from '../db/repositories/alerts.js';
 import type { CheckRepository } from '../db/repositories/checks.js';
 import type { ClientRepository } from '../db/repositories/clients.js';
 import type { DeviceRepository, FactsUpdate } from '../db/repositories/devices.js';
 import type { JobRepository } from '../db/repositories/jobs.js';
+import type { ReportRepository } from '../db/repositories/reports.js';
 import type { CheckRow, ClientRow, DeviceRow, JobRow } from '../db/schema.js';
 import { canSeeClient, type Principal } from '../domain/access.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { emptyRollup, type Rollup, rollupOf } from '../domain/rollup.js';
 import type { Clock } from '../lib/clock.js';
 import { type CursorKey, decodeCursor, type Page, toPage } from '../lib/cursor.js';
 import { newId } from '../lib/ids.js';
@@ -29,6 +32,8 @@ export function cursorOf(req: PageRequest, length: number): CursorKey | null {
 export interface ClientSummary {
   client: ClientRow;
   deviceCount: number;
+  rollup: Rollup;
+  openAlerts: { critical: number; warning: number; info: number };
 }
 
 export interface DeviceWithChecks {
@@ -44,6 +49,8 @@ export class CatalogService {
     private readonly devices: DeviceRepository,
     private readonly checks: CheckRepository,
     private readonly jobs: JobRepository,
+    private readonly reports: ReportRepository,
+    private readonly alerts: AlertRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -51,15 +58,26 @@ export class CatalogService {
   async listClients(p: Principal, req: PageRequest & { q?: string }): Promise<Page<ClientSummary>> {
     const limit = req.limit ?? DEFAULT_LIMIT;
     const rows = await this.clients.list({ clientIds: p.clientIds, q: req.q, after: cursorOf(req, 2), limit });
-    const counts = await this.clients.deviceCounts(rows.map((r) => r.id));
-    return toPage(rows, limit, (r) => [r.name_key, r.id], (client) => ({ client, deviceCount: counts.get(client.id) ?? 0 }));
+    const page = toPage(rows, limit, (r) => [r.name_key, r.id], (r) => r);
+    return { items: await this.summaries(page.items), next_cursor: page.next_cursor };
   }
 
   async getClient(p: Principal, id: string): Promise<ClientSummary> {
     const client = await this.clients.byId(id);
     if (!client || !canSeeClient(p, client.id)) throw new NotFoundError('client', id);
-    const counts = await this.clients.deviceCounts([id]);
-    return { client, deviceCount: counts.get(id) ?? 0 };
+    return (await this.summaries([client]))[0]!;
+  }
+
+  private async summaries(clients: ClientRow[]): Promise<ClientSummary[]> {
+    const ids = clients.map((c) => c.id);
+    const rollups = rollupOf(await this.reports.rollup(ids));
+    const alertCounts = ids.length === 0 ? [] : await this.alerts.counts(ids);
+    return clients.map((client) => {
+      const rollup = rollups.get(client.id) ?? emptyRollup();
+      const openAlerts = { critical: 0, warning: 0, info: 0 };
+      for (const a of alertCounts) if (a.client_id === client.id) openAlerts[a.severity as keyof typeof openAlerts] += Number(a.n);
+      return { client, deviceCount: Object.values(rollup.bands).reduce((a, b) => a + b, 0), rollup, openAlerts };
+    });
   }
 
   /** Client ids for references given by id or name (CLI options, settings). */

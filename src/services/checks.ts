@@ -125,6 +125,7 @@ export class CheckService {
         last_status: null,
         consecutive_failures: 0,
         next_due_at: null,
+        last_source: null,
         created_at: now,
         updated_at: now,
       };

@@ -44,15 +44,4 @@ export class ClientRepository {
   async insert(row: ClientRow): Promise<void> {
     await this.db.insertInto('clients').values(row).onConflict((oc) => oc.column('name_key').doNothing()).execute();
   }
-
-  async deviceCounts(clientIds: string[]): Promise<Map<string, number>> {
-    if (clientIds.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('devices')
-      .select(['client_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('client_id', 'in', clientIds)
-      .groupBy('client_id')
-      .execute();
-    return new Map(rows.map((r) => [r.client_id, Number(r.n)]));
-  }
 }

@@ -1,0 +1,220 @@
+// What the evaluator reads and writes: claims on the evaluation queue and on due deadlines, the
+// snapshot of a device, and its summary columns. Claims are leases: a dead instance's work is
+// claimable again when the lease runs out. PostgreSQL adds SKIP LOCKED so instances never wait
+// on each other's claims.
+import { type Kysely, sql } from 'kysely';
+import type { Dialect } from '../connection.js';
+import { run, statement } from '../raw.js';
+import type { CheckRow, DB, DeviceRow, JobRow, MaintenanceWindowRow } from '../schema.js';
+
+type Tx = Kysely<DB>;
+
+export type HistoryRow = Pick<
+  JobRow,
+  | 'id'
+  | 'check_id'
+  | 'source'
+  | 'status'
+  | 'operation'
+  | 'reason'
+  | 'started_at'
+  | 'ended_at'
+  | 'occurred_at'
+  | 'duration_ms'
+  | 'bytes'
+  | 'message'
+  | 'error_code'
+  | 'health_replication'
+  | 'health_failover'
+>;
+
+const HISTORY_COLUMNS = [
+  'id', 'check_id', 'source', 'status', 'operation', 'reason', 'started_at', 'ended_at', 'occurred_at', 'duration_ms',
+  'bytes', 'message', 'error_code', 'health_replication', 'health_failover',
+] as const;
+
+/** The last good run of a check before a time, through the device index. */
+export async function lastGoodOfCheck(
+  db: Kysely<DB>,
+  deviceId: string,
+  checkId: string,
+  before: number,
+): Promise<{ endedAt: number; startedAt: number } | null> {
+  const r = await db
+    .selectFrom('jobs')
+    .select(['ended_at', 'started_at', 'occurred_at'])
+    .where('device_id', '=', deviceId)
+    .where('occurred_at', '<', before)
+    .where('check_id', '=', checkId)
+    .where('status', 'in', ['succeeded', 'warning'])
+    .orderBy('occurred_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return r ? { endedAt: r.ended_at ?? r.occurred_at, startedAt: r.started_at ?? r.occurred_at } : null;
+}
+
+export class EvaluationRepository {
+  private readonly sql;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    dialect: Dialect,
+  ) {
+    const skipLocked = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+    const s = (text: string) => statement(dialect, text);
+    this.sql = {
+      claimQueued: s(`UPDATE eval_queue SET claimed_until = ? WHERE device_id IN (
+          SELECT device_id FROM eval_queue WHERE claimed_until IS NULL OR claimed_until < ?
+          ORDER BY queued_at LIMIT ? ${skipLocked})
+        RETURNING device_id, seq`),
+      claimDue: s(`UPDATE devices SET eval_claimed_until = ? WHERE id IN (
+          SELECT id FROM devices WHERE next_eval_at <= ? AND (eval_claimed_until IS NULL OR eval_claimed_until < ?)
+          ORDER BY next_eval_at LIMIT ? ${skipLocked})
+        RETURNING id`),
+      finishQueued: s('DELETE FROM eval_queue WHERE device_id = ? AND seq = ?'),
+      releaseQueued: s('UPDATE eval_queue SET claimed_until = NULL WHERE device_id = ?'),
+      lock: s(`SELECT * FROM devices WHERE id = ? ${dialect === 'postgres' ? 'FOR UPDATE' : ''}`),
+    };
+  }
+
+  async claimQueued(now: number, leaseMs: number, limit: number): Promise<Array<{ device_id: string; seq: string }>> {
+    return run(this.db, this.sql.claimQueued, [now + leaseMs, now, limit]);
+  }
+
+  async claimDue(now: number, leaseMs: number, limit: number): Promise<string[]> {
+    const rows = await run<{ id: string }>(this.db, this.sql.claimDue, [now + leaseMs, now, now, limit]);
+    return rows.map((r) => r.id);
+  }
+
+  /** Removes the queue entry if nothing was enqueued since the claim; otherwise frees it for another pass. */
+  async finishQueued(tx: Tx, deviceId: string, seq: string): Promise<void> {
+    const r = await tx.executeQuery(this.sql.finishQueued([deviceId, seq]));
+    if (Number(r.numAffectedRows ?? 0) === 0) await tx.executeQuery(this.sql.releaseQueued([deviceId]));
+  }
+
+  async releaseQueued(deviceId: string): Promise<void> {
+    await this.db.executeQuery(this.sql.releaseQueued([deviceId]));
+  }
+
+  /** Queues every device, or a client's. */
+  async enqueueAll(now: number, seq: string, clientId: string | null = null): Promise<void> {
+    await this.db
+      .insertInto('eval_queue')
+      .columns(['device_id', 'seq', 'queued_at'])
+      .expression((eb) => {
+        const q = eb.selectFrom('devices').select((s) => ['id', s.val(seq).as('seq'), s.val(now).as('queued_at')]);
+        // A WHERE is required: SQLite cannot otherwise tell ON CONFLICT from a join constraint.
+        return clientId === null ? q.where(sql<boolean>`1 = 1`) : q.where('client_id', '=', clientId);
+      })
+      .onConflict((oc) => oc.column('device_id').doUpdateSet({ seq }))
+      .execute();
+  }
+
+  async enqueueSource(source: string, now: number, seq: string): Promise<void> {
+    await this.db
+      .insertInto('eval_queue')
+      .columns(['device_id', 'seq', 'queued_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('checks')
+          .where('last_source', '=', source)
+          .select((s) => ['device_id', s.val(seq).as('seq'), s.val(now).as('queued_at')])
+          .distinct(),
+      )
+      .onConflict((oc) => oc.column('device_id').doUpdateSet({ seq }))
+      .execute();
+  }
+
+  async queueLength(): Promise<number> {
+    const r = await this.db.selectFrom('eval_queue').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** The earliest deadline of any device, for the worker to sleep until. */
+  async nextDeadline(): Promise<number | null> {
+    const r = await this.db.selectFrom('devices').select((eb) => eb.fn.min('next_eval_at').as('t')).executeTakeFirst();
+    return r?.t === null || r?.t === undefined ? null : Number(r.t);
+  }
+
+  // ---- snapshot ---------------------------------------------------------------------------
+
+  /** The device row, locked for this transaction on PostgreSQL (evaluations of one device serialise). */
+  async lockDevice(tx: Tx, id: string): Promise<DeviceRow | undefined> {
+    return (await run<DeviceRow>(tx, this.sql.lock, [id]))[0];
+  }
+
+  async clientName(tx: Tx, id: string): Promise<string> {
+    return (await tx.selectFrom('clients').select('name').where('id', '=', id).executeTakeFirst())?.name ?? '';
+  }
+
+  async checksOf(tx: Tx, deviceId: string): Promise<CheckRow[]> {
+    return tx.selectFrom('checks').selectAll().where('device_id', '=', deviceId).orderBy('id').execute();
+  }
+
+  /** The device's history since a time, oldest first, at most `limit` (the newest ones). */
+  async historySince(tx: Tx, deviceId: string, since: number, limit: number): Promise<HistoryRow[]> {
+    const rows = await tx
+      .selectFrom('jobs')
+      .select(HISTORY_COLUMNS)
+      .where('device_id', '=', deviceId)
+      .where('occurred_at', '>=', since)
+      .orderBy('occurred_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.reverse();
+  }
+
+  async lastGoodBefore(tx: Tx, deviceId: string, checkId: string, before: number): Promise<{ endedAt: number; startedAt: number } | null> {
+    return lastGoodOfCheck(tx, deviceId, checkId, before);
+  }
+
+  async lastJobBefore(tx: Tx, deviceId: string, before: number): Promise<number | null> {
+    const r = await tx
+      .selectFrom('jobs')
+      .select('occurred_at')
+      .where('device_id', '=', deviceId)
+      .where('occurred_at', '<', before)
+      .orderBy('occurred_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? r.occurred_at : null;
+  }
+
+  async windowsOfClient(tx: Tx, clientId: string, endedAfter: number): Promise<MaintenanceWindowRow[]> {
+    return tx
+      .selectFrom('maintenance_windows')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', endedAfter)]))
+      .execute();
+  }
+
+  async destructiveAckedThrough(tx: Tx, deviceId: string): Promise<number | null> {
+    const r = await tx
+      .selectFrom('alerts')
+      .select((eb) => eb.fn.max('covers_until').as('t'))
+      .where('device_id', '=', deviceId)
+      .where('type', '=', 'destructive_operation')
+      .where('state', '=', 'resolved')
+      .executeTakeFirst();
+    return r?.t === null || r?.t === undefined ? null : Number(r.t);
+  }
+
+  // ---- results ----------------------------------------------------------------------------
+
+  async updateCheck(tx: Tx, id: string, cols: Partial<CheckRow>): Promise<void> {
+    await tx.updateTable('checks').set(cols).where('id', '=', id).execute();
+  }
+
+  async updateDevice(tx: Tx, id: string, cols: Partial<DeviceRow>): Promise<void> {
+    await tx.updateTable('devices').set(cols).where('id', '=', id).execute();
+  }
+
+  /** Device ids in id order, a page at a time (full passes). */
+  async deviceIds(after: string | null, limit: number): Promise<string[]> {
+    let q = this.db.selectFrom('devices').select('id').orderBy('id').limit(limit);
+    if (after !== null) q = q.where('id', '>', after);
+    return (await q.execute()).map((r) => r.id);
+  }
+}

@@ -1,0 +1,293 @@
+// Evaluating a device: load its snapshot, call the pure evaluateDevice, reconcile the alerts, and
+// write the difference — alerts, history, outbox, check states, score — in one transaction that
+// holds the device's row lock, so evaluations of one device never interleave.
+import type { Kysely } from 'kysely';
+import type { AlertRepository } from '../db/repositories/alerts.js';
+import type { EvaluationRepository, HistoryRow } from '../db/repositories/evaluation.js';
+import type { IntegrationRepository } from '../db/repositories/integrations.js';
+import type { AlertRow, CheckRow, DB, DeviceRow, MaintenanceWindowRow } from '../db/schema.js';
+import { type DeviceEvaluation, evaluateDevice } from '../domain/evaluate.js';
+import type { CheckInfo, DeviceSnapshot, HistoryJob } from '../domain/history.js';
+import { evaluateIntegration, isBroken } from '../domain/integration.js';
+import type { CheckKind, CopyTier, DeviceClass, HealthLevel, JobStatus, Operation, Reason } from '../domain/job.js';
+import { type ActiveAlert, type AlertAction, reconcile } from '../domain/lifecycle.js';
+import type { CheckEvaluation } from '../domain/rules/checks.js';
+import type { Schedule } from '../domain/schedule.js';
+import type { AlertType, Severity } from '../domain/settings.js';
+import type { MaintenanceWindow } from '../domain/windows.js';
+import type { Clock } from '../lib/clock.js';
+import { DAY, SECOND } from '../lib/time.js';
+import type { AlertNames, AlertWriter } from './alert-writer.js';
+import type { SettingsService } from './settings.js';
+
+export const HISTORY_DAYS = 45;
+export const HISTORY_LIMIT = 2000;
+const BROKEN_TTL_MS = SECOND;
+
+export function toHistoryJob(r: HistoryRow): HistoryJob {
+  return {
+    id: r.id,
+    checkId: r.check_id,
+    source: r.source,
+    status: r.status as JobStatus,
+    operation: r.operation as Operation,
+    reason: r.reason as Reason | null,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    occurredAt: r.occurred_at,
+    durationMs: r.duration_ms,
+    bytes: r.bytes,
+    message: r.message,
+    errorCode: r.error_code,
+    healthReplication: r.health_replication as HealthLevel | null,
+    healthFailover: r.health_failover as HealthLevel | null,
+  };
+}
+
+/** The schedule a user set on a check; learned schedules are not one. */
+export function userSchedule(c: CheckRow): Schedule | null {
+  if (c.schedule_inferred === 1 || c.schedule_type === null) return null;
+  if (c.schedule_type === 'interval' && c.interval_ms !== null) return { type: 'interval', intervalMs: c.interval_ms };
+  if (c.schedule_type === 'cron' && c.cron !== null) return { type: 'cron', cron: c.cron, tz: c.tz ?? 'UTC' };
+  return null;
+}
+
+export function toCheckInfo(c: CheckRow): CheckInfo {
+  return {
+    id: c.id,
+    name: c.name,
+    kind: c.kind as CheckKind,
+    tier: c.tier as CopyTier | null,
+    schedule: userSchedule(c),
+    graceMs: c.grace_ms,
+    paused: c.paused === 1,
+    createdAt: c.created_at,
+  };
+}
+
+export function toWindow(w: MaintenanceWindowRow): MaintenanceWindow {
+  return {
+    id: w.id,
+    scope: w.scope as MaintenanceWindow['scope'],
+    scopeId: w.scope_id,
+    kind: w.kind as MaintenanceWindow['kind'],
+    startsAt: w.starts_at,
+    endsAt: w.ends_at,
+    cron: w.cron,
+    tz: w.tz,
+    durationMs: w.duration_ms,
+  };
+}
+
+function activeAlert(a: AlertRow): ActiveAlert {
+  return {
+    id: a.id,
+    type: a.type as AlertType,
+    scopeId: a.scope_id,
+    severity: a.severity as Severity,
+    state: a.state as ActiveAlert['state'],
+    title: a.title,
+    detail: a.detail,
+    dismissedUntil: a.dismissed_until,
+  };
+}
+
+/** Only what changed: most evaluations change little, and every write is paid for. */
+function changed<T extends object>(current: T, next: Partial<T>): Partial<T> | null {
+  const out: Partial<T> = {};
+  let any = false;
+  for (const [k, v] of Object.entries(next) as Array<[keyof T, T[keyof T]]>) {
+    if (current[k] !== v) {
+      out[k] = v;
+      any = true;
+    }
+  }
+  return any ? out : null;
+}
+
+function checkColumns(row: CheckRow, e: CheckEvaluation): Partial<CheckRow> {
+  const cols: Partial<CheckRow> = {
+    state: e.state,
+    last_job_at: e.lastJobAt,
+    last_good_at: e.lastGoodAt,
+    last_status: e.lastStatus,
+    consecutive_failures: e.consecutiveFailures,
+    next_due_at: e.nextDueAt,
+    last_source: e.lastSource ?? row.last_source,
+  };
+  if (userSchedule(row) === null) {
+    const learned = e.scheduleInferred && e.schedule?.type === 'interval' ? e.schedule.intervalMs : null;
+    cols.schedule_type = learned === null ? null : 'interval';
+    cols.interval_ms = learned;
+    cols.schedule_inferred = learned === null ? 0 : 1;
+  }
+  return cols;
+}
+
+export class EvaluationService {
+  private broken: { map: Map<string, string>; expires: number } | null = null;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly repo: EvaluationRepository,
+    private readonly alerts: AlertRepository,
+    private readonly integrations: IntegrationRepository,
+    private readonly writer: AlertWriter,
+    private readonly settings: SettingsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Evaluates one device and writes the result. `queued` removes its queue entry in the same transaction. */
+  async evaluateDevice(deviceId: string, queued?: { seq: string }): Promise<DeviceEvaluation | null> {
+    const brokenSources = await this.brokenSources();
+    return this.db.transaction().execute(async (tx) => {
+      const now = this.clock.now();
+      const device = await this.repo.lockDevice(tx, deviceId);
+      if (queued) await this.repo.finishQueued(tx, deviceId, queued.seq);
+      if (!device) return null;
+      const config = await this.settings.effective(device.client_id, tx);
+      const { snap, checks } = await this.snapshot(tx, device, brokenSources, now);
+      const result = evaluateDevice(snap, config, now);
+      const active = await this.alerts.activeForDevice(tx, deviceId);
+      const names: AlertNames = {
+        clientId: device.client_id,
+        clientName: await this.repo.clientName(tx, device.client_id),
+        deviceId: device.id,
+        deviceName: device.name,
+        checkNames: new Map(checks.map((c) => [c.id, c.name])),
+        integrationId: null,
+        integrationName: null,
+      };
+      await this.apply(tx, reconcile(active.map(activeAlert), result.conditions, now), active, names, now);
+      for (const e of result.checks) {
+        const row = checks.find((c) => c.id === e.id)!;
+        const cols = changed(row, checkColumns(row, e));
+        if (cols) await this.repo.updateCheck(tx, row.id, { ...cols, updated_at: now });
+      }
+      const reraiseAt = active.filter((a) => a.state === 'dismissed' && a.dismissed_until !== null && a.dismissed_until > now).map((a) => a.dismissed_until!);
+      const next = [result.nextEvalAt, ...reraiseAt].filter((t): t is number => t !== null);
+      const cols = changed(device, {
+        status: result.status,
+        score: result.score.score,
+        last_good_at: result.lastGoodAt,
+        last_job_at: result.lastJobAt,
+        retired_at: result.retiredAt,
+        compliant: result.compliant === null ? null : result.compliant ? 1 : 0,
+        next_eval_at: next.length > 0 ? Math.min(...next) : null,
+        eval_claimed_until: null,
+      });
+      if (cols) await this.repo.updateDevice(tx, device.id, cols);
+      return result;
+    });
+  }
+
+  private async snapshot(tx: Kysely<DB>, device: DeviceRow, brokenSources: Map<string, string>, now: number) {
+    const checks = await this.repo.checksOf(tx, device.id);
+    let windowStart = now - HISTORY_DAYS * DAY;
+    const rows = await this.repo.historySince(tx, device.id, windowStart, HISTORY_LIMIT);
+    if (rows.length === HISTORY_LIMIT) windowStart = rows[0]!.occurred_at;
+    const jobs = rows.map(toHistoryJob);
+    const goodBefore = new Map<string, { endedAt: number; startedAt: number }>();
+    for (const c of checks) {
+      if (jobs.some((j) => j.checkId === c.id && (j.status === 'succeeded' || j.status === 'warning'))) continue;
+      const g = await this.repo.lastGoodBefore(tx, device.id, c.id, windowStart);
+      if (g) goodBefore.set(c.id, g);
+    }
+    const snap: DeviceSnapshot = {
+      device: {
+        id: device.id,
+        clientId: device.client_id,
+        name: device.name,
+        class: device.class as DeviceClass,
+        type: device.type,
+        createdAt: device.created_at,
+        facts: {
+          storageUsedBytes: device.storage_used_bytes,
+          storageQuotaBytes: device.storage_quota_bytes,
+          freeSpacePercent: device.free_space_percent,
+          purgeable: device.purgeable === null ? null : device.purgeable === 1,
+          updatedAt: device.facts_updated_at,
+        },
+      },
+      checks: checks.map(toCheckInfo),
+      jobs,
+      windowStart,
+      goodBefore,
+      lastBefore: jobs.length > 0 ? null : await this.repo.lastJobBefore(tx, device.id, windowStart),
+      windows: (await this.repo.windowsOfClient(tx, device.client_id, now - HISTORY_DAYS * DAY)).map(toWindow),
+      brokenSources,
+      destructiveAckedThrough: await this.repo.destructiveAckedThrough(tx, device.id),
+    };
+    return { snap, checks };
+  }
+
+  private async apply(tx: Kysely<DB>, actions: AlertAction[], active: AlertRow[], names: AlertNames, now: number): Promise<void> {
+    const byId = new Map(active.map((a) => [a.id, a]));
+    // Close superseded alerts first: they free the (scope, type) slot their successor takes.
+    for (const a of actions) if (a.kind === 'close') await this.writer.close(tx, byId.get(a.alertId)!, now);
+    for (const a of actions) {
+      if (a.kind === 'raise') await this.writer.raise(tx, a.condition, names, a.replaces, now);
+      else if (a.kind === 'update') await this.writer.update(tx, byId.get(a.alertId)!, a.condition, a.severityChange, a.notify, names, now);
+      else if (a.kind === 'resolve') await this.writer.resolve(tx, byId.get(a.alertId)!, a.notify, names, now);
+    }
+  }
+
+  /** Puts every device on the queue (a full pass: `keepwatch evaluate`, the demo load). */
+  async enqueueEverything(now: number, seq: string): Promise<void> {
+    await this.repo.enqueueAll(now, seq);
+  }
+
+  async evaluateAllIntegrations(): Promise<number> {
+    const all = await this.integrations.all();
+    for (const i of all) await this.evaluateIntegration(i.id);
+    return all.length;
+  }
+
+  /** Sources whose integration is broken, cached for a second. */
+  async brokenSources(): Promise<Map<string, string>> {
+    const now = this.clock.now();
+    if (this.broken && this.broken.expires > now) return this.broken.map;
+    const rows = await this.integrations.all();
+    const map = new Map(rows.filter((r) => r.auth_error !== null || r.quota_error !== null).map((r) => [r.source, r.id]));
+    this.broken = { map, expires: now + BROKEN_TTL_MS };
+    return map;
+  }
+
+  forgetBrokenSources(): void {
+    this.broken = null;
+  }
+
+  /** Integration alerts (integration_auth, integration_quota) for one integration. */
+  async evaluateIntegration(id: string): Promise<void> {
+    const config = await this.settings.effective(null);
+    await this.db.transaction().execute(async (tx) => {
+      const now = this.clock.now();
+      const row = await this.integrations.byId(tx, id);
+      if (!row) return;
+      const health = {
+        id: row.id,
+        name: row.name,
+        type: row.type,
+        source: row.source,
+        authError: row.auth_error,
+        authSince: row.auth_since,
+        quotaError: row.quota_error,
+        quotaSince: row.quota_since,
+        lastSuccessAt: row.last_success_at,
+      };
+      const heldBack = isBroken(health) ? await this.integrations.devicesBehind(tx, row.source) : 0;
+      const conditions = evaluateIntegration(health, config, now, heldBack);
+      const active = await this.alerts.activeForIntegration(tx, id);
+      const names: AlertNames = {
+        clientId: null,
+        clientName: null,
+        deviceId: null,
+        deviceName: null,
+        checkNames: new Map(),
+        integrationId: row.id,
+        integrationName: row.name,
+      };
+      await this.apply(tx, reconcile(active.map(activeAlert), conditions, now), active, names, now);
+    });
+  }
+}

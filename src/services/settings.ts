@@ -1,0 +1,74 @@
+// Engine settings: workspace defaults and per-client overrides (alert categories, thresholds,
+// severities, time zone, grid). Reads are cached for a few seconds; a change made here is seen at
+// once by this instance and within seconds by others, and makes every affected device due.
+import type { Kysely } from 'kysely';
+import type { EvaluationRepository } from '../db/repositories/evaluation.js';
+import type { SettingsRepository } from '../db/repositories/settings.js';
+import type { DB } from '../db/schema.js';
+import type { Principal } from '../domain/access.js';
+import { ValidationError } from '../domain/errors.js';
+import { type ConfigOverride, type EngineConfig, mergeConfig, overrideProblems } from '../domain/settings.js';
+import type { Clock } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+import type { AuditService } from './audit.js';
+
+const TTL_MS = 5000;
+const WORKSPACE = 'workspace';
+const clientScope = (id: string) => `client:${id}`;
+
+export class SettingsService {
+  private readonly cache = new Map<string, { doc: ConfigOverride | null; expires: number }>();
+
+  constructor(
+    private readonly repo: SettingsRepository,
+    private readonly evaluation: EvaluationRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  private async doc(scope: string, tx?: Kysely<DB>): Promise<ConfigOverride | null> {
+    const now = this.clock.now();
+    const hit = this.cache.get(scope);
+    if (hit && hit.expires > now) return hit.doc;
+    const text = await this.repo.get(scope, tx);
+    const doc = text === null ? null : (JSON.parse(text) as ConfigOverride);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(scope, { doc, expires: now + TTL_MS });
+    return doc;
+  }
+
+  /** The configuration in force for a client (null: the workspace's). Inside a transaction, pass it. */
+  async effective(clientId: string | null, tx?: Kysely<DB>): Promise<EngineConfig> {
+    const workspace = await this.doc(WORKSPACE, tx);
+    return clientId === null ? mergeConfig(workspace) : mergeConfig(workspace, await this.doc(clientScope(clientId), tx));
+  }
+
+  async workspaceOverride(): Promise<ConfigOverride> {
+    return (await this.doc(WORKSPACE)) ?? {};
+  }
+
+  async clientOverride(clientId: string): Promise<ConfigOverride> {
+    return (await this.doc(clientScope(clientId))) ?? {};
+  }
+
+  async setWorkspace(actor: Principal, override: ConfigOverride): Promise<EngineConfig> {
+    await this.save(actor, WORKSPACE, override, null);
+    return this.effective(null);
+  }
+
+  async setClient(actor: Principal, clientId: string, override: ConfigOverride): Promise<EngineConfig> {
+    await this.save(actor, clientScope(clientId), override, clientId);
+    return this.effective(clientId);
+  }
+
+  private async save(actor: Principal, scope: string, override: ConfigOverride, clientId: string | null): Promise<void> {
+    const problems = overrideProblems(override);
+    if (problems.length > 0) throw new ValidationError(problems);
+    const now = this.clock.now();
+    await this.repo.put(scope, JSON.stringify(override), now, actor.name);
+    this.cache.delete(scope);
+    await this.audit.record(actor, { action: 'settings.update', targetType: 'settings', targetId: scope, clientId, details: { ...override } });
+    // Thresholds changed: every device they govern must be looked at again.
+    await this.evaluation.enqueueAll(now, newId(now), clientId);
+  }
+}

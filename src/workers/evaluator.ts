@@ -1,0 +1,117 @@
+// The evaluator loop: takes devices whose jobs changed (eval_queue) and devices whose deadline
+// passed (devices.next_eval_at), a batch at a time, under a lease, and evaluates each. Woken at
+// once in-process after a commit; otherwise it polls, so instances on one PostgreSQL see each
+// other's jobs within the poll interval.
+import type { Logger } from 'pino';
+import type { EvaluationRepository } from '../db/repositories/evaluation.js';
+import type { Clock } from '../lib/clock.js';
+import type { EvaluationService } from '../services/evaluation.js';
+
+export interface EvaluatorOptions {
+  pollMs: number;
+  leaseMs: number;
+  batch: number;
+}
+
+export class EvaluatorWorker {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private pendingWake = false;
+  evaluated = 0;
+  failures = 0;
+
+  constructor(
+    private readonly repo: EvaluationRepository,
+    private readonly service: EvaluationService,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: EvaluatorOptions,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+  }
+
+  /** Something changed: look now rather than at the next poll. */
+  wake(): void {
+    this.pendingWake = true;
+    this.wakeUp?.();
+  }
+
+  /** Evaluates everything queued or due now; answers how many devices it evaluated. */
+  async runUntilIdle(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.tick();
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let n = 0;
+      try {
+        n = await this.tick();
+      } catch (err) {
+        this.logger.error({ err }, 'evaluator pass failed');
+      }
+      if (n === 0 && this.running) await this.sleep();
+    }
+  }
+
+  private async sleep(): Promise<void> {
+    if (this.pendingWake) {
+      this.pendingWake = false;
+      return;
+    }
+    let delay = this.options.pollMs;
+    const deadline = await this.repo.nextDeadline().catch(() => null);
+    if (deadline !== null) delay = Math.max(10, Math.min(delay, deadline - this.clock.now()));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, delay);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+    this.wakeUp = null;
+    this.pendingWake = false;
+  }
+
+  /** One batch from the queue, then one batch of due deadlines. */
+  async tick(): Promise<number> {
+    const now = this.clock.now();
+    let n = 0;
+    for (const q of await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch)) {
+      n += await this.evaluate(q.device_id, { seq: q.seq });
+    }
+    for (const id of await this.repo.claimDue(now, this.options.leaseMs, this.options.batch)) {
+      n += await this.evaluate(id);
+    }
+    return n;
+  }
+
+  private async evaluate(deviceId: string, queued?: { seq: string }): Promise<number> {
+    try {
+      await this.service.evaluateDevice(deviceId, queued);
+      this.evaluated++;
+      return 1;
+    } catch (err) {
+      // The lease runs out and another pass (here or on another instance) tries again.
+      this.failures++;
+      this.logger.error({ err, deviceId }, 'device evaluation failed');
+      return 0;
+    }
+  }
+}
