@@ -53,7 +53,30 @@ function windowsFor(snap: DeviceSnapshot, checkId: string | null): MaintenanceWi
   return snap.windows.filter((w) => (checkId === null ? w.scope !== 'check' : true) && appliesTo(w, target));
 }
 
-export function evaluateDevice(snap: DeviceSnapshot, config: EngineConfig, now: number): DeviceEvaluation {
+/**
+ * "First seen" comes from the history, not from when a row was inserted: a device whose history
+ * is backfilled today was first seen at its oldest job, as it would have been live.
+ */
+function firstSeenFromHistory(snap: DeviceSnapshot): DeviceSnapshot {
+  const older = snap.lastBefore !== null || snap.goodBefore.size > 0 ? snap.windowStart : Number.POSITIVE_INFINITY;
+  const first = new Map<string, number>();
+  let deviceFirst = Math.min(snap.device.createdAt, older);
+  for (const j of snap.jobs) {
+    deviceFirst = Math.min(deviceFirst, j.occurredAt);
+    if (j.checkId !== null && !first.has(j.checkId)) first.set(j.checkId, j.occurredAt);
+  }
+  return {
+    ...snap,
+    device: { ...snap.device, createdAt: deviceFirst },
+    checks: snap.checks.map((c) => ({
+      ...c,
+      createdAt: Math.min(c.createdAt, first.get(c.id) ?? Number.POSITIVE_INFINITY, snap.goodBefore.has(c.id) ? snap.windowStart : Number.POSITIVE_INFINITY),
+    })),
+  };
+}
+
+export function evaluateDevice(input: DeviceSnapshot, config: EngineConfig, now: number): DeviceEvaluation {
+  const snap = firstSeenFromHistory(input);
   const deadlines: number[] = [];
   const byCheck = groupByCheck(snap.jobs);
   const deviceWindows = windowsFor(snap, null);
@@ -134,7 +157,9 @@ function decorate(conditions: Condition[], snap: DeviceSnapshot, config: EngineC
   };
   for (const c of conditions) {
     if (!config.categories[c.type]) continue;
-    const suppressed = activeAt(windowsFor(snap, c.checkId), now) !== null;
+    const suppressed =
+      activeAt(windowsFor(snap, c.checkId), now) !== null ||
+      (c.fromChecks !== undefined && c.fromChecks.length > 0 && c.fromChecks.every((id) => activeAt(windowsFor(snap, id), now) !== null));
     let inhibitedBy: string | null = null;
     if (SCHEDULE_TYPES.has(c.type)) {
       const source = lastSourceOf(c.checkId);

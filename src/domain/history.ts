@@ -87,6 +87,8 @@ export interface Condition {
   inhibitedBy: string | null;
   /** destructive_operation: the newest operation it covers. */
   coversUntil?: number;
+  /** A device condition drawn from these checks: snoozing all of them holds it back too. */
+  fromChecks?: string[];
 }
 
 // ---- helpers over a check's or a device's jobs ---------------------------------------------

@@ -80,6 +80,10 @@ export async function buildHttp(deps: HttpDeps): Promise<Api> {
     },
   });
   registerAuth(app, deps.authenticators);
+  // A POST with no body (`curl -X POST …/acknowledge`) is an empty object, not a type error.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {};
+  });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   healthRoutes(app, deps);

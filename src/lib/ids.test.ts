@@ -10,9 +10,15 @@ describe('newId', () => {
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(5000);
   });
+  it('keeps creation order within one millisecond, and when the clock steps back', () => {
+    const t = 1_800_000_000_000;
+    const ids = [...Array.from({ length: 6000 }, () => newId(t)), newId(t - 5000), newId(t + 1)];
+    expect([...ids].sort()).toEqual(ids);
+  });
+
   it('places idFloor(t) below every id made at or after t, and above earlier ones', () => {
-    const t = Date.parse('2026-11-22T00:00:00Z');
-    expect(newId(t) >= idFloor(t)).toBe(true);
+    const t = Date.parse('2030-01-01T00:00:00Z');
     expect(newId(t - 1) < idFloor(t)).toBe(true);
+    expect(newId(t) >= idFloor(t)).toBe(true);
   });
 });

@@ -31,8 +31,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startApp(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const db = await scratchDatabase();
+export async function startApp(options: { clock?: Clock; env?: Record<string, string>; shareDatabaseWith?: TestApp } = {}): Promise<TestApp> {
+  const shared = options.shareDatabaseWith?.db;
+  const db = shared ? { ...shared, drop: async () => {} } : await scratchDatabase();
   const config = loadConfig(testEnv(db, options.env));
   const kw = await createKeepwatch(config, { clock: options.clock, logger: pino({ level: 'error' }) });
   const port = await kw.listen();

@@ -33,6 +33,10 @@ const HISTORY_COLUMNS = [
   'bytes', 'message', 'error_code', 'health_replication', 'health_failover',
 ] as const;
 
+// Parameters in an INSERT … SELECT list have no type for PostgreSQL to infer: cast them.
+const typedSeq = (seq: string) => sql<string>`cast(${seq} as text)`.as('seq');
+const typedTime = (ms: number) => sql<number>`cast(${ms} as bigint)`.as('queued_at');
+
 /** The last good run of a check before a time, through the device index. */
 export async function lastGoodOfCheck(
   db: Kysely<DB>,
@@ -102,7 +106,7 @@ export class EvaluationRepository {
       .insertInto('eval_queue')
       .columns(['device_id', 'seq', 'queued_at'])
       .expression((eb) => {
-        const q = eb.selectFrom('devices').select((s) => ['id', s.val(seq).as('seq'), s.val(now).as('queued_at')]);
+        const q = eb.selectFrom('devices').select(['id', typedSeq(seq), typedTime(now)]);
         // A WHERE is required: SQLite cannot otherwise tell ON CONFLICT from a join constraint.
         return clientId === null ? q.where(sql<boolean>`1 = 1`) : q.where('client_id', '=', clientId);
       })
@@ -118,7 +122,7 @@ export class EvaluationRepository {
         eb
           .selectFrom('checks')
           .where('last_source', '=', source)
-          .select((s) => ['device_id', s.val(seq).as('seq'), s.val(now).as('queued_at')])
+          .select(['device_id', typedSeq(seq), typedTime(now)])
           .distinct(),
       )
       .onConflict((oc) => oc.column('device_id').doUpdateSet({ seq }))

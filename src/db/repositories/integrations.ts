@@ -27,13 +27,14 @@ export class IntegrationRepository {
       .execute();
   }
 
-  /** Devices fed by this source that are late or overdue: what a broken integration holds back. */
+  /** Devices fed by this source that are behind (a check late or overdue, or out of SLA): what a broken integration holds back. */
   async devicesBehind(tx: Tx, source: string): Promise<number> {
     const r = await tx
       .selectFrom('checks')
-      .select((eb) => eb.fn.count('device_id').distinct().as('n'))
-      .where('last_source', '=', source)
-      .where('state', 'in', ['late', 'overdue'])
+      .innerJoin('devices', 'devices.id', 'checks.device_id')
+      .select((eb) => eb.fn.count('checks.device_id').distinct().as('n'))
+      .where('checks.last_source', '=', source)
+      .where((eb) => eb.or([eb('checks.state', 'in', ['late', 'overdue']), eb('devices.compliant', '=', 0)]))
       .executeTakeFirst();
     return Number(r?.n ?? 0);
   }

@@ -57,6 +57,7 @@ export function backupOverdue(ctx: DeviceContext): Condition | null {
     title: last === null ? `${snap.device.name}: no good backup yet (SLA ${hours(sla)} h)` : `${snap.device.name}: no good backup within its ${hours(sla)} h SLA`,
     detail: { last_good_at: last === null ? null : new Date(last).toISOString(), sla_hours: sla / HOUR },
     since: ref + sla,
+    fromChecks: backups.map((c) => c.id),
   });
 }
 
@@ -108,6 +109,7 @@ export function saasOverdue(ctx: DeviceContext): Condition | null {
     title: `${snap.device.name}: no good SaaS backup within ${config.thresholds.saas_overdue_hours} h of its scheduled time`,
     detail: { last_good_at: last === null ? null : new Date(last).toISOString(), expected_at: new Date(expected).toISOString() },
     since: limit,
+    fromChecks: checks.map((c) => c.id),
   });
 }
 
@@ -140,6 +142,7 @@ export function saasDegraded(ctx: DeviceContext): Condition | null {
     title: `${snap.device.name}: ${failed ? 'failed' : 'partial'} SaaS backups in the last ${config.thresholds.saas_window_days} days`,
     detail: { failed: recent.filter((j) => j.status === 'failed').length, partial: recent.filter((j) => j.status !== 'failed').length, degraded_since: new Date(start).toISOString() },
     since: start + hold,
+    fromChecks: [...ids],
   });
 }
 

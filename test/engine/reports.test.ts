@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY, type EngineApp, HOUR, job, startEngine } from '../helpers/engine.js';
+
+let app: EngineApp;
+let clientId: string;
+let checkId: string;
+let deviceId: string;
+
+// Nightly 01:00 UTC backups for 6 days of November: 1 good, 2 good + failed retry (mixed),
+// 3 warning, 4 nothing (missed), 5 failed, 6 good.
+beforeAll(async () => {
+  app = await startEngine('2026-11-01T00:00:00Z');
+  const d = { client: 'Grid Co', device: { name: 'GRID-01' } };
+  const at = (day: number, h = 1) => Date.parse(`2026-11-0${day}T0${h}:00:00Z`);
+  const items = await app.report(job(at(1), d));
+  [{ client_id: clientId, check_id: checkId, device_id: deviceId }] = items as never;
+  await app.request('PATCH', `/api/v1/checks/${checkId}`, { body: { schedule: { type: 'interval', interval_seconds: 86400 } } });
+  app.clock.set(Date.parse('2026-11-06T12:00:00Z'));
+  await app.report(
+    job(at(2), { ...d, status: 'failed' }),
+    job(at(2, 3), d),
+    job(at(3), { ...d, status: 'warning' }),
+    job(at(5), { ...d, status: 'failed' }),
+    job(at(6), d),
+  );
+});
+afterAll(async () => app.close());
+
+describe('daily status grid', () => {
+  it('rolls each day up, marks the missed day, and leaves days before the check blank', async () => {
+    const res = await app.request('GET', `/api/v1/grid?client=${clientId}&from=2026-10-30&to=2026-11-07`);
+    expect(res.status).toBe(200);
+    expect(res.body.days).toEqual(['2026-10-30', '2026-10-31', '2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-07']);
+    expect(res.body.rollup).toBe('warning_if_mixed');
+    const [row] = res.body.items;
+    expect(row).toMatchObject({ check_id: checkId, device_name: 'GRID-01', check_name: 'Nightly backup' });
+    // 4 Nov: due 3 Nov 01:00 + 24 h, overdue at 4 Nov 13:00 → no result. 7 Nov is in the future.
+    expect(row.cells).toEqual([null, null, 'succeeded', 'warning', 'warning', 'no_result', 'failed', 'succeeded', null]);
+  });
+
+  it('rolls up with the other modes', async () => {
+    const cells = async (rollup: string) => (await app.request('GET', `/api/v1/grid?client=${clientId}&from=2026-11-02&to=2026-11-02&rollup=${rollup}`)).body.items[0].cells;
+    expect(await cells('worst')).toEqual(['failed']);
+    expect(await cells('best')).toEqual(['succeeded']);
+    expect(await cells('last')).toEqual(['succeeded']);
+  });
+
+  it('starts days at the configured start of business day, in the workspace zone', async () => {
+    await app.request('PUT', `/api/v1/clients/${clientId}/settings`, { body: { timezone: 'America/New_York', day_start: '06:00' } });
+    const res = await app.request('GET', `/api/v1/grid?client=${clientId}&from=2026-11-01&to=2026-11-02`);
+    // Backups at 01:00 UTC are 20:00/21:00 the evening before in New York: they belong to the previous business day.
+    expect(res.body.items[0].cells).toEqual(['warning', 'warning']);
+    await app.request('PUT', `/api/v1/clients/${clientId}/settings`, { body: {} });
+  });
+
+  it('answers 400 naming the field for a bad range or roll-up', async () => {
+    for (const [q, field] of [['from=2026-11-09&to=2026-11-01', 'from'], ['from=yesterday', 'from'], ['rollup=average', 'rollup'], ['from=2026-01-01&to=2026-11-01', 'from']]) {
+      const res = await app.request('GET', `/api/v1/grid?${q}`);
+      expect(res.status, q).toBe(400);
+      expect(res.body.errors[0].field).toBe(field);
+    }
+  });
+});
+
+describe('compliance report', () => {
+  it('reports the share of time within SLA, with the breaches, as JSON', async () => {
+    const res = await app.request('GET', `/api/v1/reports/compliance?client=${clientId}&from=2026-11-01&to=2026-11-05`);
+    expect(res.status).toBe(200);
+    const [device] = res.body.devices;
+    expect(device).toMatchObject({ device_id: deviceId, sla_hours: 12, class: 'server' });
+    // Accountable from first seen (1 Nov 00:00, when the clock started) to 6 Nov 00:00.
+    // Good ends: 1 Nov 01:00, 2 Nov 03:00, 3 Nov 01:00; then none until 6 Nov.
+    expect(device.breaches.map((b: { start: string; end: string }) => [b.start, b.end])).toEqual([
+      ['2026-11-01T13:00:00.000Z', '2026-11-02T03:00:00.000Z'],
+      ['2026-11-02T15:00:00.000Z', '2026-11-03T01:00:00.000Z'],
+      ['2026-11-03T13:00:00.000Z', '2026-11-06T00:00:00.000Z'],
+    ]);
+    expect(device.breached_hours).toBe(14 + 10 + 59);
+    expect(device.compliance_percent).toBeCloseTo((1 - 83 / 120) * 100, 1);
+    expect(res.body.clients[0]).toMatchObject({ client_id: clientId, client_name: 'Grid Co', devices: 1 });
+  });
+
+  it('downloads the same report as CSV', async () => {
+    const res = await app.request('GET', `/api/v1/reports/compliance?client=${clientId}&from=2026-11-01&to=2026-11-05&format=csv`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    expect(res.headers.get('content-disposition')).toContain('compliance-2026-11-01-2026-11-06.csv');
+    const lines = res.text.trim().split('\r\n');
+    expect(lines[0]).toBe('client,device,class,sla_hours,compliance_percent,breaches,breached_hours,longest_breach_hours,compliant_now,status,score,from,to');
+    expect(lines[1]).toMatch(/^Grid Co,GRID-01,server,12,30\.83,3,83,59,yes,/);
+  });
+
+  it('counts a client roll-up: bands and compliance now', async () => {
+    const c = await app.request('GET', `/api/v1/clients/${clientId}`);
+    expect(c.body.rollup).toMatchObject({ applicable: 1, compliant: 1, compliance_percent: 100 });
+    expect(Object.values(c.body.rollup.bands).reduce((a: number, b) => a + (b as number), 0)).toBe(1);
+    await app.advance(13 * HOUR);
+    const later = await app.request('GET', `/api/v1/clients/${clientId}`);
+    expect(later.body.rollup).toMatchObject({ applicable: 1, compliant: 0, compliance_percent: 0 });
+    expect(later.body.open_alerts.critical).toBe(1);
+    void DAY;
+  });
+});
