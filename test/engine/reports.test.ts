@@ -12,8 +12,8 @@ beforeAll(async () => {
   app = await startEngine('2026-11-01T00:00:00Z');
   const d = { client: 'Grid Co', device: { name: 'GRID-01' } };
   const at = (day: number, h = 1) => Date.parse(`2026-11-0${day}T0${h}:00:00Z`);
-  const items = await app.report(job(at(1), d));
-  [{ client_id: clientId, check_id: checkId, device_id: deviceId }] = items as never;
+  const [first] = await app.report(job(at(1), d));
+  ({ client_id: clientId, check_id: checkId, device_id: deviceId } = first);
   await app.request('PATCH', `/api/v1/checks/${checkId}`, { body: { schedule: { type: 'interval', interval_seconds: 86400 } } });
   app.clock.set(Date.parse('2026-11-06T12:00:00Z'));
   await app.report(

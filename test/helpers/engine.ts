@@ -9,7 +9,7 @@ export const DAY = 24 * HOUR;
 export interface EngineApp extends TestApp {
   clock: ManualClock;
   /** Posts jobs (as admin) and evaluates what they queued. */
-  report(...jobs: Array<Record<string, unknown>>): Promise<Array<{ id: string; client_id: string; device_id: string; check_id: string | null }>>;
+  report(...jobs: Array<Record<string, unknown>>): Promise<any[]>;
   evaluate(): Promise<number>;
   /** Moves time forward and evaluates what fell due. */
   advance(ms: number): Promise<void>;
