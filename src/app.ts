@@ -103,7 +103,7 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
   const audit = new AuditService(new AuditRepository(db), clock);
   const ingestRepo = new IngestRepository(dialect);
   const evaluationRepo = new EvaluationRepository(db, dialect);
-  const alertRepo = new AlertRepository(db);
+  const alertRepo = new AlertRepository(db, dialect);
   const windowRepo = new WindowRepository(db);
   const reportRepo = new ReportRepository(db);
   const checkRepo = new CheckRepository(db);
@@ -129,6 +129,7 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
     pollMs: dialect === 'sqlite' ? 1000 : 250,
     leaseMs: 60_000,
     batch: 100,
+    perTransaction: 20,
   });
   wake = () => evaluator.wake();
 

@@ -112,7 +112,7 @@ export function evaluateDevice(input: DeviceSnapshot, config: EngineConfig, now:
   const protecting = snap.checks.filter((c) => c.kind !== 'verification' && !c.paused);
   const protectingIds = new Set(protecting.map((c) => c.id));
   const backupKinds = snap.checks.filter((c) => c.kind === (snap.device.class === 'saas' ? 'saas_backup' : 'backup'));
-  const restoreJobs = relevantFinished(snap.jobs.filter((j) => snap.checks.some((c) => c.id === j.checkId && c.kind === 'verification')));
+  const restoreJobs = relevantFinished(snap.jobs.filter((j) => snap.checks.some((c) => c.id === j.checkId && c.kind === 'verification' && !c.paused)));
   const slaBreached = backup !== null || conditions.some((c) => c.type === 'saas_overdue');
   const score = healthScore({
     hasReported,
@@ -127,7 +127,10 @@ export function evaluateDevice(input: DeviceSnapshot, config: EngineConfig, now:
   const oldestRecent = snap.jobs.find((j) => endOf(j) > now - 7 * DAY);
   if (oldestRecent) deadlines.push(endOf(oldestRecent) + 7 * DAY);
 
-  const finalConditions = retired !== null ? [] : decorate(conditions, snap, config, now);
+  // A retired device raises nothing — except the deletion of its backup data, which matters most
+  // exactly when the resource is gone.
+  const kept = retired !== null ? conditions.filter((c) => c.type === 'destructive_operation') : conditions;
+  const finalConditions = decorate(kept, snap, config, now);
   const boundary = nextBoundary(snap.windows, now);
   if (boundary !== null) deadlines.push(boundary);
   const future = deadlines.filter((d) => d > now);

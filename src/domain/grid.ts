@@ -1,7 +1,7 @@
 // The daily status grid: one row per check, one cell per business day. A cell is the day's jobs
 // rolled up, `no_result` when a run was expected and none came, or null when none was expected.
 import { addDays, wallTime, zonedToUtc } from '../lib/tz.js';
-import { endOf, type HistoryJob, isExcused, isGoodJob, startOf } from './history.js';
+import { endOf, type HistoryJob, isExcused, isFailureJob, isGoodJob, startOf } from './history.js';
 import type { JobStatus } from './job.js';
 import { expectation, type Schedule } from './schedule.js';
 import type { GridRollup } from './settings.js';
@@ -55,9 +55,12 @@ export function rollUp(jobs: HistoryJob[], mode: GridRollup): JobStatus | null {
     case 'best':
       return statuses.reduce((a, b) => (rank(b) > rank(a) ? b : a));
     case 'warning_if_mixed': {
+      // Good and failed runs on one day: warning. Neutral runs (skipped, excused) do not mix.
       const good = pool.filter(isGoodJob);
-      if (good.length > 0 && good.length < pool.length) return 'warning';
-      return statuses.reduce((a, b) => (rank(b) < rank(a) ? b : a));
+      const bad = pool.filter(isFailureJob);
+      if (good.length > 0 && bad.length > 0) return 'warning';
+      const side = good.length > 0 ? good : bad.length > 0 ? bad : pool;
+      return side.map((j) => j.status).reduce((a, b) => (rank(b) < rank(a) ? b : a));
     }
   }
 }
@@ -96,7 +99,8 @@ export function gridRow(input: GridRowInput): GridCell[] {
       : input.goodBefore
         ? input.schedule.type === 'interval' ? input.goodBefore.endedAt : input.goodBefore.startedAt
         : input.createdAt;
-    const e = expectation(input.schedule, ref, input.graceMs, input.graceRatio, until);
-    return e !== null && e.overdueAt <= until ? 'no_result' : null;
+    const e = expectation(input.schedule, ref, input.graceMs, input.graceRatio, until, last !== null || input.goodBefore !== null);
+    // The day's end belongs to the next day; "now" is inside today.
+    return e !== null && e.overdueAt < day.end && e.overdueAt <= now ? 'no_result' : null;
   });
 }

@@ -56,9 +56,14 @@ export interface DeviceInfo {
 export interface DeviceSnapshot {
   device: DeviceInfo;
   checks: CheckInfo[];
-  /** The device's jobs with occurredAt ≥ windowStart, oldest first. */
+  /**
+   * The device's jobs with occurredAt ≥ windowStart, oldest first — plus, for checks that need a
+   * longer memory (learning a schedule, judging sizes) and run rarely, their older jobs.
+   */
   jobs: HistoryJob[];
   windowStart: number;
+  /** Every destructive operation of the device, whatever its age (rare, and it must not be missed). */
+  destructiveOps: HistoryJob[];
   /** For checks with no good job inside the window: the end (and start) of the last good one before it. */
   goodBefore: Map<string, { endedAt: number; startedAt: number }>;
   /** The device's jobs before the window, if any (for device_silent and "has reported before"). */

@@ -127,9 +127,17 @@ export interface Expectation {
 /**
  * Where a scheduled check stands. `ref` is the last good run (its end for an interval schedule,
  * its start for cron) or, when later, the moment the schedule restarted (first seen, the end of
- * a maintenance window). For cron, a run started up to `tolerance` before a tick satisfies it.
+ * a maintenance window): `refIsRun` says which. For cron, a run started a little before a tick
+ * (clock skew) satisfies it; a restart does not.
  */
-export function expectation(schedule: Schedule, ref: number, graceMs: number | null, graceRatio: number, now: number): Expectation | null {
+export function expectation(
+  schedule: Schedule,
+  ref: number,
+  graceMs: number | null,
+  graceRatio: number,
+  now: number,
+  refIsRun = true,
+): Expectation | null {
   let dueAt: number;
   let period: number;
   if (schedule.type === 'interval') {
@@ -137,8 +145,9 @@ export function expectation(schedule: Schedule, ref: number, graceMs: number | n
     period = schedule.intervalMs;
   } else {
     const ticks = cronTicks(schedule.cron, schedule.tz);
-    const tolerance = cronTolerance(ticks, ref);
-    const first = ticks.after(ref + tolerance);
+    const tolerance = refIsRun ? cronTolerance(ticks, ref) : 0;
+    // A restart at exactly a tick expects that tick.
+    const first = refIsRun ? ticks.after(ref + tolerance) : ticks.after(ref - 1);
     if (first === null) return null;
     const second = ticks.after(first);
     dueAt = first;

@@ -2,6 +2,7 @@
 // test reads like a scenario. Fixed epoch times only (never Date.now()).
 import { type DeviceEvaluation, evaluateDevice } from './evaluate.js';
 import type { CheckInfo, Condition, DeviceInfo, DeviceSnapshot, HistoryJob } from './history.js';
+import { DESTRUCTIVE_OPERATIONS } from './job.js';
 import type { Schedule } from './schedule.js';
 import { type AlertType, DEFAULT_CONFIG, type EngineConfig } from './settings.js';
 import type { MaintenanceWindow } from './windows.js';
@@ -105,10 +106,13 @@ export interface SnapshotSpec extends Partial<Omit<DeviceSnapshot, 'device'>> {
 /** A device snapshot; jobs are put oldest first as the engine expects. */
 export function snapshot(spec: SnapshotSpec = {}): DeviceSnapshot {
   const { device: d, jobs = [], checks = [check()], ...rest } = spec;
+  const sorted = [...jobs].sort((a, b) => a.occurredAt - b.occurredAt);
   return {
     device: device(d),
     checks,
-    jobs: [...jobs].sort((a, b) => a.occurredAt - b.occurredAt),
+    jobs: sorted,
+    // As the service loads them: every destructive operation, whatever its age.
+    destructiveOps: sorted.filter((j) => DESTRUCTIVE_OPERATIONS.has(j.operation)),
     windowStart: T0 - 45 * DAY,
     goodBefore: new Map(),
     lastBefore: null,

@@ -20,8 +20,11 @@ import { DAY, SECOND } from '../lib/time.js';
 import type { AlertNames, AlertWriter } from './alert-writer.js';
 import type { SettingsService } from './settings.js';
 
-export const HISTORY_DAYS = 45;
+/** What every evaluation reads: two weeks of the device's jobs (most rules look back 7 days)… */
+export const HISTORY_DAYS = 14;
 export const HISTORY_LIMIT = 2000;
+/** …and, for a check with fewer good runs than learning and size judgement need, older ones. */
+export const RUNS_REMEMBERED = 12;
 const BROKEN_TTL_MS = SECOND;
 
 export function toHistoryJob(r: HistoryRow): HistoryJob {
@@ -140,45 +143,74 @@ export class EvaluationService {
   /** Evaluates one device and writes the result. `queued` removes its queue entry in the same transaction. */
   async evaluateDevice(deviceId: string, queued?: { seq: string }): Promise<DeviceEvaluation | null> {
     const brokenSources = await this.brokenSources();
-    return this.db.transaction().execute(async (tx) => {
-      const now = this.clock.now();
-      const device = await this.repo.lockDevice(tx, deviceId);
-      if (queued) await this.repo.finishQueued(tx, deviceId, queued.seq);
-      if (!device) return null;
-      const config = await this.settings.effective(device.client_id, tx);
-      const { snap, checks } = await this.snapshot(tx, device, brokenSources, now);
-      const result = evaluateDevice(snap, config, now);
-      const active = await this.alerts.activeForDevice(tx, deviceId);
-      const names: AlertNames = {
-        clientId: device.client_id,
-        clientName: await this.repo.clientName(tx, device.client_id),
-        deviceId: device.id,
-        deviceName: device.name,
-        checkNames: new Map(checks.map((c) => [c.id, c.name])),
-        integrationId: null,
-        integrationName: null,
-      };
-      await this.apply(tx, reconcile(active.map(activeAlert), result.conditions, now), active, names, now);
-      for (const e of result.checks) {
-        const row = checks.find((c) => c.id === e.id)!;
-        const cols = changed(row, checkColumns(row, e));
-        if (cols) await this.repo.updateCheck(tx, row.id, { ...cols, updated_at: now });
-      }
-      const reraiseAt = active.filter((a) => a.state === 'dismissed' && a.dismissed_until !== null && a.dismissed_until > now).map((a) => a.dismissed_until!);
-      const next = [result.nextEvalAt, ...reraiseAt].filter((t): t is number => t !== null);
-      const cols = changed(device, {
-        status: result.status,
-        score: result.score.score,
-        last_good_at: result.lastGoodAt,
-        last_job_at: result.lastJobAt,
-        retired_at: result.retiredAt,
-        compliant: result.compliant === null ? null : result.compliant ? 1 : 0,
-        next_eval_at: next.length > 0 ? Math.min(...next) : null,
-        eval_claimed_until: null,
+    return this.db.transaction().execute((tx) => this.evaluateIn(tx, deviceId, queued, brokenSources));
+  }
+
+  /**
+   * Evaluates several devices in one transaction: a commit per device is most of the cost of a
+   * full pass on SQLite. If the batch fails, each device is tried in a transaction of its own,
+   * so one bad device cannot hold the others back. Answers how many were evaluated.
+   */
+  async evaluateDevices(items: Array<{ deviceId: string; seq?: string }>, onError: (deviceId: string, err: unknown) => void): Promise<number> {
+    if (items.length === 0) return 0;
+    const brokenSources = await this.brokenSources();
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        for (const i of items) await this.evaluateIn(tx, i.deviceId, i.seq === undefined ? undefined : { seq: i.seq }, brokenSources);
       });
-      if (cols) await this.repo.updateDevice(tx, device.id, cols);
-      return result;
+      return items.length;
+    } catch {
+      let n = 0;
+      for (const i of items) {
+        try {
+          await this.evaluateDevice(i.deviceId, i.seq === undefined ? undefined : { seq: i.seq });
+          n++;
+        } catch (err) {
+          onError(i.deviceId, err);
+        }
+      }
+      return n;
+    }
+  }
+
+  private async evaluateIn(tx: Kysely<DB>, deviceId: string, queued: { seq: string } | undefined, brokenSources: Map<string, string>): Promise<DeviceEvaluation | null> {
+    const now = this.clock.now();
+    const device = await this.repo.lockDevice(tx, deviceId);
+    if (queued) await this.repo.finishQueued(tx, deviceId, queued.seq);
+    if (!device) return null;
+    const config = await this.settings.effective(device.client_id, tx);
+    const { snap, checks } = await this.snapshot(tx, device, brokenSources, now);
+    const result = evaluateDevice(snap, config, now);
+    const active = await this.alerts.activeForDevice(tx, deviceId);
+    const names: AlertNames = {
+      clientId: device.client_id,
+      clientName: await this.repo.clientName(tx, device.client_id),
+      deviceId: device.id,
+      deviceName: device.name,
+      checkNames: new Map(checks.map((c) => [c.id, c.name])),
+      integrationId: null,
+      integrationName: null,
+    };
+    await this.apply(tx, reconcile(active.map(activeAlert), result.conditions, now), active, names, now);
+    for (const e of result.checks) {
+      const row = checks.find((c) => c.id === e.id)!;
+      const cols = changed(row, checkColumns(row, e));
+      if (cols) await this.repo.updateCheck(tx, row.id, { ...cols, updated_at: now });
+    }
+    const reraiseAt = active.filter((a) => a.state === 'dismissed' && a.dismissed_until !== null && a.dismissed_until > now).map((a) => a.dismissed_until!);
+    const next = [result.nextEvalAt, ...reraiseAt].filter((t): t is number => t !== null);
+    const cols = changed(device, {
+      status: result.status,
+      score: result.score.score,
+      last_good_at: result.lastGoodAt,
+      last_job_at: result.lastJobAt,
+      retired_at: result.retiredAt,
+      compliant: result.compliant === null ? null : result.compliant ? 1 : 0,
+      next_eval_at: next.length > 0 ? Math.min(...next) : null,
+      eval_claimed_until: null,
     });
+    if (cols) await this.repo.updateDevice(tx, device.id, cols);
+    return result;
   }
 
   private async snapshot(tx: Kysely<DB>, device: DeviceRow, brokenSources: Map<string, string>, now: number) {
@@ -186,13 +218,24 @@ export class EvaluationService {
     let windowStart = now - HISTORY_DAYS * DAY;
     const rows = await this.repo.historySince(tx, device.id, windowStart, HISTORY_LIMIT);
     if (rows.length === HISTORY_LIMIT) windowStart = rows[0]!.occurred_at;
-    const jobs = rows.map(toHistoryJob);
+    let jobs = rows.map(toHistoryJob);
+    const older: HistoryJob[] = [];
+    for (const c of checks) {
+      // Learning a schedule and judging sizes want the last dozen good runs of a check.
+      const needsDepth = c.kind !== 'verification' && c.kind !== 'replication' ? true : userSchedule(c) === null;
+      const good = jobs.filter((j) => j.checkId === c.id && (j.status === 'succeeded' || j.status === 'warning')).length;
+      if (needsDepth && good < RUNS_REMEMBERED) {
+        older.push(...(await this.repo.olderOfCheck(tx, device.id, c.id, windowStart, 2 * RUNS_REMEMBERED)).map(toHistoryJob));
+      }
+    }
+    if (older.length > 0) jobs = [...older, ...jobs].sort((a, b) => a.occurredAt - b.occurredAt);
     const goodBefore = new Map<string, { endedAt: number; startedAt: number }>();
     for (const c of checks) {
       if (jobs.some((j) => j.checkId === c.id && (j.status === 'succeeded' || j.status === 'warning'))) continue;
       const g = await this.repo.lastGoodBefore(tx, device.id, c.id, windowStart);
       if (g) goodBefore.set(c.id, g);
     }
+    const destructiveOps = (await this.repo.destructiveOf(tx, device.id)).map(toHistoryJob);
     const snap: DeviceSnapshot = {
       device: {
         id: device.id,
@@ -212,11 +255,13 @@ export class EvaluationService {
       checks: checks.map(toCheckInfo),
       jobs,
       windowStart,
+      destructiveOps,
       goodBefore,
       lastBefore: jobs.length > 0 ? null : await this.repo.lastJobBefore(tx, device.id, windowStart),
       windows: (await this.repo.windowsOfClient(tx, device.client_id, now - HISTORY_DAYS * DAY)).map(toWindow),
       brokenSources,
-      destructiveAckedThrough: await this.repo.destructiveAckedThrough(tx, device.id),
+      // Only a device with a destructive operation in its history needs to know what was acknowledged.
+      destructiveAckedThrough: destructiveOps.length > 0 ? await this.repo.destructiveAckedThrough(tx, device.id) : null,
     };
     return { snap, checks };
   }

@@ -11,6 +11,8 @@ export interface EvaluatorOptions {
   pollMs: number;
   leaseMs: number;
   batch: number;
+  /** Devices evaluated per transaction. */
+  perTransaction: number;
 }
 
 export class EvaluatorWorker {
@@ -48,7 +50,17 @@ export class EvaluatorWorker {
   }
 
   /** Evaluates everything queued or due now; answers how many devices it evaluated. */
-  async runUntilIdle(): Promise<number> {
+  async runUntilIdle(perTransaction = this.options.perTransaction): Promise<number> {
+    const saved = this.options.perTransaction;
+    this.options.perTransaction = perTransaction;
+    try {
+      return await this.drain();
+    } finally {
+      this.options.perTransaction = saved;
+    }
+  }
+
+  private async drain(): Promise<number> {
     let total = 0;
     for (;;) {
       const n = await this.tick();
@@ -92,26 +104,20 @@ export class EvaluatorWorker {
   /** One batch from the queue, then one batch of due deadlines. */
   async tick(): Promise<number> {
     const now = this.clock.now();
+    const queued = (await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch)).map((q) => ({ deviceId: q.device_id, seq: q.seq }));
+    // Fresh jobs first; deadlines once the queue is drained (a device in both is evaluated once).
+    const due = queued.length < this.options.batch ? (await this.repo.claimDue(now, this.options.leaseMs, this.options.batch)).map((deviceId) => ({ deviceId })) : [];
     let n = 0;
-    for (const q of await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch)) {
-      n += await this.evaluate(q.device_id, { seq: q.seq });
+    const all = [...queued, ...due];
+    // Small transactions: on SQLite, ingestion waits while one is open.
+    for (let i = 0; i < all.length; i += this.options.perTransaction) {
+      n += await this.service.evaluateDevices(all.slice(i, i + this.options.perTransaction), (deviceId, err) => {
+        // The lease runs out and another pass (here or on another instance) tries again.
+        this.failures++;
+        this.logger.error({ err, deviceId }, 'device evaluation failed');
+      });
     }
-    for (const id of await this.repo.claimDue(now, this.options.leaseMs, this.options.batch)) {
-      n += await this.evaluate(id);
-    }
+    this.evaluated += n;
     return n;
-  }
-
-  private async evaluate(deviceId: string, queued?: { seq: string }): Promise<number> {
-    try {
-      await this.service.evaluateDevice(deviceId, queued);
-      this.evaluated++;
-      return 1;
-    } catch (err) {
-      // The lease runs out and another pass (here or on another instance) tries again.
-      this.failures++;
-      this.logger.error({ err, deviceId }, 'device evaluation failed');
-      return 0;
-    }
   }
 }

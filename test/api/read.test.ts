@@ -5,7 +5,7 @@ let app: TestApp;
 let clientIds: Record<string, string>;
 
 beforeAll(async () => {
-  app = await startApp();
+  app = await startApp({ env: { KEEPWATCH_WORKERS: 'false' } });
   const jobs = [];
   for (const client of ['Alpha', 'Bravo']) {
     for (let i = 0; i < 7; i++) {

@@ -19,7 +19,7 @@ describe('alert lifecycle through the API', () => {
   it('raises job_failed on a failure, escalates on the third in a row, and resolves on a good job', async () => {
     const t = app.clock.now();
     await app.report(job(t - 3 * HOUR, { ...device('FAIL-01'), status: 'failed', message: 'VSS timeout' }));
-    let [alert] = (await app.alerts()).filter((a) => a.device_name === 'FAIL-01' && a.type === 'job_failed');
+    const [alert] = (await app.alerts()).filter((a) => a.device_name === 'FAIL-01' && a.type === 'job_failed');
     expect(alert).toMatchObject({ severity: 'warning', state: 'open', scope: 'check', client_name: 'Alerts Co', check_name: 'Nightly backup' });
     expect(alert.detail).toMatchObject({ status: 'failed', message: 'VSS timeout', consecutive_failures: 1 });
 

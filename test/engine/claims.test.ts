@@ -29,7 +29,7 @@ describe('sharing evaluation work', () => {
     const other = TEST_DIALECT === 'postgres' ? await startApp({ clock: app.clock, env: { KEEPWATCH_WORKERS: 'false' }, shareDatabaseWith: app }) : null;
     const second = other
       ? other.kw.evaluator
-      : new EvaluatorWorker((app.kw.evaluator as any).repo, app.kw.services.evaluation, app.clock, pino({ level: 'silent' }), { pollMs: 1000, leaseMs: 60_000, batch: 7 });
+      : new EvaluatorWorker((app.kw.evaluator as any).repo, app.kw.services.evaluation, app.clock, pino({ level: 'silent' }), { pollMs: 1000, leaseMs: 60_000, batch: 7, perTransaction: 3 });
     try {
       const [a, b] = await Promise.all([app.kw.evaluator.runUntilIdle(), second.runUntilIdle()]);
       expect(a + b).toBeGreaterThanOrEqual(60);

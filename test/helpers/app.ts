@@ -98,3 +98,16 @@ export function jobReport(overrides: Record<string, unknown> = {}): Record<strin
     ...overrides,
   };
 }
+
+/** Retries an assertion until it passes or `ms` runs out (for what a background loop does). */
+export async function eventually<T>(fn: () => Promise<T>, ms = 3000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}

@@ -126,6 +126,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('integration_health_source_idx').on('integration_health').column('source').execute();
   await db.schema.createIndex('checks_last_source_idx').on('checks').columns(['last_source', 'state']).execute();
+  // Destructive operations are rare and must be found whatever their age: a partial index holds
+  // only them, so looking costs one probe per evaluation and nothing on ordinary inserts.
+  await db.schema
+    .createIndex('jobs_destructive_idx')
+    .on('jobs')
+    .columns(['device_id', 'occurred_at'])
+    .where(sql.ref('operation'), 'in', ['delete_backup_data', 'stop_protection_delete'])
+    .execute();
 }
 
 export async function down(): Promise<void> {

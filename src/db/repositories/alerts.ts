@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CursorKey } from '../../lib/cursor.js';
+import type { Dialect } from '../connection.js';
+import { run, statement } from '../raw.js';
 import type { AlertEventRow, AlertRow, DB } from '../schema.js';
 
 type Tx = Kysely<DB>;
@@ -17,7 +19,15 @@ export interface AlertFilter {
 export type AlertListRow = AlertRow & { client_name: string | null; device_name: string | null; check_name: string | null };
 
 export class AlertRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  private readonly activeOfDevice;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    dialect: Dialect,
+  ) {
+    // Read by every evaluation.
+    this.activeOfDevice = statement(dialect, 'SELECT * FROM alerts WHERE device_id = ? AND active = 1');
+  }
 
   private filtered(f: AlertFilter) {
     let q = this.db
@@ -53,7 +63,7 @@ export class AlertRepository {
   }
 
   async activeForDevice(tx: Tx, deviceId: string): Promise<AlertRow[]> {
-    return tx.selectFrom('alerts').selectAll().where('device_id', '=', deviceId).where('active', '=', 1).execute();
+    return run<AlertRow>(tx, this.activeOfDevice, [deviceId]);
   }
 
   async activeForIntegration(tx: Tx, integrationId: string): Promise<AlertRow[]> {

@@ -73,11 +73,25 @@ export class EvaluationRepository {
         RETURNING device_id, seq`),
       claimDue: s(`UPDATE devices SET eval_claimed_until = ? WHERE id IN (
           SELECT id FROM devices WHERE next_eval_at <= ? AND (eval_claimed_until IS NULL OR eval_claimed_until < ?)
+            AND NOT EXISTS (SELECT 1 FROM eval_queue q WHERE q.device_id = devices.id)
           ORDER BY next_eval_at LIMIT ? ${skipLocked})
         RETURNING id`),
       finishQueued: s('DELETE FROM eval_queue WHERE device_id = ? AND seq = ?'),
       releaseQueued: s('UPDATE eval_queue SET claimed_until = NULL WHERE device_id = ?'),
       lock: s(`SELECT * FROM devices WHERE id = ? ${dialect === 'postgres' ? 'FOR UPDATE' : ''}`),
+      // The reads of every evaluation, compiled once (a full pass runs them 100,000 times).
+      checksOf: s('SELECT * FROM checks WHERE device_id = ? ORDER BY name_key'),
+      history: s(`SELECT ${HISTORY_COLUMNS.join(', ')} FROM jobs WHERE device_id = ? AND occurred_at >= ?
+        ORDER BY occurred_at DESC, id DESC LIMIT ?`),
+      windows: s('SELECT * FROM maintenance_windows WHERE client_id = ? AND (ends_at IS NULL OR ends_at > ?)'),
+      destructiveAcked: s(`SELECT MAX(covers_until) AS t FROM alerts
+        WHERE device_id = ? AND type = 'destructive_operation' AND state = 'resolved'`),
+      clientName: s('SELECT name FROM clients WHERE id = ?'),
+      olderOfCheck: s(`SELECT ${HISTORY_COLUMNS.join(', ')} FROM jobs WHERE device_id = ? AND occurred_at < ? AND check_id = ?
+        ORDER BY occurred_at DESC LIMIT ?`),
+      // Served by the partial index jobs_destructive_idx.
+      destructive: s(`SELECT ${HISTORY_COLUMNS.join(', ')} FROM jobs
+        WHERE device_id = ? AND operation IN ('delete_backup_data', 'stop_protection_delete') ORDER BY occurred_at`),
     };
   }
 
@@ -148,25 +162,25 @@ export class EvaluationRepository {
   }
 
   async clientName(tx: Tx, id: string): Promise<string> {
-    return (await tx.selectFrom('clients').select('name').where('id', '=', id).executeTakeFirst())?.name ?? '';
+    return (await run<{ name: string }>(tx, this.sql.clientName, [id]))[0]?.name ?? '';
   }
 
   async checksOf(tx: Tx, deviceId: string): Promise<CheckRow[]> {
-    return tx.selectFrom('checks').selectAll().where('device_id', '=', deviceId).orderBy('id').execute();
+    return run<CheckRow>(tx, this.sql.checksOf, [deviceId]);
   }
 
   /** The device's history since a time, oldest first, at most `limit` (the newest ones). */
   async historySince(tx: Tx, deviceId: string, since: number, limit: number): Promise<HistoryRow[]> {
-    const rows = await tx
-      .selectFrom('jobs')
-      .select(HISTORY_COLUMNS)
-      .where('device_id', '=', deviceId)
-      .where('occurred_at', '>=', since)
-      .orderBy('occurred_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.reverse();
+    return (await run<HistoryRow>(tx, this.sql.history, [deviceId, since, limit])).reverse();
+  }
+
+  /** A check's jobs before a time, oldest first, the newest `limit` of them. */
+  async olderOfCheck(tx: Tx, deviceId: string, checkId: string, before: number, limit: number): Promise<HistoryRow[]> {
+    return (await run<HistoryRow>(tx, this.sql.olderOfCheck, [deviceId, before, checkId, limit])).reverse();
+  }
+
+  async destructiveOf(tx: Tx, deviceId: string): Promise<HistoryRow[]> {
+    return run<HistoryRow>(tx, this.sql.destructive, [deviceId]);
   }
 
   async lastGoodBefore(tx: Tx, deviceId: string, checkId: string, before: number): Promise<{ endedAt: number; startedAt: number } | null> {
@@ -186,22 +200,11 @@ export class EvaluationRepository {
   }
 
   async windowsOfClient(tx: Tx, clientId: string, endedAfter: number): Promise<MaintenanceWindowRow[]> {
-    return tx
-      .selectFrom('maintenance_windows')
-      .selectAll()
-      .where('client_id', '=', clientId)
-      .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', endedAfter)]))
-      .execute();
+    return run<MaintenanceWindowRow>(tx, this.sql.windows, [clientId, endedAfter]);
   }
 
   async destructiveAckedThrough(tx: Tx, deviceId: string): Promise<number | null> {
-    const r = await tx
-      .selectFrom('alerts')
-      .select((eb) => eb.fn.max('covers_until').as('t'))
-      .where('device_id', '=', deviceId)
-      .where('type', '=', 'destructive_operation')
-      .where('state', '=', 'resolved')
-      .executeTakeFirst();
+    const r = (await run<{ t: number | null }>(tx, this.sql.destructiveAcked, [deviceId]))[0];
     return r?.t === null || r?.t === undefined ? null : Number(r.t);
   }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryJob } from '../history.js';
 import { mergeConfig } from '../settings.js';
 import {
+  at,
   check,
   checkEval,
   conditionOf,
@@ -54,6 +55,13 @@ describe('check states against an interval schedule', () => {
       since: T0 + 37 * HOUR,
       detail: { grace_seconds: 12 * 3600, schedule_inferred: false },
     });
+  });
+
+  it('clears missed_schedule with the next good run, whatever came in between', () => {
+    const jobs = [good, job({ at: T0 + 40 * HOUR, status: 'failed' }), job({ at: T0 + 41 * HOUR, status: 'warning' })];
+    const e = evaluate(snapshot({ checks: [daily], jobs }), T0 + 42 * HOUR);
+    expect(checkEval(e)).toMatchObject({ state: 'up', nextDueAt: T0 + 65 * HOUR });
+    expect(conditionOf(e, 'missed_schedule')).toBeUndefined();
   });
 
   it('uses the check\'s own grace when it has one', () => {
@@ -121,6 +129,22 @@ describe('check states against a cron schedule', () => {
     const early = job({ at: T0 + DAY + 2 * HOUR + 8 * MINUTE, startedAt: T0 + DAY + 2 * HOUR - 2 * MINUTE });
     const e = evaluate(snapshot({ checks: [nightly], jobs: [good, early] }), T0 + DAY + 20 * HOUR);
     expect(checkEval(e)).toMatchObject({ state: 'up', nextDueAt: T0 + 2 * DAY + 2 * HOUR });
+  });
+
+  it('follows a daily 02:30 Europe/Berlin schedule across both DST changes', () => {
+    const berlin = check({ schedule: cron('30 2 * * *', 'Europe/Berlin'), createdAt: at('2026-03-01T00:00:00Z') });
+    const ws = { class: 'workstation' as const, createdAt: at('2026-03-01T00:00:00Z') };
+    // Spring: the run of 28 March started 02:30 CET (01:30Z). 02:30 does not exist on the 29th: due 03:00 CEST (01:00Z).
+    const spring = snapshot({ device: ws, checks: [berlin], jobs: [job({ at: at('2026-03-28T01:40:00Z'), startedAt: at('2026-03-28T01:30:00Z') })] });
+    expect(checkEval(evaluate(spring, at('2026-03-29T00:59:59Z')))).toMatchObject({ state: 'up', nextDueAt: at('2026-03-29T01:00:00Z') });
+    expect(checkEval(evaluate(spring, at('2026-03-29T01:00:00Z'))).state).toBe('late');
+    expect(conditionOf(evaluate(spring, at('2026-03-29T12:44:59Z')), 'missed_schedule')).toBeUndefined();
+    expect(conditionOf(evaluate(spring, at('2026-03-29T12:45:00Z')), 'missed_schedule')).toBeDefined();
+    // Autumn: the run of 25 October at the first 02:30 (CEST, 00:30Z) satisfies the day; next due 02:30 CET on the 26th (01:30Z).
+    const autumn = snapshot({ device: ws, checks: [berlin], jobs: [job({ at: at('2026-10-25T00:45:00Z'), startedAt: at('2026-10-25T00:30:00Z') })] });
+    expect(checkEval(evaluate(autumn, at('2026-10-25T01:45:00Z')))).toMatchObject({ state: 'up', nextDueAt: at('2026-10-26T01:30:00Z') });
+    const before = snapshot({ device: ws, checks: [berlin], jobs: [job({ at: at('2026-10-24T00:45:00Z'), startedAt: at('2026-10-24T00:30:00Z') })] });
+    expect(checkEval(evaluate(before, at('2026-10-24T12:00:00Z'))).nextDueAt).toBe(at('2026-10-25T00:30:00Z'));
   });
 
   it('is paused when a user paused it', () => {

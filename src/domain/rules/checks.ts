@@ -84,8 +84,10 @@ export function evaluateSchedule(ctx: CheckContext, deadlines: number[]): { eval
   const goodRef = good ? (schedule.type === 'interval' ? endOf(good) : startOf(good)) : ctx.goodBefore
     ? schedule.type === 'interval' ? ctx.goodBefore.endedAt : ctx.goodBefore.startedAt
     : check.createdAt;
-  const ref = Math.max(goodRef, ctx.restartAt ?? Number.NEGATIVE_INFINITY);
-  const e = expectation(schedule, ref, check.graceMs, ctx.config.thresholds.grace_ratio, now);
+  const restart = ctx.restartAt ?? Number.NEGATIVE_INFINITY;
+  const ref = Math.max(goodRef, restart);
+  const refIsRun = (good !== null || ctx.goodBefore !== undefined) && goodRef >= restart;
+  const e = expectation(schedule, ref, check.graceMs, ctx.config.thresholds.grace_ratio, now, refIsRun);
   if (e === null) return { evaluation, missed: null, expectation: null };
   evaluation.state = e.state;
   evaluation.nextDueAt = e.dueAt;

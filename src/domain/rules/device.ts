@@ -1,7 +1,7 @@
 // Rules whose scope is the device (backup_overdue, saas_overdue, saas_degraded, storage_quota,
 // purge_blocked, destructive_operation, device_silent), and copy_overdue, which is a copy
 // check's but is measured from the device's backups.
-import { type CheckInfo, type Condition, type DeviceSnapshot, endOf, type HistoryJob, isFailureJob, isGoodJob } from '../history.js';
+import { type CheckInfo, type Condition, type DeviceSnapshot, endOf, type HistoryJob, isExcused, isGoodJob } from '../history.js';
 import { DESTRUCTIVE_OPERATIONS } from '../job.js';
 import { periodMs } from '../schedule.js';
 import { baseSeverity, type EngineConfig } from '../settings.js';
@@ -49,7 +49,7 @@ export function backupOverdue(ctx: DeviceContext): Condition | null {
   const ref = Math.max(last ?? snap.device.createdAt, ctx.restartAt ?? Number.NEGATIVE_INFINITY);
   const sla = config.thresholds.sla_hours[cls] * HOUR;
   ctx.deadlines.push(ref + sla);
-  if (now - ref <= sla) return null;
+  if (now - ref < sla) return null;
   return deviceCond(ctx, {
     type: 'backup_overdue',
     severity: baseSeverity(config, 'backup_overdue', 'critical'),
@@ -68,9 +68,11 @@ export function copyOverdue(ctx: DeviceContext): Condition[] {
   const backupEnds = backups.flatMap((c) => (ctx.byCheck.get(c.id) ?? []).filter(isGoodJob).map(endOf)).sort((a, b) => a - b);
   const out: Condition[] = [];
   for (const copy of snap.checks.filter((c) => c.kind === 'copy' && c.tier !== 'cold' && !c.paused)) {
-    const ends = backupEnds.filter((b) => b >= copy.createdAt && Math.max(b, ctx.restartAt ?? 0) + window <= now);
-    const due = backupEnds.find((b) => b >= copy.createdAt && b + window > now);
-    if (due !== undefined) ctx.deadlines.push(due + window);
+    // A maintenance window restarts the copy clock too.
+    const dueAt = (b: number) => Math.max(b, ctx.restartAt ?? Number.NEGATIVE_INFINITY) + window;
+    const ends = backupEnds.filter((b) => b >= copy.createdAt && dueAt(b) <= now);
+    const next = backupEnds.find((b) => b >= copy.createdAt && dueAt(b) > now);
+    if (next !== undefined) ctx.deadlines.push(dueAt(next));
     const b = ends[ends.length - 1];
     if (b === undefined) continue;
     const copied = (ctx.byCheck.get(copy.id) ?? []).some((j) => isGoodJob(j) && endOf(j) > b);
@@ -102,7 +104,7 @@ export function saasOverdue(ctx: DeviceContext): Condition | null {
   const expected = ref + (schedule ? periodMs(schedule, ref) : DAY);
   const limit = expected + config.thresholds.saas_overdue_hours * HOUR;
   ctx.deadlines.push(limit);
-  if (now <= limit) return null;
+  if (now < limit) return null;
   return deviceCond(ctx, {
     type: 'saas_overdue',
     severity: baseSeverity(config, 'saas_overdue', 'warning'),
@@ -124,7 +126,9 @@ export function saasDegraded(ctx: DeviceContext): Condition | null {
   const windowMs = config.thresholds.saas_window_days * DAY;
   const hold = config.thresholds.saas_hold_hours * HOUR;
   const ids = new Set(snap.checks.filter((c) => c.kind === 'saas_backup').map((c) => c.id));
-  const bad = snap.jobs.filter((j) => j.checkId !== null && ids.has(j.checkId) && isFailureJob(j) && endOf(j) <= now);
+  const bad = snap.jobs.filter(
+    (j) => j.checkId !== null && ids.has(j.checkId) && (j.status === 'failed' || j.status === 'partial') && !isExcused(j) && endOf(j) <= now,
+  );
   const recent = bad.filter((j) => endOf(j) > now - windowMs);
   if (recent.length === 0) return null;
   const ends = bad.map(endOf).sort((a, b) => a - b);
@@ -182,7 +186,7 @@ export function storage(ctx: DeviceContext): Condition[] {
 export function destructive(ctx: DeviceContext): Condition | null {
   const { snap, config } = ctx;
   const after = snap.destructiveAckedThrough ?? Number.NEGATIVE_INFINITY;
-  const ops = snap.jobs.filter((j) => DESTRUCTIVE_OPERATIONS.has(j.operation) && j.occurredAt > after);
+  const ops = snap.destructiveOps.filter((j) => DESTRUCTIVE_OPERATIONS.has(j.operation) && j.occurredAt > after);
   if (ops.length === 0) return null;
   const latest = ops[ops.length - 1]!;
   return deviceCond(ctx, {
@@ -204,7 +208,7 @@ export function silent(ctx: DeviceContext): Condition | null {
   const last = Math.max(lastJob ?? Number.NEGATIVE_INFINITY, snap.device.facts.updatedAt ?? Number.NEGATIVE_INFINITY);
   const limit = last + config.thresholds.silent_days * DAY;
   ctx.deadlines.push(limit);
-  if (now <= limit) return null;
+  if (now < limit) return null;
   return deviceCond(ctx, {
     type: 'device_silent',
     severity: baseSeverity(config, 'device_silent', 'warning'),
