@@ -1,0 +1,158 @@
+// Turning a routed message into jobs. Pure: the pipeline decides where a message goes; these
+// functions shape what recordJobs stores. External ids come from the Message-ID (or a digest of
+// the raw message) plus the check or object, so a re-delivered or re-processed mail updates its
+// jobs instead of counting twice.
+import type { PingTarget } from '../../db/repositories/ingest.js';
+import { statusByRules, type CompiledRules, type StatusVerdict } from '../../domain/email-rules.js';
+import { type CheckKind, type JobStatus, MAX_NAME_LENGTH, nameKey, type Operation } from '../../domain/job.js';
+import type { IngestJob } from '../../services/ingest.js';
+import type { ParsedEmail, Recognised, TemplateJob } from './templates/types.js';
+
+export const EMAIL_SOURCE = 'email';
+
+/** A job keeps the start of the mail's text as its log: enough for any status summary, while the
+ * whole message stays in stored mail. Small rows keep the engine's history reads fast. */
+export const MAX_EMAIL_LOG_CHARS = 16_000;
+
+function logOf(text: string): string | null {
+  if (text === '') return null;
+  return text.length <= MAX_EMAIL_LOG_CHARS ? text : `${text.slice(0, MAX_EMAIL_LOG_CHARS)}\n[… cut; the whole message is kept in stored mail]`;
+}
+
+/** Names as the API would accept them: trimmed, at most 200 characters, never empty. */
+const name = (s: string) => s.trim().replace(/\s+/g, ' ').slice(0, MAX_NAME_LENGTH) || 'unnamed';
+
+/** Worse first: the status a check gets from a mail that lists several objects. */
+const SEVERITY: Record<JobStatus, number> = { failed: 6, partial: 5, warning: 4, cancelled: 3, skipped: 2, running: 1, succeeded: 0 };
+
+const OPERATION_BY_KIND: Record<CheckKind, Operation> = {
+  backup: 'backup',
+  copy: 'copy',
+  replication: 'replication',
+  verification: 'verification',
+  saas_backup: 'backup',
+};
+
+export interface MailContext {
+  emailId: string;
+  /** Message-ID, or `sha256:<digest>` of the raw message when it has none. */
+  mailKey: string;
+  receivedAt: number;
+  transport: string;
+  mail: ParsedEmail;
+  recognised: Recognised | null;
+}
+
+export interface CheckForMail {
+  id: string;
+  device_id: string;
+  client_id: string;
+  kind: string;
+  rules: CompiledRules | null;
+}
+
+/** The time a mail speaks for: its Date header unless that is absent or implausible. */
+export function mailTime(ctx: MailContext): number {
+  const d = ctx.mail.date;
+  if (d === null || d > ctx.receivedAt + 5 * 60_000 || d < ctx.receivedAt - 30 * 86_400_000) return ctx.receivedAt;
+  return d;
+}
+
+export function worstJob(jobs: TemplateJob[]): TemplateJob | null {
+  let worst: TemplateJob | null = null;
+  for (const j of jobs) if (worst === null || SEVERITY[j.status] > SEVERITY[worst.status]) worst = j;
+  return worst;
+}
+
+export type CheckVerdict = { status: JobStatus; rawStatus: string } | { status: 'ignore'; rawStatus: string };
+
+/** Status rules first, then a recognised template, then the check's default. */
+export function checkVerdict(check: CheckForMail, ctx: MailContext): CheckVerdict {
+  const rules = check.rules;
+  const verdict: StatusVerdict | null = rules ? statusByRules(rules, ctx.mail) : null;
+  if (verdict) return { status: verdict.status, rawStatus: `rule: ${verdict.rule}` };
+  const worst = ctx.recognised ? worstJob(ctx.recognised.jobs) : null;
+  if (worst) return { status: worst.status, rawStatus: `${ctx.recognised!.template.id}: ${worst.rawStatus}` };
+  // A check without status rules counts every message as a success: its arrival is the signal.
+  if (!rules || rules.status.length === 0) return { status: 'succeeded', rawStatus: 'received' };
+  const d = rules.rules.default_status;
+  return { status: d, rawStatus: `default: ${d}` };
+}
+
+function rawOf(ctx: MailContext, extra: Record<string, unknown>): string {
+  return JSON.stringify({
+    email_id: ctx.emailId,
+    message_id: ctx.mail.messageId,
+    transport: ctx.transport,
+    from: ctx.mail.from,
+    to: ctx.mail.to,
+    subject: ctx.mail.subject,
+    template: ctx.recognised?.template.id ?? null,
+    ...extra,
+  });
+}
+
+function messages(jobs: TemplateJob[]): string | null {
+  const parts = jobs.filter((j) => j.message).map((j) => (jobs.length > 1 ? `${j.device}: ${j.message}` : j.message!));
+  return parts.length > 0 ? parts.join('\n').slice(0, 10_000) : null;
+}
+
+/** One job for a check that a message reported to (by its address or its matching rules). */
+export function checkJob(check: CheckForMail, ctx: MailContext, verdict: { status: JobStatus; rawStatus: string }): IngestJob {
+  const tjobs = ctx.recognised?.jobs ?? [];
+  const single = tjobs.length === 1 ? tjobs[0]! : null;
+  const bytes = tjobs.some((j) => j.bytes !== null) ? tjobs.reduce((n, j) => n + (j.bytes ?? 0), 0) : null;
+  const target: PingTarget = { checkId: check.id, deviceId: check.device_id, clientId: check.client_id, kind: check.kind };
+  const good = verdict.status === 'succeeded';
+  return {
+    target,
+    source: EMAIL_SOURCE,
+    externalId: `${ctx.mailKey}:${check.id}`,
+    clientName: null,
+    device: { name: '', class: 'server', type: 'server', facts: null },
+    check: null,
+    status: verdict.status,
+    rawStatus: verdict.rawStatus.slice(0, 200),
+    operation: OPERATION_BY_KIND[check.kind as CheckKind] ?? 'backup',
+    trigger: 'scheduled',
+    startedAt: single?.startedAt ?? null,
+    endedAt: single?.endedAt ?? mailTime(ctx),
+    durationMs: single?.durationMs ?? null,
+    bytes,
+    message: messages(tjobs) ?? (good ? null : ctx.mail.subject.slice(0, 10_000) || null),
+    errorCode: null,
+    reason: null,
+    healthReplication: single?.health?.replication ?? null,
+    healthFailover: single?.health?.failover ?? null,
+    log: logOf(ctx.mail.text),
+    raw: rawOf(ctx, { check_id: check.id, rule: verdict.rawStatus }),
+  };
+}
+
+/** One job per object a recognised template read, for a client's devices and checks. */
+export function templateJobs(ctx: MailContext): IngestJob[] {
+  const rec = ctx.recognised;
+  if (!rec) return [];
+  return rec.jobs.map((j) => ({
+    source: EMAIL_SOURCE,
+    externalId: `${ctx.mailKey}:${nameKey(j.device)}/${nameKey(j.check)}`,
+    clientName: null,
+    device: { name: name(j.device), class: j.kind === 'saas_backup' ? 'saas' : 'server', type: j.kind === 'saas_backup' ? 'saas' : 'server', facts: null },
+    check: { name: name(j.check), kind: j.kind, tier: j.kind === 'copy' ? 'hot' : null },
+    status: j.status,
+    rawStatus: j.rawStatus.slice(0, 200),
+    operation: OPERATION_BY_KIND[j.kind],
+    trigger: 'scheduled',
+    startedAt: j.startedAt,
+    endedAt: j.endedAt ?? (j.status === 'running' ? null : mailTime(ctx)),
+    durationMs: j.durationMs,
+    bytes: j.bytes,
+    message: j.message?.slice(0, 10_000) ?? null,
+    errorCode: null,
+    reason: null,
+    healthReplication: j.health?.replication ?? null,
+    healthFailover: j.health?.failover ?? null,
+    log: logOf(ctx.mail.text),
+    raw: rawOf(ctx, { object: j.device, check: j.check, raw_status: j.rawStatus }),
+  }));
+}

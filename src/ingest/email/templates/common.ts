@@ -1,0 +1,80 @@
+// Small pieces every template shares: reply/forward rejection, line access, job defaults.
+import type { JobStatus } from '../../../domain/job.js';
+import type { ParsedEmail, TemplateJob } from './types.js';
+
+// Re:, Fwd:, FW: and their common translations (AW/WG German, TR French, SV/VS Nordic, RV Spanish).
+const REPLY_PREFIX = /^\s*(re|fw|fwd|aw|wg|tr|sv|vs|rv|antw|doorst)\s*(\[\d+\])?\s*:/i;
+const FORWARD_MARKERS = [
+  /^-{2,}\s*(forwarded message|original message|weitergeleitete nachricht|ursprüngliche nachricht|message transféré|message d'origine)\s*-{2,}$/im,
+  /^begin forwarded message:$/im,
+  /^>\s*\S/m,
+];
+
+/**
+ * True for a reply or a forward. Templates read only mails the product itself sent: a person's
+ * reply quoting a failure, or a forwarded copy of someone else's report, must not record a job.
+ */
+export function isReplyOrForward(mail: ParsedEmail): boolean {
+  if (REPLY_PREFIX.test(mail.subject)) return true;
+  return FORWARD_MARKERS.some((re) => re.test(mail.text));
+}
+
+/** Body lines, tabs kept (HTML table cells), trailing white space and CRs removed. */
+export function lines(text: string): string[] {
+  return text.split(/\r?\n/).map((l) => l.replace(/\s+$/, ''));
+}
+
+/** Table cells of a line produced by the HTML converter: tab-separated, trimmed. */
+export function cells(line: string): string[] {
+  return line.split('\t').map((c) => c.trim());
+}
+
+export function job(fields: Pick<TemplateJob, 'device' | 'check' | 'kind' | 'status' | 'rawStatus'> & Partial<TemplateJob>): TemplateJob {
+  return {
+    startedAt: null,
+    endedAt: null,
+    durationMs: null,
+    bytes: null,
+    message: null,
+    ...fields,
+  };
+}
+
+/** Duration from the product's own figure, else from the two times when both are known. */
+export function durationOf(own: number | null, startedAt: number | null, endedAt: number | null): number | null {
+  if (own !== null) return own;
+  return startedAt !== null && endedAt !== null && endedAt >= startedAt ? endedAt - startedAt : null;
+}
+
+/** The worst of several statuses, for a job summarised from its parts. */
+export function worst(statuses: JobStatus[]): JobStatus {
+  const order: JobStatus[] = ['failed', 'partial', 'cancelled', 'warning', 'running', 'skipped', 'succeeded'];
+  for (const s of order) if (statuses.includes(s)) return s;
+  return 'succeeded';
+}
+
+/** Joins non-empty message parts, trimmed to a length a job row can hold. */
+export function message(parts: Array<string | null | undefined>, max = 2000): string | null {
+  const text = parts
+    .map((p) => p?.trim())
+    .filter((p): p is string => !!p)
+    .join('\n');
+  if (!text) return null;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+const MACHINE_SENDERS = /^(root|cron|daemon|backup|backups|borg|borgmatic|restic|admin|administrator|nobody|noreply|no-reply)$/i;
+
+/**
+ * The machine a script's mail came from, for products whose output names none (restic, borg):
+ * the host of a cron subject (`Cron <root@web01> /usr/local/bin/backup.sh`), else the first label
+ * of the sender's domain when the sender is a system account (`root@web01.example.com` → `web01`),
+ * else the sender address itself.
+ */
+export function senderHost(mail: ParsedEmail): string {
+  const cron = /^Cron <[^@>]+@([^>]+)>/.exec(mail.subject);
+  if (cron) return cron[1]!;
+  const [local, domain] = mail.from.split('@');
+  if (local && domain && MACHINE_SENDERS.test(local)) return domain.split('.')[0]!;
+  return mail.from || 'unknown';
+}

@@ -1,0 +1,66 @@
+// restic backup output, as wrapper scripts and cron mail it.
+// Sources: restic's own output, copied from public READMEs and a restic unit-test fixture
+// (test/fixtures/email/restic_backup_summary_sample.txt; FORMATS.md §2); exit codes from the
+// restic docs ("Exit status": 0 ok, 1 fatal, 3 snapshot created but some source files unreadable).
+//   Files: n new, n changed, n unmodified / Added to the repository: 329.337 MiB (121.345 MiB stored)
+//   processed 10735 files, 339.815 MiB in 0:02 / snapshot 0b897a00 saved
+//   Fatal: unable to open config file: …  (no snapshot)
+//   Warning: at least one source file could not be read  (snapshot saved, exit 3 → partial)
+// The output names no machine: the device comes from the mail (see senderHost). Times: restic
+// prints none, so the job ends at the mail's Date and starts `processed … in <m:ss>` before it.
+// Size: the processed size (the data the snapshot covers), IEC units.
+import type { JobStatus } from '../../../domain/job.js';
+import { isReplyOrForward, job, message, senderHost } from './common.js';
+import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
+import { parseDuration, parseSize } from './units.js';
+
+const SAVED = /^snapshot ([0-9a-f]{8,64}) saved\s*$/m;
+const FATAL = /^Fatal: (.+)$/m;
+const PROCESSED = /^processed (\d+) files, (.+?) in (\d+(?::\d{2}){1,2})\s*$/m;
+const UNREADABLE = /^Warning: at least one source file could not be read\s*$/m;
+
+function detect(mail: ParsedEmail): boolean {
+  if (isReplyOrForward(mail)) return false;
+  const t = mail.text;
+  if (SAVED.test(t)) return PROCESSED.test(t) || /^Added to the repository: /m.test(t);
+  return FATAL.test(t) && /\brestic\b|^repository [0-9a-f]+ opened|Is there a repository at the following location\?/im.test(t);
+}
+
+function parse(mail: ParsedEmail): TemplateJob[] {
+  const t = mail.text;
+  const saved = SAVED.exec(t);
+  const fatal = FATAL.exec(t);
+  let status: JobStatus;
+  if (!saved) status = 'failed';
+  else status = UNREADABLE.test(t) ? 'partial' : 'succeeded';
+  const processed = PROCESSED.exec(t);
+  const durationMs = processed ? parseDuration(processed[3]) : null;
+  const endedAt = mail.date;
+  const errors = [...t.matchAll(/^error: (.+)$/gm)].map((m) => m[1]);
+  return [
+    job({
+      device: senderHost(mail),
+      check: 'restic',
+      kind: 'backup',
+      status,
+      rawStatus: saved ? saved[0].trim() : `Fatal: ${fatal?.[1] ?? ''}`.trim(),
+      startedAt: endedAt !== null && durationMs !== null ? endedAt - durationMs : null,
+      endedAt,
+      durationMs,
+      bytes: processed ? parseSize(processed[2]) : null,
+      message: status === 'succeeded' ? null : message([fatal?.[1], ...errors, UNREADABLE.exec(t)?.[0]]),
+    }),
+  ];
+}
+
+export const restic: EmailTemplate = {
+  id: 'restic',
+  product: 'restic',
+  detect,
+  parse,
+  statusHints: [
+    { field: 'body', op: 'regex', value: '^Fatal: ', status: 'failed' },
+    { field: 'body', op: 'contains', value: 'at least one source file could not be read', status: 'warning' },
+    { field: 'body', op: 'regex', value: '^snapshot [0-9a-f]+ saved', status: 'succeeded' },
+  ],
+};
