@@ -1,0 +1,103 @@
+import { Anchor, Box, Button, Drawer, Group, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { api, type Grid as GridData, unwrap } from '../api/client';
+import { EmptyState, ErrorNote, FirstJobHint, PageTitle, StatusBadge, useClients } from '../components/common';
+import { colorOf, dateTime, label } from '../components/format';
+
+type Row = GridData['items'][number];
+const ROLLUPS = ['warning_if_mixed', 'last', 'worst', 'best'];
+
+function DayJobs({ cell, onClose }: { cell: { row: Row; day: string } | null; onClose: () => void }) {
+  const q = useQuery({
+    queryKey: ['grid-day', cell?.row.check_id, cell?.day],
+    enabled: cell !== null,
+    queryFn: () => unwrap(api.GET('/api/v1/devices/{id}/jobs', { params: { path: { id: cell!.row.device_id }, query: { check: cell!.row.check_id, limit: 200 } } })),
+  });
+  const jobs = (q.data?.items ?? []).filter((j) => (j.ended_at ?? j.started_at ?? '').startsWith(cell?.day ?? '-'));
+  return (
+    <Drawer opened={cell !== null} onClose={onClose} title={cell ? `${cell.row.device_name} · ${cell.row.check_name} · ${cell.day}` : ''} position="right">
+      <Stack gap="xs">
+        {jobs.length === 0 && <Text size="sm" c="dimmed">No job ended on this day (UTC).</Text>}
+        {jobs.map((j) => (
+          <Group key={j.id} gap="xs"><StatusBadge status={j.status} /><Text size="sm">{dateTime(j.ended_at ?? j.started_at)}</Text><Text size="xs" c="dimmed" lineClamp={1}>{j.message ?? ''}</Text></Group>
+        ))}
+        {cell && <Anchor component={Link} to={`/devices/${cell.row.device_id}`} size="sm">Open the device</Anchor>}
+      </Stack>
+    </Drawer>
+  );
+}
+
+export default function Grid() {
+  const { clients, nameOf } = useClients();
+  const [client, setClient] = useState<string | null>(null);
+  const [rollup, setRollup] = useState<string | null>(null);
+  const [days, setDays] = useState('14');
+  const [cursors, setCursors] = useState<string[]>([]);
+  const [cell, setCell] = useState<{ row: Row; day: string } | null>(null);
+  const to = new Date().toISOString().slice(0, 10);
+  const from = new Date(Date.now() - (Number(days) - 1) * 86_400_000).toISOString().slice(0, 10);
+  const cursor = cursors[cursors.length - 1];
+  const q = useQuery({
+    queryKey: ['grid', client, rollup, from, to, cursor],
+    placeholderData: keepPreviousData,
+    queryFn: () => unwrap(api.GET('/api/v1/grid', { params: { query: { client: client ?? undefined, rollup: (rollup ?? undefined) as never, from, to, cursor, limit: 100 } } })),
+  });
+  const g = q.data;
+  return (
+    <>
+      <PageTitle title="Daily status grid" />
+      <Group mb="md" gap="sm">
+        <Select placeholder="All clients" aria-label="Client" clearable searchable data={clients.map((c) => ({ value: c.id, label: c.name }))} value={client} onChange={(v) => { setClient(v); setCursors([]); }} w={{ base: '100%', sm: 200 }} />
+        <Select aria-label="Days" data={[{ value: '7', label: '7 days' }, { value: '14', label: '14 days' }, { value: '30', label: '30 days' }]} value={days} onChange={(v) => setDays(v ?? '14')} w={120} />
+        <Select placeholder="Roll-up (settings)" aria-label="Roll-up" clearable data={ROLLUPS.map((r) => ({ value: r, label: label(r) }))} value={rollup} onChange={setRollup} w={190} />
+      </Group>
+      <ErrorNote error={q.error} />
+      {g && g.items.length === 0 && !cursor && (
+        <EmptyState title="No checks to show">
+          <FirstJobHint />
+        </EmptyState>
+      )}
+      {g && g.items.length > 0 && (
+        <Table.ScrollContainer minWidth={320}>
+          <Table withRowBorders={false} verticalSpacing={2} horizontalSpacing={4} data-testid="grid">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th miw={160}>Check</Table.Th>
+                {g.days.map((d) => <Table.Th key={d} ta="center"><Text size="xs" c="dimmed">{d.slice(8)}</Text></Table.Th>)}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {g.items.map((row) => (
+                <Table.Tr key={row.check_id}>
+                  <Table.Td>
+                    <Text size="sm" fw={500} lineClamp={1}>{row.device_name}</Text>
+                    <Text size="xs" c="dimmed" lineClamp={1}>{row.check_name} · {nameOf(row.client_id)}</Text>
+                  </Table.Td>
+                  {row.cells.map((c, i) => (
+                    <Table.Td key={g.days[i]} ta="center">
+                      <Tooltip label={`${g.days[i]}: ${c ? label(c) : 'nothing expected'}`}>
+                        <Box
+                          component="button"
+                          aria-label={`${row.device_name} ${g.days[i]} ${c ?? 'blank'}`}
+                          onClick={() => setCell({ row, day: g.days[i]! })}
+                          style={{ width: 18, height: 18, borderRadius: 4, border: 0, cursor: 'pointer', background: c ? `var(--mantine-color-${colorOf(c)}-${c === 'no_result' ? 3 : 6})` : 'var(--mantine-color-default-border)' }}
+                        />
+                      </Tooltip>
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Group justify="flex-end" mt="md" gap="xs">
+        <Button variant="default" size="xs" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Previous</Button>
+        <Button variant="default" size="xs" disabled={!g?.next_cursor} onClick={() => setCursors([...cursors, g!.next_cursor!])}>Next</Button>
+      </Group>
+      <DayJobs cell={cell} onClose={() => setCell(null)} />
+    </>
+  );
+}

@@ -1,0 +1,111 @@
+import { Button, Center, Checkbox, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { IconShieldCheck } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { ApiError, api, unwrap } from '../api/client';
+import { ErrorNote } from '../components/common';
+import { useSession } from '../session';
+
+export function AuthCard({ title, subtitle, children }: { title: string; subtitle: string; children: ReactNode }) {
+  return (
+    <Center mih="100vh" p="md">
+      <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={420}>
+        <Stack gap="xs" align="center" mb="md">
+          <IconShieldCheck size={40} color="var(--mantine-color-blue-6)" />
+          <Title order={2}>{title}</Title>
+          <Text c="dimmed" size="sm" ta="center">
+            {subtitle}
+          </Text>
+        </Stack>
+        {children}
+      </Paper>
+    </Center>
+  );
+}
+
+export function SignInPage() {
+  const { adopt } = useSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      adopt(await unwrap(api.POST('/api/v1/session', { body: { email, password } })));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <AuthCard title="Sign in to Keepwatch" subtitle="Backup monitoring for every client and device you look after.">
+      <form onSubmit={submit}>
+        <Stack>
+          <TextInput label="E-mail" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+          <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+          <ErrorNote error={error} />
+          <Button type="submit" loading={busy}>
+            Sign in
+          </Button>
+        </Stack>
+      </form>
+    </AuthCard>
+  );
+}
+
+export function SetupPage({ demoAvailable }: { demoAvailable: boolean }) {
+  const { adopt } = useSession();
+  const qc = useQueryClient();
+  const [form, setForm] = useState({ name: '', email: '', password: '', demo: demoAvailable });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await unwrap(api.POST('/api/v1/setup', { body: { email: form.email, password: form.password, name: form.name || undefined, demo: form.demo } }));
+      qc.setQueryData(['setup'], { needs_setup: false, demo_available: demoAvailable });
+      adopt(s);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fieldError = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
+  return (
+    <AuthCard title="Welcome to Keepwatch" subtitle="Create the owner account. You can add colleagues and client users later under Settings.">
+      <form onSubmit={submit}>
+        <Stack>
+          <TextInput label="Your name" value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} />
+          <TextInput label="E-mail" type="email" autoComplete="username" required value={form.email} error={fieldError('email')} onChange={(e) => setForm({ ...form, email: e.currentTarget.value })} />
+          <PasswordInput
+            label="Password"
+            description="At least 10 characters"
+            autoComplete="new-password"
+            required
+            value={form.password}
+            error={fieldError('password')}
+            onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
+          />
+          {demoAvailable && (
+            <Checkbox
+              label="Load demo data (3 clients, ~40 devices, 60 days of jobs) to look around"
+              checked={form.demo}
+              onChange={(e) => setForm({ ...form, demo: e.currentTarget.checked })}
+            />
+          )}
+          <ErrorNote error={error && !fieldError('email') && !fieldError('password') ? error : null} />
+          <Button type="submit" loading={busy}>
+            Create owner and start
+          </Button>
+        </Stack>
+      </form>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,111 @@
+// One stored message: headers, text, the product template that recognised it and the jobs it
+// read, where it would go if processed now, and its raw source.
+import { Anchor, Badge, Button, Code, Drawer, Group, ScrollArea, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { api, type EmailDetail, unwrap } from '../../api/client';
+import { ErrorNote, StatusBadge } from '../../components/common';
+import { bytes, dateTime, duration, label } from '../../components/format';
+import { useSession } from '../../session';
+import { Loading } from '../../App';
+
+function Headers({ m }: { m: EmailDetail }) {
+  const rows: Array<[string, string]> = [
+    ['From', m.parsed.from_name ? `${m.parsed.from_name} <${m.from ?? ''}>` : (m.from ?? '—')],
+    ['To', m.parsed.to.join(', ') || m.envelope_to.join(', ')],
+    ['Date', dateTime(m.parsed.date)],
+    ['Received', `${dateTime(m.received_at)} by ${m.transport.toUpperCase()}${m.envelope_from ? ` from ${m.envelope_from}` : ''}`],
+    ['Message-ID', m.message_id ?? '—'],
+    ['Size', bytes(m.size)],
+    ['State', label(m.state) + (m.error ? `: ${m.error}` : '')],
+  ];
+  return (
+    <Table fz="sm" verticalSpacing={4}>
+      <Table.Tbody>
+        {rows.map(([k, v]) => (
+          <Table.Tr key={k}><Table.Th w={110}>{k}</Table.Th><Table.Td style={{ wordBreak: 'break-word' }}>{v}</Table.Td></Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+function Recognised({ m }: { m: EmailDetail }) {
+  if (!m.recognised) return <Text size="sm" c="dimmed">No product template recognised this message: rules decide its status.</Text>;
+  return (
+    <Stack gap={4}>
+      <Text size="sm">Recognised as <b>{m.recognised.product}</b> <Badge size="xs" variant="outline">{m.recognised.template}</Badge>; the jobs it read:</Text>
+      <Table.ScrollContainer minWidth={320}>
+        <Table fz="xs">
+          <Table.Thead><Table.Tr><Table.Th>Device</Table.Th><Table.Th>Check</Table.Th><Table.Th>Status</Table.Th><Table.Th visibleFrom="sm">Duration</Table.Th><Table.Th visibleFrom="sm">Size</Table.Th></Table.Tr></Table.Thead>
+          <Table.Tbody>
+            {m.recognised.jobs.map((j) => (
+              <Table.Tr key={`${j.device}\u0000${j.check}\u0000${j.ended_at ?? ''}`}>
+                <Table.Td>{j.device}</Table.Td>
+                <Table.Td>{j.check} <Text span size="xs" c="dimmed">({j.kind})</Text></Table.Td>
+                <Table.Td><StatusBadge status={j.status} /> <Text span size="xs" c="dimmed">“{j.raw_status}”</Text></Table.Td>
+                <Table.Td visibleFrom="sm">{duration(j.duration_seconds)}</Table.Td>
+                <Table.Td visibleFrom="sm">{bytes(j.bytes)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Stack>
+  );
+}
+
+function Raw({ id }: { id: string }) {
+  const q = useQuery({
+    queryKey: ['email', id, 'raw'],
+    queryFn: () => unwrap<string>(api.GET('/api/v1/emails/{id}/raw', { params: { path: { id } }, parseAs: 'text' }) as Promise<{ data?: string; response: Response }>),
+    refetchInterval: false,
+    staleTime: Infinity,
+  });
+  if (q.isPending) return <Loading />;
+  return (
+    <>
+      <ErrorNote error={q.error} />
+      <ScrollArea.Autosize mah={480}><Code block data-testid="raw-source">{q.data}</Code></ScrollArea.Autosize>
+    </>
+  );
+}
+
+export function MessageDrawer({ id, onClose, onCreateCheck }: { id: string | undefined; onClose: () => void; onCreateCheck: (id: string) => void }) {
+  const { can } = useSession();
+  const q = useQuery({ queryKey: ['email', id], queryFn: () => unwrap(api.GET('/api/v1/emails/{id}', { params: { path: { id: id! } } })), enabled: id !== undefined, refetchInterval: false });
+  const m = q.data;
+  return (
+    <Drawer opened={id !== undefined} onClose={onClose} title="Message" position="right" size="xl">
+      <ErrorNote error={q.error} />
+      {q.isPending && id && <Loading />}
+      {m && (
+        <Stack gap="sm">
+          <Title order={4} style={{ wordBreak: 'break-word' }}>{m.subject || '(no subject)'}</Title>
+          {m.state === 'unmatched' && can('operate') && (
+            <Group><Button onClick={() => onCreateCheck(m.id)}>Create check from this message</Button></Group>
+          )}
+          {m.routing.checks.length > 0 && (
+            <Text size="sm">Reports to {m.routing.checks.length} check(s) now: {m.routing.checks.map((c) => `${label(c.status)} (${c.reason})`).join(', ')}</Text>
+          )}
+          <Tabs defaultValue="message" keepMounted={false}>
+            <Tabs.List>
+              <Tabs.Tab value="message">Message</Tabs.Tab>
+              <Tabs.Tab value="product">Product and jobs</Tabs.Tab>
+              <Tabs.Tab value="raw">Raw source</Tabs.Tab>
+            </Tabs.List>
+            <Tabs.Panel value="message" pt="sm">
+              <Headers m={m} />
+              {m.parsed.attachments.length > 0 && <Text size="xs" c="dimmed" mb={4}>Attachments (listed, not kept): {m.parsed.attachments.map((a) => `${a.filename ?? 'unnamed'} (${bytes(a.size)})`).join(', ')}</Text>}
+              <ScrollArea.Autosize mah={420}><Code block data-testid="message-text">{m.parsed.text || '(no text)'}</Code></ScrollArea.Autosize>
+            </Tabs.Panel>
+            <Tabs.Panel value="product" pt="sm"><Recognised m={m} /></Tabs.Panel>
+            <Tabs.Panel value="raw" pt="sm">
+              <Anchor href={`/api/v1/emails/${m.id}/raw`} download={`${m.id}.eml`} size="sm">Download as .eml</Anchor>
+              <Raw id={m.id} />
+            </Tabs.Panel>
+          </Tabs>
+        </Stack>
+      )}
+    </Drawer>
+  );
+}
