@@ -30,7 +30,7 @@ function rssMiB(pid: number): number {
   }
 }
 
-async function fullPass(dataDir: string): Promise<{ seconds: number; devices: number; rss: number }> {
+export async function fullPass(dataDir: string): Promise<{ seconds: number; devices: number; rss: number }> {
   const started = Date.now();
   const child = spawn(process.execPath, [BIN, 'evaluate'], {
     env: { ...process.env, KEEPWATCH_DATA_DIR: dataDir, KEEPWATCH_LOG_LEVEL: 'error', KEEPWATCH_SECRET_KEY: 'bench-secret-key-0123456789' },

@@ -9,6 +9,7 @@ const BIN = new URL('../bin/keepwatch.js', import.meta.url).pathname;
 
 export interface BenchServer {
   url: string;
+  smtpPort: number;
   token: string;
   adminToken: string;
   child: ChildProcess;
@@ -32,12 +33,16 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
   const ingestToken = token(['--scope', 'ingest', '--name', 'bench']);
   const adminToken = token(['--scope', 'admin', '--name', 'bench-admin']);
   const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let smtpPort = 0;
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'keepwatch is serving') resolve(`http://127.0.0.1:${entry.port}`);
+        const entry = JSON.parse(line) as { msg?: string; port?: number; smtpPort?: number };
+        if (entry.msg === 'keepwatch is serving') {
+          smtpPort = entry.smtpPort ?? 0;
+          resolve(`http://127.0.0.1:${entry.port}`);
+        }
       } catch {
         // ignore
       }
@@ -45,6 +50,7 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
   });
   return {
     url,
+    smtpPort,
     token: ingestToken,
     adminToken,
     child,

@@ -10,7 +10,8 @@ beforeAll(async () => {
 });
 afterAll(async () => db.drop());
 
-describe('keepwatch CLI', () => {
+// Each command is a process of its own (a second or more on a busy machine): generous time.
+describe('keepwatch CLI', { timeout: 120_000 }, () => {
   it('migrates, and says so when there is nothing to do', async () => {
     expect((await cli(['migrate'], env)).stdout).toMatch(/Applied 20261122_0001_foundation/);
     expect((await cli(['migrate'], env)).stdout).toBe('Already up to date\n');

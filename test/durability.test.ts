@@ -28,7 +28,7 @@ async function send(url: string, token: string, externalId: string): Promise<boo
   }
 }
 
-describe('durability', () => {
+describe('durability', { timeout: 120_000 }, () => {
   it('keeps every acknowledged job exactly once across a SIGKILL', async () => {
     const { stdout } = await cli(['token', 'create', '--scope', 'ingest', '--name', 'durability'], env);
     const token = stdout.trim().split('\n').pop()!;

@@ -2,10 +2,13 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { DomainError } from '../domain/errors.js';
+import { backupCommands } from './backup.js';
 import { demoCommand } from './demo.js';
+import { emailCommands } from './email.js';
 import { evaluateCommand } from './evaluate.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
+import { syncCommand } from './sync.js';
 import { tokenCommands } from './token.js';
 import { userCommands } from './user.js';
 
@@ -19,6 +22,9 @@ tokenCommands(program);
 userCommands(program);
 demoCommand(program);
 evaluateCommand(program);
+backupCommands(program);
+syncCommand(program);
+emailCommands(program);
 
 try {
   await program.parseAsync(process.argv);

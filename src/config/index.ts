@@ -20,6 +20,28 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Run the background loops (evaluator, deliveries, syncs) in this process. */
   readonly workers: boolean;
+  /** Days to keep jobs and audit entries; 0 keeps them forever. */
+  readonly retainJobsDays: number;
+  readonly retainAuditDays: number;
+  readonly retainDeliveriesDays: number;
+  /** A bearer token that may read /metrics and nothing else; null: read tokens only. */
+  readonly metricsToken: string | null;
+  /** Label devices and alerts by client in /metrics (one series per client: mind the cardinality). */
+  readonly metricsClientLabels: boolean;
+  readonly inboundMail: InboundMailConfig;
+}
+
+/** The SMTP listener and stored e-mail (docs/email.md). */
+export interface InboundMailConfig {
+  /** Lower-case domains accepted; null: any. */
+  readonly domains: readonly string[] | null;
+  /** Local parts or addresses that accept any mail for matching rules; `*`: every address. */
+  readonly inboxes: readonly string[];
+  readonly maxBytes: number;
+  readonly auth: { readonly user: string; readonly password: string } | null;
+  readonly tlsKeyFile: string | null;
+  readonly tlsCertFile: string | null;
+  readonly retentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +84,18 @@ class Reader {
     return n;
   }
 
+  /** A whole number of days, 0 or more. */
+  days(name: string, fallback: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) {
+      this.problems.push(`${name}: expected a whole number of days (0 keeps forever), got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  }
+
   positiveInt(name: string, fallback: number): number {
     const raw = this.string(name);
     if (raw === undefined) return fallback;
@@ -99,6 +133,34 @@ class Reader {
   }
 }
 
+function list(raw: string | undefined): string[] | null {
+  if (raw === undefined) return null;
+  const items = raw.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  return items.length > 0 ? items : null;
+}
+
+function inboundMail(r: Reader): InboundMailConfig {
+  const user = r.string('KEEPWATCH_SMTP_USER');
+  const password = r.string('KEEPWATCH_SMTP_PASSWORD');
+  if ((user === undefined) !== (password === undefined)) {
+    r.problems.push('KEEPWATCH_SMTP_USER and KEEPWATCH_SMTP_PASSWORD: set both or neither');
+  }
+  const tlsKeyFile = r.string('KEEPWATCH_SMTP_TLS_KEY') ?? null;
+  const tlsCertFile = r.string('KEEPWATCH_SMTP_TLS_CERT') ?? null;
+  if ((tlsKeyFile === null) !== (tlsCertFile === null)) {
+    r.problems.push('KEEPWATCH_SMTP_TLS_KEY and KEEPWATCH_SMTP_TLS_CERT: set both or neither');
+  }
+  return {
+    domains: list(r.string('KEEPWATCH_MAIL_DOMAINS')),
+    inboxes: list(r.string('KEEPWATCH_MAIL_INBOXES')) ?? ['backups'],
+    maxBytes: r.positiveInt('KEEPWATCH_SMTP_MAX_BYTES', 25 * 1024 * 1024),
+    auth: user !== undefined && password !== undefined ? { user, password } : null,
+    tlsKeyFile,
+    tlsCertFile,
+    retentionDays: r.positiveInt('KEEPWATCH_EMAIL_RETENTION_DAYS', 30),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
   const port = r.port('KEEPWATCH_PORT', 8080);
@@ -130,7 +192,14 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: publicUrl.replace(/\/+$/, ''),
     logLevel,
     workers: r.bool('KEEPWATCH_WORKERS', true),
+    retainJobsDays: r.days('KEEPWATCH_RETAIN_JOBS_DAYS', 400),
+    retainAuditDays: r.days('KEEPWATCH_RETAIN_AUDIT_DAYS', 730),
+    retainDeliveriesDays: r.days('KEEPWATCH_RETAIN_DELIVERIES_DAYS', 90),
+    metricsToken: r.string('KEEPWATCH_METRICS_TOKEN') ?? null,
+    metricsClientLabels: r.bool('KEEPWATCH_METRICS_CLIENT_LABELS', false),
+    inboundMail: inboundMail(r),
   };
+  if (config.metricsToken !== null && config.metricsToken.length < 16) r.problems.push('KEEPWATCH_METRICS_TOKEN: must be at least 16 characters');
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);
 }

@@ -48,7 +48,10 @@ export class Checkpointer {
       this.worker.once('exit', () => resolve());
     });
     this.worker.postMessage('stop');
-    await Promise.race([stopped, new Promise((r) => setTimeout(r, 5000))]);
+    // The time limit must not outlive a prompt stop: a pending timer kept every CLI command alive 5 s.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([stopped, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+    clearTimeout(timer);
     await this.worker.terminate();
   }
 }

@@ -63,6 +63,8 @@ export interface ChecksTable {
   consecutive_failures: number;
   next_due_at: number | null;
   last_source: string | null;
+  /** JSON e-mail rules (`domain/email-rules.ts`); null: reached only by its address. */
+  email_rules: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -237,6 +239,174 @@ export interface IntegrationHealthTable {
   updated_at: number;
 }
 
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  until: number;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface SetupClaimsTable {
+  name: string;
+  at: number;
+}
+
+export interface ConnectorsTable {
+  id: string;
+  type: string;
+  name: string;
+  name_key: string;
+  source: string;
+  config: string;
+  enabled: number;
+  interval_ms: number;
+  cursor: string | null;
+  next_run_at: number;
+  claimed_until: number | null;
+  claimed_by: string | null;
+  last_run_id: string | null;
+  last_run_at: number | null;
+  last_status: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EmailsTable {
+  id: string;
+  received_at: number;
+  transport: string;
+  mailbox_id: string | null;
+  remote_key: string | null;
+  envelope_from: string | null;
+  /** JSON array of recipient addresses. */
+  envelope_to: string;
+  raw: Buffer;
+  size: number;
+  state: string;
+  claimed_until: number | null;
+  attempts: number;
+  processed_at: number | null;
+  message_id: string | null;
+  from_addr: string | null;
+  subject: string | null;
+  subject_pattern: string | null;
+  template: string | null;
+  client_id: string | null;
+  /** JSON array of the checks the message reported to. */
+  check_ids: string | null;
+  job_count: number;
+  error: string | null;
+}
+
+export interface MailboxesTable {
+  id: string;
+  type: string;
+  name: string;
+  config: string;
+  enabled: number;
+  interval_ms: number;
+  next_poll_at: number;
+  claimed_until: number | null;
+  last_poll_at: number | null;
+  last_success_at: number | null;
+  last_error: string | null;
+  last_count: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One poll of a mailbox (the last 100 per mailbox are kept). */
+export interface MailboxPollsTable {
+  id: string;
+  mailbox_id: string;
+  /** `schedule` or `manual`. */
+  trigger: string;
+  started_at: number;
+  finished_at: number;
+  stored: number;
+  /** `ok`, `auth` (credentials refused) or `other`. */
+  outcome: string;
+  error: string | null;
+}
+
+export interface ConnectorRunsTable {
+  id: string;
+  connector_id: string;
+  trigger: string;
+  status: string;
+  outcome: string | null;
+  started_at: number;
+  finished_at: number | null;
+  counts: string;
+  errors: string;
+  error: string | null;
+}
+
+export interface ChannelsTable {
+  id: string;
+  type: string;
+  name: string;
+  /** JSON; secret fields sealed. */
+  config: string;
+  client_ids: string | null;
+  min_severity: string | null;
+  types: string | null;
+  repeat_hours: number | null;
+  enabled: number;
+  system: number;
+  broken_at: number | null;
+  broken_reason: string | null;
+  failing_since: number | null;
+  hold_until: number | null;
+  claimed_until: number | null;
+  digest_through: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  channel_id: string;
+  alert_id: string | null;
+  topic: string;
+  seq: string;
+  idempotency_key: string;
+  payload: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_attempt_at: number | null;
+  last_status: string | null;
+  last_response: string | null;
+  created_at: number;
+  sent_at: number | null;
+  updated_at: number;
+}
+
+export interface ChannelAlertStateTable {
+  channel_id: string;
+  alert_id: string;
+  state: string;
+  updated_at: number;
+}
+
+export interface NotifyMarksTable {
+  key: string;
+  at: number;
+}
+
 export interface DB {
   clients: ClientsTable;
   devices: DevicesTable;
@@ -253,6 +423,18 @@ export interface DB {
   settings: SettingsTable;
   maintenance_windows: MaintenanceWindowsTable;
   integration_health: IntegrationHealthTable;
+  leases: LeasesTable;
+  sessions: SessionsTable;
+  setup_claims: SetupClaimsTable;
+  connectors: ConnectorsTable;
+  connector_runs: ConnectorRunsTable;
+  emails: EmailsTable;
+  mailboxes: MailboxesTable;
+  mailbox_polls: MailboxPollsTable;
+  channels: ChannelsTable;
+  deliveries: DeliveriesTable;
+  channel_alert_state: ChannelAlertStateTable;
+  notify_marks: NotifyMarksTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;
@@ -267,3 +449,11 @@ export type AlertRow = Selectable<AlertsTable>;
 export type AlertEventRow = Selectable<AlertEventsTable>;
 export type MaintenanceWindowRow = Selectable<MaintenanceWindowsTable>;
 export type IntegrationHealthRow = Selectable<IntegrationHealthTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type ConnectorRow = Selectable<ConnectorsTable>;
+export type ConnectorRunRow = Selectable<ConnectorRunsTable>;
+export type EmailRow = Selectable<EmailsTable>;
+export type MailboxRow = Selectable<MailboxesTable>;
+export type MailboxPollRow = Selectable<MailboxPollsTable>;
+export type ChannelRow = Selectable<ChannelsTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;

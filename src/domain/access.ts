@@ -8,19 +8,19 @@ export const ROLES = ['owner', 'admin', 'operator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** ingest: write jobs. read: see. operate: acknowledge, dismiss, edit checks. admin: configure. */
-export type Ability = 'ingest' | 'read' | 'operate' | 'admin' | 'manage_users';
+export type Ability = 'ingest' | 'read' | 'operate' | 'admin' | 'manage_users' | 'metrics';
 
 const SCOPE_ABILITIES: Record<TokenScope, readonly Ability[]> = {
   ingest: ['ingest'],
-  read: ['read'],
-  admin: ['ingest', 'read', 'operate', 'admin'],
+  read: ['read', 'metrics'],
+  admin: ['ingest', 'read', 'operate', 'admin', 'metrics'],
 };
 
 const ROLE_ABILITIES: Record<Role, readonly Ability[]> = {
-  owner: ['ingest', 'read', 'operate', 'admin', 'manage_users'],
-  admin: ['ingest', 'read', 'operate', 'admin'],
-  operator: ['read', 'operate'],
-  viewer: ['read'],
+  owner: ['ingest', 'read', 'operate', 'admin', 'manage_users', 'metrics'],
+  admin: ['ingest', 'read', 'operate', 'admin', 'metrics'],
+  operator: ['read', 'operate', 'metrics'],
+  viewer: ['read', 'metrics'],
 };
 
 export interface Principal {
@@ -39,6 +39,9 @@ export function tokenPrincipal(t: { id: string; name: string; scope: TokenScope;
 export function userPrincipal(u: { id: string; email: string; role: Role; clientIds: string[] | null }): Principal {
   return { kind: 'user', id: u.id, name: u.email, abilities: new Set(ROLE_ABILITIES[u.role]), clientIds: u.clientIds };
 }
+
+/** Whoever presents KEEPWATCH_METRICS_TOKEN: a Prometheus server, which may scrape and nothing else. */
+export const METRICS_SCRAPER: Principal = { kind: 'token', id: 'metrics', name: 'metrics token', abilities: new Set<Ability>(['metrics']), clientIds: null };
 
 /** The process itself: CLI commands and workers. */
 export const SYSTEM: Principal = {

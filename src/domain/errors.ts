@@ -58,3 +58,11 @@ export class RateLimitedError extends DomainError {
     this.name = 'RateLimitedError';
   }
 }
+
+/** A service Keepwatch depends on (a PSA, a paging service) failed or refused the call. */
+export class UpstreamError extends DomainError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UpstreamError';
+  }
+}

@@ -1,5 +1,6 @@
 // Engine configuration: workspace defaults, overridable per client. Every alert type can be
 // switched off (alert categories); thresholds and base severities are configurable.
+import { type BusinessHours, businessHoursProblems, DEFAULT_BUSINESS_HOURS } from './business-hours.js';
 import type { FieldProblem } from './errors.js';
 import { isValidTimeZone } from './schedule.js';
 
@@ -20,6 +21,7 @@ export const ALERT_TYPES = [
   'integration_quota',
   'device_silent',
   'size_anomaly',
+  'channel_failing',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
@@ -71,6 +73,8 @@ export interface EngineConfig {
   /** Base severity per type; rules that escalate (job_failed, saas_degraded, …) still do. */
   severities: Partial<Record<AlertType, Severity>>;
   thresholds: Thresholds;
+  /** When people are at work (escalation rules page outside or inside them). */
+  business_hours: BusinessHours;
 }
 
 export const DEFAULT_CONFIG: EngineConfig = {
@@ -96,6 +100,7 @@ export const DEFAULT_CONFIG: EngineConfig = {
     grace_ratio: 0.5,
     dismiss_hours: 24,
   },
+  business_hours: DEFAULT_BUSINESS_HOURS,
 };
 
 /** What a user may store: any subset of the config, deeply. */
@@ -106,6 +111,7 @@ export interface ConfigOverride {
   categories?: Partial<Record<AlertType, boolean>>;
   severities?: Partial<Record<AlertType, Severity>>;
   thresholds?: Partial<Omit<Thresholds, 'sla_hours'>> & { sla_hours?: Partial<Thresholds['sla_hours']> };
+  business_hours?: Partial<BusinessHours>;
 }
 
 /** Defaults, then the workspace's settings, then the client's. */
@@ -124,6 +130,7 @@ export function mergeConfig(...overrides: Array<ConfigOverride | null | undefine
         ...o.thresholds,
         sla_hours: { ...c.thresholds.sla_hours, ...o.thresholds?.sla_hours },
       },
+      business_hours: { ...c.business_hours, ...o.business_hours },
     };
   }
   return c;
@@ -138,6 +145,7 @@ export function overrideProblems(o: ConfigOverride): FieldProblem[] {
   if (o.day_start !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(o.day_start)) {
     problems.push({ field: 'day_start', message: 'must be HH:MM (24-hour)' });
   }
+  if (o.business_hours !== undefined) problems.push(...businessHoursProblems(o.business_hours));
   return problems;
 }
 

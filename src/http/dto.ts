@@ -18,7 +18,7 @@ import type {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function checkDto(c: CheckRow, publicUrl: string): Static<typeof CheckSchema> {
+export function checkDto(c: CheckRow, publicUrl: string, mailDomain = new URL(publicUrl).hostname): Static<typeof CheckSchema> {
   return {
     id: c.id,
     device_id: c.device_id,
@@ -39,6 +39,8 @@ export function checkDto(c: CheckRow, publicUrl: string): Static<typeof CheckSch
     grace_seconds: c.grace_ms === null ? null : c.grace_ms / 1000,
     paused: c.paused === 1,
     ping_url: `${publicUrl}/ping/${c.ping_key}`,
+    email_address: `${c.ping_key}@${mailDomain}`,
+    email: c.email_rules === null ? null : JSON.parse(c.email_rules),
     last_job_at: toIso(c.last_job_at),
     last_good_at: toIso(c.last_good_at),
     last_status: c.last_status,
@@ -48,7 +50,7 @@ export function checkDto(c: CheckRow, publicUrl: string): Static<typeof CheckSch
   };
 }
 
-export function deviceDto({ device: d, checks }: DeviceWithChecks, publicUrl: string): Static<typeof DeviceSchema> {
+export function deviceDto({ device: d, checks }: DeviceWithChecks, publicUrl: string, mailDomain?: string): Static<typeof DeviceSchema> {
   return {
     id: d.id,
     name: d.name,
@@ -66,12 +68,20 @@ export function deviceDto({ device: d, checks }: DeviceWithChecks, publicUrl: st
     free_space_percent: d.free_space_percent,
     purgeable: d.purgeable === null ? null : d.purgeable === 1,
     created_at: iso(d.created_at),
-    checks: checks.map((c) => checkDto(c, publicUrl)),
+    checks: checks.map((c) => checkDto(c, publicUrl, mailDomain)),
   };
 }
 
-export function clientDto({ client, deviceCount, rollup, openAlerts }: ClientSummary): Static<typeof ClientSchema> {
-  return { id: client.id, name: client.name, device_count: deviceCount, rollup, open_alerts: openAlerts, created_at: iso(client.created_at) };
+export function clientDto({ client, deviceCount, rollup, openAlerts }: ClientSummary, mailDomain: string): Static<typeof ClientSchema> {
+  return {
+    id: client.id,
+    name: client.name,
+    device_count: deviceCount,
+    rollup,
+    open_alerts: openAlerts,
+    email_address: `backups+${client.inbound_key}@${mailDomain}`,
+    created_at: iso(client.created_at),
+  };
 }
 
 export function alertDto(a: AlertListRow): Static<typeof AlertSchema> {

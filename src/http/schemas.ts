@@ -11,6 +11,8 @@ import {
   TRIGGERS,
 } from '../domain/job.js';
 import { ALERT_TYPES, GRID_ROLLUPS, SEVERITIES } from '../domain/settings.js';
+import { WEEKDAYS } from '../domain/notify.js';
+import { DEFAULT_STATUSES, MATCH_FIELDS, RULE_OPS, RULE_STATUSES, STATUS_FIELDS } from '../domain/email-rules.js';
 
 /** A string enum as one `enum` keyword, so a bad value gets one clear error. */
 export function StringEnum<const T extends readonly string[]>(values: T, options: object = {}) {
@@ -161,6 +163,33 @@ export const JobDetailSchema = Type.Object({
 
 // ---- checks -------------------------------------------------------------------------------
 
+const RuleValue = Type.String({ maxLength: 500, description: 'text to look for, or an RE2 regular expression (case-insensitive)' });
+
+/** A check's e-mail rules (docs/email.md): matching (all must hold) and status rules. */
+export const EmailRulesSchema = Type.Object(
+  {
+    match: Type.Optional(Type.Array(
+      Type.Object({ field: StringEnum(MATCH_FIELDS), op: StringEnum(RULE_OPS), value: RuleValue }, { additionalProperties: false }),
+      { maxItems: 20, description: 'all must hold; none: the check is reached only by its address' },
+    )),
+    status: Type.Optional(Type.Array(
+      Type.Object(
+        {
+          field: StringEnum(STATUS_FIELDS),
+          name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100, description: 'only the value of this `Name: value` body line' }))),
+          op: StringEnum(RULE_OPS),
+          value: RuleValue,
+          status: StringEnum(RULE_STATUSES),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 50, description: 'evaluated failed, then warning, then succeeded; none: every message is a success' },
+    )),
+    default_status: Type.Optional(StringEnum(DEFAULT_STATUSES, { description: 'when status rules exist, no rule matches and no template recognises the mail (default failed)' })),
+  },
+  { additionalProperties: false },
+);
+
 /** One flat object (not a union) so a mistake gets one precise error; the service checks combinations. */
 export const ScheduleSchema = Type.Object(
   {
@@ -192,6 +221,8 @@ export const CheckSchema = Type.Object({
   grace_seconds: Nullable(Type.Number()),
   paused: Type.Boolean(),
   ping_url: Type.String(),
+  email_address: Type.String({ description: 'mail to this address reports to the check' }),
+  email: Nullable(EmailRulesSchema),
   last_job_at: Time,
   last_good_at: Time,
   last_status: Nullable(Type.String()),
@@ -206,6 +237,7 @@ const CheckFields = {
   schedule: Type.Optional(Nullable(ScheduleSchema)),
   grace_seconds: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
   paused: Type.Optional(Type.Boolean()),
+  email: Type.Optional(Nullable(EmailRulesSchema)),
 };
 
 export const NewCheckSchema = Type.Object(
@@ -276,6 +308,7 @@ export const ClientSchema = Type.Object({
   device_count: Type.Integer(),
   rollup: RollupSchema,
   open_alerts: Type.Object({ critical: Type.Integer(), warning: Type.Integer(), info: Type.Integer() }),
+  email_address: Type.String({ description: "product mail sent here creates or updates this client's devices and checks" }),
   created_at: Type.String({ format: 'date-time' }),
 });
 
@@ -344,6 +377,17 @@ export const GroupDismissBody = Type.Object(
 // ---- settings -------------------------------------------------------------------------------
 
 const Hours = Type.Number({ exclusiveMinimum: 0 });
+const HHMM = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM (24-hour)' });
+const BusinessHoursSchema = Type.Object(
+  {
+    days: Type.Optional(Type.Array(StringEnum(WEEKDAYS), { maxItems: 7 })),
+    from: Type.Optional(HHMM),
+    to: Type.Optional(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, exclusive; before `from`: past midnight' })),
+    timezone: Type.Optional(Nullable(Type.String({ description: 'IANA zone; none: the settings’ timezone' }))),
+    holidays: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }), { maxItems: 366, description: 'YYYY-MM-DD dates that are not business days' })),
+  },
+  { additionalProperties: false, description: 'business hours (escalation rules page outside or inside them)' },
+);
 export const SettingsOverrideSchema = Type.Object(
   {
     timezone: Type.Optional(Type.String({ description: 'IANA time zone for business days and the grid' })),
@@ -375,6 +419,7 @@ export const SettingsOverrideSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    business_hours: Type.Optional(BusinessHoursSchema),
   },
   { additionalProperties: false },
 );

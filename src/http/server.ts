@@ -1,4 +1,5 @@
 // The HTTP application: plugins in order (errors, auth, OpenAPI), then routes.
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
@@ -7,20 +8,30 @@ import type { Clock } from '../lib/clock.js';
 import type { CatalogService } from '../services/catalog.js';
 import type { CheckService } from '../services/checks.js';
 import type { AlertService } from '../services/alerts.js';
+import type { ExportService } from '../services/exports.js';
+import type { Metrics } from '../services/metrics.js';
 import type { IngestService } from '../services/ingest.js';
 import type { IntegrationService } from '../services/integrations.js';
 import type { ReportService } from '../services/reports.js';
+import type { SessionService } from '../services/sessions.js';
+import type { TokenService } from '../services/tokens.js';
+import type { UserService } from '../services/users.js';
 import type { SettingsService } from '../services/settings.js';
 import type { WindowService } from '../services/windows.js';
 import { type Authenticator, registerAuth } from './plugins/auth.js';
-import { registerErrorHandling } from './plugins/errors.js';
+import { consoleFallback } from './plugins/console.js';
+import { type NotFoundFallback, registerErrorHandling } from './plugins/errors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { engineRoutes } from './routes/engine.js';
+import { exportRoutes } from './routes/exports.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { checkRoutes } from './routes/checks.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { pingRoutes } from './routes/ping.js';
+import { sessionRoutes } from './routes/session.js';
+import { userRoutes } from './routes/users.js';
 import type { Api } from './types.js';
 import { validatorCompiler } from './validation.js';
 
@@ -34,6 +45,8 @@ export interface HttpDeps {
   logger: Logger;
   clock: Clock;
   publicUrl: string;
+  /** Domain of the check addresses shown by the API; default: the public URL's host. */
+  mailDomain?: string;
   authenticators: Authenticator[];
   readiness: Readiness;
   ingest: IngestService;
@@ -44,6 +57,15 @@ export interface HttpDeps {
   windows: WindowService;
   reports: ReportService;
   integrations: IntegrationService;
+  exports: ExportService;
+  metrics: Metrics;
+  users: UserService;
+  sessions: SessionService;
+  tokens: TokenService;
+  /** Loads the demo estate from the setup page. */
+  loadDemo?: () => Promise<unknown>;
+  /** Where the built web console is (default web/dist). */
+  consoleDir?: string;
   /** Later capabilities add their routes here, after the core ones. */
   extraRoutes?: Array<(app: Api) => void | Promise<void>>;
 }
@@ -65,7 +87,8 @@ export async function buildHttp(deps: HttpDeps): Promise<Api> {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const m of methods) if (m !== 'HEAD') routeTable.push(`${m} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
   });
-  registerErrorHandling(app);
+  let consolePages: NotFoundFallback | null = null;
+  registerErrorHandling(app, () => consolePages);
 
   await app.register(swagger, {
     openapi: {
@@ -79,6 +102,8 @@ export async function buildHttp(deps: HttpDeps): Promise<Api> {
       security: [{ bearer: [] }],
     },
   });
+  // Before auth: the session authenticator reads the cookie.
+  await app.register(cookie);
   registerAuth(app, deps.authenticators);
   // A POST with no body (`curl -X POST …/acknowledge`) is an empty object, not a type error.
   app.addHook('preValidation', async (request) => {
@@ -93,6 +118,11 @@ export async function buildHttp(deps: HttpDeps): Promise<Api> {
   checkRoutes(app, deps);
   alertRoutes(app, deps);
   engineRoutes(app, deps);
+  exportRoutes(app, deps);
+  metricsRoutes(app, deps);
+  sessionRoutes(app, deps);
+  userRoutes(app, deps);
+  consolePages = await consoleFallback(app, deps.consoleDir);
   for (const add of deps.extraRoutes ?? []) await add(app);
   return app;
 }

@@ -13,3 +13,8 @@ export function parseIso(value: string | null | undefined): number | null {
 export function toIso(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : new Date(ms).toISOString();
 }
+
+/** A time for people to read in titles and messages: `2026-11-22 01:41 UTC`. */
+export function readableUtc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

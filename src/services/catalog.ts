@@ -3,7 +3,7 @@
 import type { AlertRepository } from '../db/repositories/alerts.js';
 import type { CheckRepository } from '../db/repositories/checks.js';
 import type { ClientRepository } from '../db/repositories/clients.js';
-import type { DeviceRepository, FactsUpdate } from '../db/repositories/devices.js';
+import { type DeviceRepository, type DeviceSort, type FactsUpdate, parseSort, sortValueOf } from '../db/repositories/devices.js';
 import type { JobRepository } from '../db/repositories/jobs.js';
 import type { ReportRepository } from '../db/repositories/reports.js';
 import type { CheckRow, ClientRow, DeviceRow, JobRow } from '../db/schema.js';
@@ -93,11 +93,13 @@ export class CatalogService {
 
   async listDevices(
     p: Principal,
-    req: PageRequest & { client?: string; status?: string; class?: string; q?: string },
+    req: PageRequest & { client?: string; status?: string; class?: string; q?: string; sort?: DeviceSort },
   ): Promise<Page<DeviceWithChecks>> {
     const limit = req.limit ?? DEFAULT_LIMIT;
-    const rows = await this.devices.list({ clientIds: p.clientIds, ...req, after: cursorOf(req, 2), limit });
-    const page = toPage(rows, limit, (r) => [r.name_key, r.id], (r) => r);
+    const { key } = parseSort(req.sort);
+    const rows = await this.devices.list({ clientIds: p.clientIds, ...req, after: cursorOf(req, key === 'name' ? 2 : 3), limit });
+    const cursorKey = (r: DeviceRow) => (key === 'name' ? [r.name_key, r.id] : [sortValueOf(r, key), r.name_key, r.id]);
+    const page = toPage(rows, limit, cursorKey, (r) => r);
     const checks = await this.checks.forDevices(page.items.map((d) => d.id));
     return {
       items: page.items.map((device) => ({ device, checks: checks.filter((c) => c.device_id === device.id) })),

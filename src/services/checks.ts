@@ -8,6 +8,7 @@ import { can, canSeeClient, type Principal } from '../domain/access.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { type CheckKind, type CopyTier, type DeviceClass, nameKey } from '../domain/job.js';
 import { type Schedule, scheduleProblems } from '../domain/schedule.js';
+import { compileRules, type EmailRulesInput, normaliseRules } from '../domain/email-rules.js';
 import type { Clock } from '../lib/clock.js';
 import type { Page } from '../lib/cursor.js';
 import { toPage } from '../lib/cursor.js';
@@ -30,6 +31,8 @@ export interface CheckChanges {
   schedule?: ScheduleInput | null;
   grace_seconds?: number | null;
   paused?: boolean;
+  /** E-mail matching and status rules (docs/email.md); null removes them. */
+  email?: EmailRulesInput | null;
 }
 
 export interface NewCheck extends CheckChanges {
@@ -70,8 +73,15 @@ function changesToColumns(c: CheckChanges, now: number): CheckUpdate {
   }
   if (c.grace_seconds !== undefined) cols.grace_ms = c.grace_seconds === null ? null : c.grace_seconds * 1000;
   if (c.paused !== undefined) cols.paused = c.paused ? 1 : 0;
+  if (c.email !== undefined) {
+    const rules = c.email === null ? null : normaliseRules(c.email);
+    if (rules) compileRules(rules); // throws a ValidationError naming the bad rule
+    cols.email_rules = rules === null ? null : JSON.stringify(rules);
+  }
   return cols;
 }
+
+const touchesRules = (cols: CheckUpdate) => cols.email_rules !== undefined;
 
 export class CheckService {
   constructor(
@@ -80,6 +90,8 @@ export class CheckService {
     private readonly ingest: IngestRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    /** Called after a check's e-mail rules changed (the e-mail router reloads them). */
+    private readonly onEmailRulesChanged: () => void = () => {},
   ) {}
 
   async list(
@@ -126,6 +138,7 @@ export class CheckService {
         consecutive_failures: 0,
         next_due_at: null,
         last_source: null,
+        email_rules: cols.email_rules ?? null,
         created_at: now,
         updated_at: now,
       };
@@ -140,6 +153,7 @@ export class CheckService {
       await this.ingest.enqueue(tx, [row.device_id], newId(now), now);
       await this.audit.record(p, { action: 'check.create', targetType: 'check', targetId: id, clientId: row.client_id, details: { name: row.name } }, tx);
     });
+    if (touchesRules(cols)) this.onEmailRulesChanged();
     return (await this.checks.byId(id))!;
   }
 
@@ -154,6 +168,7 @@ export class CheckService {
       await this.ingest.enqueue(tx, [check.device_id], newId(now), now);
       await this.audit.record(p, { action: 'check.update', targetType: 'check', targetId: id, clientId: check.client_id, details: { ...changes } }, tx);
     });
+    if (touchesRules(cols)) this.onEmailRulesChanged();
     return (await this.checks.byId(id))!;
   }
 

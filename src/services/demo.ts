@@ -46,11 +46,13 @@ interface DemoDevice {
 
 const GB = 1024 ** 3;
 
+// Servers back up every 6 hours and copy each backup to the cloud: with the default 12-hour server
+// SLA (SPEC §3.2), a once-a-night backup would put every server out of SLA each afternoon.
 const nightly = (sizeGb: number, extra: Partial<DemoCheck> = {}): DemoCheck => ({
-  name: 'Nightly backup', kind: 'backup', everyHours: 24, atHour: 1, durationMin: 40, sizeGb, fail: 0.03, warn: 0.05, ...extra,
+  name: 'Server backup', kind: 'backup', everyHours: 6, atHour: 1, durationMin: 40, sizeGb, fail: 0.02, warn: 0.04, ...extra,
 });
 const cloudCopy = (sizeGb: number, extra: Partial<DemoCheck> = {}): DemoCheck => ({
-  name: 'Cloud copy', kind: 'copy', tier: 'hot', everyHours: 24, atHour: 3, durationMin: 25, sizeGb: sizeGb * 0.2, fail: 0.02, ...extra,
+  name: 'Cloud copy', kind: 'copy', tier: 'hot', everyHours: 6, atHour: 2, durationMin: 25, sizeGb: sizeGb * 0.2, fail: 0.01, ...extra,
 });
 const tapeCopy = (sizeGb: number): DemoCheck => ({
   name: 'Offsite tape', kind: 'copy', tier: 'cold', everyHours: 168, atHour: 22, durationMin: 180, sizeGb, fail: 0.05,

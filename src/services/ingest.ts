@@ -12,6 +12,7 @@ import { GroupCommitter } from '../lib/group-commit.js';
 import { newId, randomKey } from '../lib/ids.js';
 import { HOUR } from '../lib/time.js';
 import { BoundedCache } from '../lib/bounded-cache.js';
+import type { Metrics } from './metrics.js';
 
 export const DEFAULT_CLIENT_NAME = 'default';
 /** A success ping completes the newest `start` of its check if that started this recently. */
@@ -65,6 +66,7 @@ export class IngestService {
     private readonly repo: IngestRepository,
     private readonly clock: Clock,
     private readonly onCommitted: (deviceIds: string[]) => void = () => {},
+    private readonly metrics: Metrics | null = null,
   ) {
     this.committer = new GroupCommitter<Request, RecordedJob[]>({
       runBatch: (requests) => this.write(requests),
@@ -87,7 +89,13 @@ export class IngestService {
   /** Stores the jobs durably and answers once they are committed. */
   recordJobs(jobs: IngestJob[], scope: WriterScope = { clientIds: null }): Promise<RecordedJob[]> {
     if (jobs.length === 0) return Promise.resolve([]);
-    return this.committer.submit({ jobs, scope });
+    if (this.metrics === null) return this.committer.submit({ jobs, scope });
+    const end = this.metrics.ingestDuration.startTimer();
+    return this.committer.submit({ jobs, scope }).then((recorded) => {
+      end();
+      for (const j of jobs) this.metrics!.jobsIngested.inc({ status: j.status, kind: j.check?.kind ?? j.target?.kind ?? 'none', source: j.source });
+      return recorded;
+    });
   }
 
   /** Resolves a ping key to its check; NotFoundError for an unknown key. */

@@ -31,6 +31,13 @@ export class IntegrationService {
     return this.repo.all();
   }
 
+  /** An integration that is deleted: its alerts resolve, the devices it held back are re-evaluated, and it leaves the list. */
+  async remove(who: IntegrationIdentity): Promise<void> {
+    if (!(await this.repo.find(who.id))) return;
+    await this.report(who, { ok: true });
+    await this.repo.delete(who.id);
+  }
+
   /** Records how a sync went. Auth and quota failures persist until a sync succeeds. */
   async report(who: IntegrationIdentity, outcome: SyncOutcome): Promise<void> {
     const now = this.clock.now();

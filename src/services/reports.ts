@@ -19,6 +19,7 @@ import { addDays } from '../lib/tz.js';
 import type { CatalogService, PageRequest } from './catalog.js';
 import { cursorOf, DEFAULT_LIMIT } from './catalog.js';
 import { toCheckInfo, toHistoryJob, toWindow } from './evaluation.js';
+import { renderCompliancePdf } from './report-pdf.js';
 import type { SettingsService } from './settings.js';
 
 export interface DeviceCompliance {
@@ -49,6 +50,13 @@ export interface GridPage {
   rollup: GridRollup;
   items: Array<{ check_id: string; check_name: string; kind: string; device_id: string; device_name: string; client_id: string; cells: GridCell[] }>;
   next_cursor: string | null;
+}
+
+/** A check's first sighting from its history, as the engine counts it (backfilled jobs predate the row). */
+function firstSeen(createdAt: number, jobs: Array<{ occurredAt: number }>, goodBefore: object | null, windowStart: number): number {
+  let first = createdAt;
+  for (const j of jobs) first = Math.min(first, j.occurredAt);
+  return goodBefore === null ? first : Math.min(first, windowStart);
 }
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -101,9 +109,11 @@ export class ReportService {
         const list = ends.get(d.id) ?? [];
         const before = list.length > 0 && list[0]! <= from ? null : await this.repo.lastGoodEndBefore(d.id, byClass(d.class), from);
         const deviceWindows = windows.filter((w) => w.scope === 'client' || (w.scope === 'device' && w.scopeId === d.id));
+        // First seen is the oldest job when history was backfilled, as the engine counts it.
+        const firstJob = d.created_at > from ? await this.repo.firstJobAt(d.id) : null;
         const result = complianceOverPeriod({
           slaMs: sla,
-          createdAt: d.created_at,
+          createdAt: Math.min(d.created_at, firstJob ?? Number.POSITIVE_INFINITY),
           goodEnds: before === null ? list : [before, ...list],
           windows: this.occurrences(deviceWindows, from, to),
           from,
@@ -138,6 +148,16 @@ export class ReportService {
       };
     });
     return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), generated_at: new Date(now).toISOString(), clients, devices: rows };
+  }
+
+  /** The compliance report as a PDF, with the file name to offer. */
+  async compliancePdf(p: Principal, q: { from?: string; to?: string; client?: string }): Promise<{ pdf: Buffer; filename: string }> {
+    const report = await this.compliance(p, q);
+    const scopeName = q.client ? (await this.catalog.getClient(p, q.client)).client.name : null;
+    const { timezone } = await this.settings.effective(q.client ?? null);
+    const pdf = await renderCompliancePdf(report, { scopeName, timezone });
+    const slug = scopeName ? `${scopeName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}-` : '';
+    return { pdf, filename: `compliance-${slug}${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.pdf` };
   }
 
   private groupByClient<T extends { client_id: string }>(devices: T[]): Array<{ clientId: string; devices: T[] }> {
@@ -206,7 +226,7 @@ export class ReportService {
         device_id: c.device_id,
         device_name: c.device_name,
         client_id: c.client_id,
-        cells: gridRow({ schedule, graceMs: c.grace_ms, graceRatio: config.thresholds.grace_ratio, createdAt: c.created_at, jobs, goodBefore, days, rollup, now }),
+        cells: gridRow({ schedule, graceMs: c.grace_ms, graceRatio: config.thresholds.grace_ratio, createdAt: firstSeen(c.created_at, jobs, goodBefore, start - 7 * DAY), jobs, goodBefore, days, rollup, now }),
       });
     }
     return { days: days.map((d) => d.date), rollup, items, next_cursor: page.next_cursor };

@@ -6,7 +6,7 @@ import type { EvaluationRepository } from '../db/repositories/evaluation.js';
 import type { SettingsRepository } from '../db/repositories/settings.js';
 import type { DB } from '../db/schema.js';
 import type { Principal } from '../domain/access.js';
-import { ValidationError } from '../domain/errors.js';
+import { ValidationError, ForbiddenError } from '../domain/errors.js';
 import { type ConfigOverride, type EngineConfig, mergeConfig, overrideProblems } from '../domain/settings.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -52,6 +52,8 @@ export class SettingsService {
   }
 
   async setWorkspace(actor: Principal, override: ConfigOverride): Promise<EngineConfig> {
+    // The workspace's settings apply to every client: someone limited to some may not change them.
+    if (actor.clientIds !== null) throw new ForbiddenError('a user or token limited to clients may change only those clients’ settings');
     await this.save(actor, WORKSPACE, override, null);
     return this.effective(null);
   }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { EvaluationRepository } from '../db/repositories/evaluation.js';
 import type { Clock } from '../lib/clock.js';
 import type { EvaluationService } from '../services/evaluation.js';
+import type { Metrics } from '../services/metrics.js';
 
 export interface EvaluatorOptions {
   pollMs: number;
@@ -13,6 +14,8 @@ export interface EvaluatorOptions {
   batch: number;
   /** Devices evaluated per transaction. */
   perTransaction: number;
+  /** Called after a pass that evaluated devices (their alert events are committed): wakes the notifier. */
+  afterPass?: () => void;
 }
 
 export class EvaluatorWorker {
@@ -29,6 +32,7 @@ export class EvaluatorWorker {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: EvaluatorOptions,
+    private readonly metrics: Metrics | null = null,
   ) {}
 
   start(): void {
@@ -104,20 +108,37 @@ export class EvaluatorWorker {
   /** One batch from the queue, then one batch of due deadlines. */
   async tick(): Promise<number> {
     const now = this.clock.now();
-    const queued = (await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch)).map((q) => ({ deviceId: q.device_id, seq: q.seq }));
+    const queued = (await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch)).map((q) => ({ deviceId: q.device_id, seq: q.seq, since: Number(q.queued_at), trigger: 'job' as const }));
     // Fresh jobs first; deadlines once the queue is drained (a device in both is evaluated once).
-    const due = queued.length < this.options.batch ? (await this.repo.claimDue(now, this.options.leaseMs, this.options.batch)).map((deviceId) => ({ deviceId })) : [];
+    const due =
+      queued.length < this.options.batch
+        ? (await this.repo.claimDue(now, this.options.leaseMs, this.options.batch)).map((d) => ({ deviceId: d.id, since: Number(d.next_eval_at), trigger: 'deadline' as const }))
+        : [];
     let n = 0;
     const all = [...queued, ...due];
     // Small transactions: on SQLite, ingestion waits while one is open.
     for (let i = 0; i < all.length; i += this.options.perTransaction) {
-      n += await this.service.evaluateDevices(all.slice(i, i + this.options.perTransaction), (deviceId, err) => {
+      const chunk = all.slice(i, i + this.options.perTransaction);
+      let failed = 0;
+      const done = await this.service.evaluateDevices(chunk, (deviceId, err) => {
         // The lease runs out and another pass (here or on another instance) tries again.
         this.failures++;
+        failed++;
         this.logger.error({ err, deviceId }, 'device evaluation failed');
       });
+      n += done;
+      this.record(chunk, done, failed);
     }
     this.evaluated += n;
+    if (n > 0) this.options.afterPass?.();
     return n;
+  }
+
+  private record(chunk: Array<{ since: number; trigger: 'job' | 'deadline' }>, done: number, failed: number): void {
+    if (this.metrics === null) return;
+    const now = this.clock.now();
+    this.metrics.evaluations.inc({ outcome: 'ok' }, done);
+    if (failed > 0) this.metrics.evaluations.inc({ outcome: 'failed' }, failed);
+    for (const c of chunk) this.metrics.evaluationDelay.observe({ trigger: c.trigger }, Math.max(0, now - c.since) / 1000);
   }
 }

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, type EngineApp, HOUR, job, startEngine } from '../helpers/engine.js';
 
@@ -88,6 +92,39 @@ describe('compliance report', () => {
     const lines = res.text.trim().split('\r\n');
     expect(lines[0]).toBe('client,device,class,sla_hours,compliance_percent,breaches,breached_hours,longest_breach_hours,compliant_now,status,score,from,to');
     expect(lines[1]).toMatch(/^Grid Co,GRID-01,server,12,30\.83,3,83,59,yes,/);
+  });
+
+  it('downloads the same report as a PDF that carries the figures and the breaches', async () => {
+    const res = await fetch(`${app.url}/api/v1/reports/compliance?client=${clientId}&from=2026-11-01&to=2026-11-05&format=pdf`, {
+      headers: { authorization: `Bearer ${await app.token('read')}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toContain('compliance-grid-co-2026-11-01-2026-11-06.pdf');
+    const file = join(mkdtempSync(join(tmpdir(), 'kw-pdf-')), 'report.pdf');
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    // pdftotext (poppler-utils) reads it as a PDF reader would.
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(text).toContain('SLA compliance — Grid Co');
+    expect(text).toMatch(/Compliance over the period\s+[\s\S]*30\.8 %/);
+    expect(text).toMatch(/GRID-01\s+Grid Co\s+server\s+12 h\s+30\.8 %\s+3\s+83\.0/);
+    // The three breaches with their durations, in time order.
+    expect([...text.matchAll(/GRID-01\s+Grid Co\s+\d\d \w{3} 2026, \d\d:\d\d\s+\d\d \w{3} 2026, \d\d:\d\d\s+([\d.]+)/g)].map((m) => m[1])).toEqual(['14.0', '10.0', '59.0']);
+    expect(text).toMatch(/Page 1 of \d/);
+  });
+
+  it('counts a backfilled history from its oldest job, not from when the device was created', async () => {
+    const d = { client: 'Backfill Co', device: { name: 'OLD-01' } };
+    const [first] = await app.report(job('2026-10-20T01:00:00Z', d), job('2026-10-21T01:00:00Z', d), job('2026-10-25T01:00:00Z', d));
+    const res = await app.request('GET', `/api/v1/reports/compliance?client=${first.client_id}&from=2026-10-15&to=2026-10-31`);
+    const [device] = res.body.devices;
+    expect(device.breaches.map((b: { start: string; end: string }) => [b.start, b.end])).toEqual([
+      ['2026-10-20T13:00:00.000Z', '2026-10-21T01:00:00.000Z'],
+      ['2026-10-21T13:00:00.000Z', '2026-10-25T01:00:00.000Z'],
+      ['2026-10-25T13:00:00.000Z', '2026-11-01T00:00:00.000Z'],
+    ]);
+    // Accountable from 20 Oct 01:00 (the oldest job) to 1 Nov 00:00: 287 h, of which 12 + 84 + 155 out.
+    expect(device.compliance_percent).toBeCloseTo((1 - 251 / 287) * 100, 1);
   });
 
   it('counts a client roll-up: bands and compliance now', async () => {

@@ -23,6 +23,7 @@ export async function cliFails(args: string[], env: Record<string, string>): Pro
 export interface Server {
   child: ChildProcess;
   url: string;
+  smtpPort: number;
   /** Resolves when the process has exited. */
   exited: Promise<number | null>;
 }
@@ -43,10 +44,10 @@ export function startServer(env: Record<string, string>): Promise<Server> {
     void exited.then((code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        const entry = JSON.parse(line) as { msg?: string; port?: number; smtpPort?: number };
         if (entry.msg === 'keepwatch is serving') {
           clearTimeout(timer);
-          resolve({ child, url: `http://127.0.0.1:${entry.port}`, exited });
+          resolve({ child, url: `http://127.0.0.1:${entry.port}`, smtpPort: entry.smtpPort ?? 0, exited });
         }
       } catch {
         // not a log line

@@ -2,8 +2,20 @@
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './20261122_0001_foundation.js';
 import * as m0002 from './20261122_0002_engine.js';
+import * as m0003 from './20261122_0003_email.js';
+import * as m0004 from './20261122_0004_notify.js';
+import * as m0005 from './20261122_0005_connectors.js';
+import * as m0006 from './20261122_0006_console.js';
+import * as m0007 from './20261122_0007_operations.js';
+import * as m0008 from './20261122_0008_console2.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122_0001_foundation': m0001,
   '20261122_0002_engine': m0002,
+  '20261122_0003_email': m0003,
+  '20261122_0004_notify': m0004,
+  '20261122_0005_connectors': m0005,
+  '20261122_0006_console': m0006,
+  '20261122_0007_operations': m0007,
+  '20261122_0008_console2': m0008,
 };

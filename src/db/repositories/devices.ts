@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { CursorKey } from '../../lib/cursor.js';
 import type { DB, DeviceRow } from '../schema.js';
 import { contains } from './like.js';
@@ -9,8 +9,26 @@ export interface DeviceListQuery {
   status?: string;
   class?: string;
   q?: string;
+  sort?: DeviceSort;
   after: CursorKey | null;
   limit: number;
+}
+
+export const DEVICE_SORTS = ['name', '-name', 'score', '-score', 'last_good_at', '-last_good_at'] as const;
+export type DeviceSort = (typeof DEVICE_SORTS)[number];
+
+export function parseSort(sort: DeviceSort | undefined): { key: 'name' | 'score' | 'last_good_at'; desc: boolean } {
+  const s = sort ?? 'name';
+  return { key: s.replace(/^-/, '') as 'name' | 'score' | 'last_good_at', desc: s.startsWith('-') };
+}
+
+/** The sort value of a row, as the cursor keeps it; never-good devices sort as the oldest. */
+export function sortValueOf(row: DeviceRow, key: 'score' | 'last_good_at'): number {
+  return key === 'score' ? row.score : (row.last_good_at ?? 0);
+}
+
+function sortValue(key: 'score' | 'last_good_at') {
+  return key === 'score' ? sql<number>`score` : sql<number>`coalesce(last_good_at, 0)`;
 }
 
 export interface FactsUpdate {
@@ -23,17 +41,33 @@ export interface FactsUpdate {
 export class DeviceRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  /** Ordered by name; `q` matches anywhere in the name, case-insensitively. */
+  /** Ordered by `sort` (name by default; ties by name, then id); `q` matches anywhere in the name, case-insensitively. */
   async list(query: DeviceListQuery): Promise<DeviceRow[]> {
-    let q = this.db.selectFrom('devices').selectAll().orderBy('name_key').orderBy('id').limit(query.limit + 1);
+    let q = this.db.selectFrom('devices').selectAll().limit(query.limit + 1);
     if (query.clientIds !== null) q = q.where('client_id', 'in', query.clientIds.length ? [...query.clientIds] : ['']);
     if (query.client) q = q.where('client_id', '=', query.client);
     if (query.status) q = q.where('status', '=', query.status);
     if (query.class) q = q.where('class', '=', query.class);
     if (query.q) q = q.where(contains('name_key', query.q.toLowerCase()));
+    const { key, desc } = parseSort(query.sort);
+    const byName = (eb: ExpressionBuilder<DB, 'devices'>, name: string, id: string) =>
+      eb.or([eb('name_key', '>', name), eb.and([eb('name_key', '=', name), eb('id', '>', id)])]);
+    if (key === 'name') {
+      const dir = desc ? 'desc' : 'asc';
+      q = q.orderBy('name_key', dir).orderBy('id', dir);
+      if (query.after) {
+        const [name, id] = query.after as [string, string];
+        q = desc
+          ? q.where((eb) => eb.or([eb('name_key', '<', name), eb.and([eb('name_key', '=', name), eb('id', '<', id)])]))
+          : q.where((eb) => byName(eb, name, id));
+      }
+      return q.execute();
+    }
+    const value = sortValue(key);
+    q = q.orderBy(value, desc ? 'desc' : 'asc').orderBy('name_key').orderBy('id');
     if (query.after) {
-      const [name, id] = query.after as [string, string];
-      q = q.where((eb) => eb.or([eb('name_key', '>', name), eb.and([eb('name_key', '=', name), eb('id', '>', id)])]));
+      const [v, name, id] = query.after as [number, string, string];
+      q = q.where((eb) => eb.or([eb(value, desc ? '<' : '>', v), eb.and([eb(value, '=', v), byName(eb, name, id)])]));
     }
     return q.execute();
   }

@@ -70,12 +70,12 @@ export class EvaluationRepository {
       claimQueued: s(`UPDATE eval_queue SET claimed_until = ? WHERE device_id IN (
           SELECT device_id FROM eval_queue WHERE claimed_until IS NULL OR claimed_until < ?
           ORDER BY queued_at LIMIT ? ${skipLocked})
-        RETURNING device_id, seq`),
+        RETURNING device_id, seq, queued_at`),
       claimDue: s(`UPDATE devices SET eval_claimed_until = ? WHERE id IN (
           SELECT id FROM devices WHERE next_eval_at <= ? AND (eval_claimed_until IS NULL OR eval_claimed_until < ?)
             AND NOT EXISTS (SELECT 1 FROM eval_queue q WHERE q.device_id = devices.id)
           ORDER BY next_eval_at LIMIT ? ${skipLocked})
-        RETURNING id`),
+        RETURNING id, next_eval_at`),
       finishQueued: s('DELETE FROM eval_queue WHERE device_id = ? AND seq = ?'),
       releaseQueued: s('UPDATE eval_queue SET claimed_until = NULL WHERE device_id = ?'),
       lock: s(`SELECT * FROM devices WHERE id = ? ${dialect === 'postgres' ? 'FOR UPDATE' : ''}`),
@@ -95,13 +95,13 @@ export class EvaluationRepository {
     };
   }
 
-  async claimQueued(now: number, leaseMs: number, limit: number): Promise<Array<{ device_id: string; seq: string }>> {
+  async claimQueued(now: number, leaseMs: number, limit: number): Promise<Array<{ device_id: string; seq: string; queued_at: number }>> {
     return run(this.db, this.sql.claimQueued, [now + leaseMs, now, limit]);
   }
 
-  async claimDue(now: number, leaseMs: number, limit: number): Promise<string[]> {
-    const rows = await run<{ id: string }>(this.db, this.sql.claimDue, [now + leaseMs, now, now, limit]);
-    return rows.map((r) => r.id);
+  /** Devices whose deadline passed, with that deadline. */
+  async claimDue(now: number, leaseMs: number, limit: number): Promise<Array<{ id: string; next_eval_at: number }>> {
+    return run<{ id: string; next_eval_at: number }>(this.db, this.sql.claimDue, [now + leaseMs, now, now, limit]);
   }
 
   /** Removes the queue entry if nothing was enqueued since the claim; otherwise frees it for another pass. */

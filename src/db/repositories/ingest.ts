@@ -45,6 +45,7 @@ export interface PingTarget {
   checkId: string;
   deviceId: string;
   clientId: string;
+  kind: string;
 }
 
 const JOB_COLUMNS = [
@@ -131,7 +132,7 @@ export class IngestRepository {
           purgeable = COALESCE(?, purgeable),
           facts_updated_at = ?, updated_at = ?
         WHERE id = ?`),
-      pingTarget: s('SELECT id AS "checkId", device_id AS "deviceId", client_id AS "clientId" FROM checks WHERE ping_key = ?'),
+      pingTarget: s('SELECT id AS "checkId", device_id AS "deviceId", client_id AS "clientId", kind FROM checks WHERE ping_key = ?'),
       // Served by the partial index jobs_open_ping_idx.
       openPingRun: s(`SELECT external_id AS "externalId" FROM jobs
         WHERE check_id = ? AND status = 'running' AND source = 'ping' AND occurred_at >= ?

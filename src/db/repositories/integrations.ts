@@ -27,6 +27,10 @@ export class IntegrationRepository {
       .execute();
   }
 
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('integration_health').where('id', '=', id).execute();
+  }
+
   /** Devices fed by this source that are behind (a check late or overdue, or out of SLA): what a broken integration holds back. */
   async devicesBehind(tx: Tx, source: string): Promise<number> {
     const r = await tx

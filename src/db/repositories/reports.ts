@@ -55,6 +55,16 @@ export class ReportRepository {
     return out;
   }
 
+  /** When the device's oldest stored job happened (an index seek), or null without jobs. */
+  async firstJobAt(deviceId: string): Promise<number | null> {
+    const r = await this.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.min('occurred_at').as('first'))
+      .where('device_id', '=', deviceId)
+      .executeTakeFirst();
+    return r?.first === null || r?.first === undefined ? null : Number(r.first);
+  }
+
   async lastGoodEndBefore(deviceId: string, kinds: string[], before: number): Promise<number | null> {
     const r = await this.db
       .selectFrom('jobs')

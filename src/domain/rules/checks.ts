@@ -14,6 +14,7 @@ import {
   relevantFinished,
   startOf,
 } from '../history.js';
+import { readableUtc } from '../../lib/time.js';
 import { inferInterval } from '../inference.js';
 import type { JobStatus } from '../job.js';
 import { type CheckState, type Expectation, expectation, type Schedule } from '../schedule.js';
@@ -99,7 +100,7 @@ export function evaluateSchedule(ctx: CheckContext, deadlines: number[]): { eval
       ? cond(check, {
           type: 'missed_schedule',
           severity: baseSeverity(ctx.config, 'missed_schedule', 'warning'),
-          title: `${check.name}: no good run since ${new Date(goodRef).toISOString()}`,
+          title: `${check.name}: no good run since ${readableUtc(goodRef)}`,
           detail: { expected_at: new Date(e.dueAt).toISOString(), grace_seconds: e.graceMs / 1000, schedule_inferred: inferred },
           since: e.overdueAt,
         })

@@ -2,6 +2,7 @@
 // purge_blocked, destructive_operation, device_silent), and copy_overdue, which is a copy
 // check's but is measured from the device's backups.
 import { type CheckInfo, type Condition, type DeviceSnapshot, endOf, type HistoryJob, isExcused, isGoodJob } from '../history.js';
+import { readableUtc } from '../../lib/time.js';
 import { DESTRUCTIVE_OPERATIONS } from '../job.js';
 import { periodMs } from '../schedule.js';
 import { baseSeverity, type EngineConfig } from '../settings.js';
@@ -83,7 +84,7 @@ export function copyOverdue(ctx: DeviceContext): Condition[] {
       scopeId: copy.id,
       checkId: copy.id,
       severity: baseSeverity(config, 'copy_overdue', 'warning'),
-      title: `${copy.name}: no good copy within ${window / HOUR} h of the backup that ended ${new Date(b).toISOString()}`,
+      title: `${copy.name}: no good copy within ${window / HOUR} h of the backup that ended ${readableUtc(b)}`,
       detail: { backup_ended_at: new Date(b).toISOString(), window_hours: window / HOUR },
       since: b + window,
       suppressed: false,

@@ -9,6 +9,7 @@ import {
   NotFoundError,
   RateLimitedError,
   UnauthenticatedError,
+  UpstreamError,
   ValidationError,
 } from '../../domain/errors.js';
 import { toFieldProblems } from '../validation.js';
@@ -33,6 +34,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
@@ -54,6 +56,7 @@ function classify(error: unknown): { status: number; detail: string; errors?: Fi
   if (error instanceof UnauthenticatedError) return { status: 401, detail: error.message };
   if (error instanceof ForbiddenError) return { status: 403, detail: error.message };
   if (error instanceof ConflictError) return { status: 409, detail: error.message };
+  if (error instanceof UpstreamError) return { status: 502, detail: error.message };
   if (error instanceof RateLimitedError) return { status: 429, detail: error.message, retryAfter: error.retryAfterSeconds };
   const fe = error as FastifyError;
   if (fe.validation) {
@@ -72,7 +75,10 @@ function classify(error: unknown): { status: number; detail: string; errors?: Fi
   return null;
 }
 
-export function registerErrorHandling(app: Api): void {
+/** Answers a request no route took (the console's pages); false to fall through to a 404 problem. */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
+
+export function registerErrorHandling(app: Api, notFound?: () => NotFoundFallback | null): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const known = classify(error);
     if (known) {
@@ -82,7 +88,9 @@ export function registerErrorHandling(app: Api): void {
     request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
     return sendProblem(reply, 500, 'an internal error occurred; it has been logged');
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, `no route for ${request.method} ${request.url.split('?')[0]}`),
-  );
+  app.setNotFoundHandler(async (request, reply) => {
+    const fallback = notFound?.();
+    if (fallback && (await fallback(request, reply))) return reply;
+    return sendProblem(reply, 404, `no route for ${request.method} ${request.url.split('?')[0]}`);
+  });
 }

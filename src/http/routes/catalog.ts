@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { DEVICE_CLASSES, JOB_STATUSES } from '../../domain/job.js';
+import { DEVICE_SORTS } from '../../db/repositories/devices.js';
 import type { CatalogService } from '../../services/catalog.js';
 import { clientDto, deviceDto, jobDto } from '../dto.js';
 import {
@@ -16,8 +17,9 @@ import {
 } from '../schemas.js';
 import type { Api } from '../types.js';
 
-export function catalogRoutes(app: Api, deps: { catalog: CatalogService; publicUrl: string }): void {
+export function catalogRoutes(app: Api, deps: { catalog: CatalogService; publicUrl: string; mailDomain?: string }): void {
   const { catalog, publicUrl } = deps;
+  const mailDomain = deps.mailDomain ?? new URL(publicUrl).hostname;
 
   app.get(
     '/api/v1/clients',
@@ -32,7 +34,7 @@ export function catalogRoutes(app: Api, deps: { catalog: CatalogService; publicU
     },
     async (req) => {
       const page = await catalog.listClients(req.principal, req.query);
-      return { items: page.items.map(clientDto), next_cursor: page.next_cursor };
+      return { items: page.items.map((c) => clientDto(c, mailDomain)), next_cursor: page.next_cursor };
     },
   );
 
@@ -42,7 +44,7 @@ export function catalogRoutes(app: Api, deps: { catalog: CatalogService; publicU
       config: { ability: 'read' },
       schema: { tags: ['clients'], summary: 'One client', params: IdParams, response: { 200: ClientSchema, ...problemResponses } },
     },
-    async (req) => clientDto(await catalog.getClient(req.principal, req.params.id)),
+    async (req) => clientDto(await catalog.getClient(req.principal, req.params.id), mailDomain),
   );
 
   app.get(
@@ -51,20 +53,21 @@ export function catalogRoutes(app: Api, deps: { catalog: CatalogService; publicU
       config: { ability: 'read' },
       schema: {
         tags: ['devices'],
-        summary: 'Devices with status, score and checks, by name',
+        summary: 'Devices with status, score and checks, by name or by sort',
         querystring: Type.Object({
           ...PageQuery,
           client: Type.Optional(Type.String({ description: 'client id' })),
           status: Type.Optional(StringEnum(DEVICE_STATUSES)),
           class: Type.Optional(StringEnum(DEVICE_CLASSES)),
           q: Type.Optional(Type.String({ description: 'name contains' })),
+          sort: Type.Optional(StringEnum(DEVICE_SORTS, { description: 'name (default), score or last_good_at; a leading - reverses' })),
         }),
         response: { 200: Page(DeviceSchema), ...problemResponses },
       },
     },
     async (req) => {
       const page = await catalog.listDevices(req.principal, req.query);
-      return { items: page.items.map((d) => deviceDto(d, publicUrl)), next_cursor: page.next_cursor };
+      return { items: page.items.map((d) => deviceDto(d, publicUrl, mailDomain)), next_cursor: page.next_cursor };
     },
   );
 
@@ -74,7 +77,7 @@ export function catalogRoutes(app: Api, deps: { catalog: CatalogService; publicU
       config: { ability: 'read' },
       schema: { tags: ['devices'], summary: 'One device', params: IdParams, response: { 200: DeviceSchema, ...problemResponses } },
     },
-    async (req) => deviceDto(await catalog.getDevice(req.principal, req.params.id), publicUrl),
+    async (req) => deviceDto(await catalog.getDevice(req.principal, req.params.id), publicUrl, mailDomain),
   );
 
   app.put(
@@ -97,7 +100,7 @@ export function catalogRoutes(app: Api, deps: { catalog: CatalogService; publicU
         ...(b.free_space_percent !== undefined && { free_space_percent: b.free_space_percent }),
         ...(b.purgeable !== undefined && { purgeable: b.purgeable === null ? null : b.purgeable ? 1 : 0 }),
       };
-      return deviceDto(await catalog.setFacts(req.principal, req.params.id, facts), publicUrl);
+      return deviceDto(await catalog.setFacts(req.principal, req.params.id, facts), publicUrl, mailDomain);
     },
   );
 

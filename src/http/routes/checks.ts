@@ -15,8 +15,8 @@ import {
 } from '../schemas.js';
 import type { Api } from '../types.js';
 
-export function checkRoutes(app: Api, deps: { checks: CheckService; publicUrl: string }): void {
-  const { checks, publicUrl } = deps;
+export function checkRoutes(app: Api, deps: { checks: CheckService; publicUrl: string; mailDomain?: string }): void {
+  const { checks, publicUrl, mailDomain } = deps;
 
   app.get(
     '/api/v1/checks',
@@ -37,7 +37,7 @@ export function checkRoutes(app: Api, deps: { checks: CheckService; publicUrl: s
     },
     async (req) => {
       const page = await checks.list(req.principal, req.query);
-      return { items: page.items.map((c) => checkDto(c, publicUrl)), next_cursor: page.next_cursor };
+      return { items: page.items.map((c) => checkDto(c, publicUrl, mailDomain)), next_cursor: page.next_cursor };
     },
   );
 
@@ -47,7 +47,7 @@ export function checkRoutes(app: Api, deps: { checks: CheckService; publicUrl: s
       config: { ability: 'read' },
       schema: { tags: ['checks'], summary: 'One check', params: IdParams, response: { 200: CheckSchema, ...problemResponses } },
     },
-    async (req) => checkDto(await checks.get(req.principal, req.params.id), publicUrl),
+    async (req) => checkDto(await checks.get(req.principal, req.params.id), publicUrl, mailDomain),
   );
 
   app.post(
@@ -61,7 +61,7 @@ export function checkRoutes(app: Api, deps: { checks: CheckService; publicUrl: s
         response: { 201: CheckSchema, ...problemResponses, 409: ProblemSchema },
       },
     },
-    async (req, reply) => reply.code(201).send(checkDto(await checks.create(req.principal, req.body), publicUrl)),
+    async (req, reply) => reply.code(201).send(checkDto(await checks.create(req.principal, req.body), publicUrl, mailDomain)),
   );
 
   app.patch(
@@ -70,12 +70,12 @@ export function checkRoutes(app: Api, deps: { checks: CheckService; publicUrl: s
       config: { ability: 'operate' },
       schema: {
         tags: ['checks'],
-        summary: "Change a check's name, kind, schedule, grace or pause",
+        summary: "Change a check's name, kind, schedule, grace, pause or e-mail rules",
         params: IdParams,
         body: CheckPatchSchema,
         response: { 200: CheckSchema, ...problemResponses },
       },
     },
-    async (req) => checkDto(await checks.update(req.principal, req.params.id, req.body), publicUrl),
+    async (req) => checkDto(await checks.update(req.principal, req.params.id, req.body), publicUrl, mailDomain),
   );
 }

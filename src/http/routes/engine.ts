@@ -164,7 +164,8 @@ export function engineRoutes(app: Api, deps: Deps): void {
       config: { ability: 'read' },
       schema: { tags: ['integrations'], summary: 'Health of the integrations that feed jobs', response: { 200: Type.Object({ items: Type.Array(IntegrationSchema) }), ...problemResponses } },
     },
-    async () => ({ items: (await integrations.list()).map(integrationDto) }),
+    // Integrations feed every client: their names and errors are the MSP's own business.
+    async (req) => ({ items: req.principal.clientIds !== null ? [] : (await integrations.list()).map(integrationDto) }),
   );
 
   app.get(
@@ -193,17 +194,24 @@ export function engineRoutes(app: Api, deps: Deps): void {
       config: { ability: 'read' },
       schema: {
         tags: ['reports'],
-        summary: 'SLA compliance for a period, per client and per device, as JSON or CSV',
+        summary: 'SLA compliance for a period, per client and per device, as JSON, CSV or PDF',
         querystring: Type.Object({
           from: Type.Optional(Type.String({ description: 'YYYY-MM-DD or ISO date-time (default: 30 days before to)' })),
           to: Type.Optional(Type.String({ description: 'YYYY-MM-DD (inclusive) or ISO date-time (default: now)' })),
           client: Type.Optional(Type.String({ description: 'client id' })),
-          format: Type.Optional(StringEnum(['json', 'csv'] as const)),
+          format: Type.Optional(StringEnum(['json', 'csv', 'pdf'] as const)),
         }),
         response: { 200: ComplianceReportSchema, ...problemResponses },
       },
     },
     async (req, reply) => {
+      if (req.query.format === 'pdf') {
+        const { pdf, filename } = await reports.compliancePdf(req.principal, req.query);
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="${filename}"`)
+          .send(pdf as never);
+      }
       const report = await reports.compliance(req.principal, req.query);
       if (req.query.format !== 'csv') return report;
       const name = `compliance-${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.csv`;
