@@ -224,6 +224,7 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
     leaseMs: emailLeaseMs,
     batch: 50,
     retentionDays: mail.retentionDays,
+    onPurged: (rows) => metrics.retentionDeleted.inc({ table: 'emails' }, rows),
   });
   emailWake = () => emailWorker.wake();
   const clientName = async (id: string) => (await new ClientRepository(db).byId(id))?.name;

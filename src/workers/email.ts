@@ -13,6 +13,8 @@ export interface EmailWorkerOptions {
   leaseMs: number;
   batch: number;
   retentionDays: number;
+  /** Told how many raw messages retention deleted (the `/metrics` retention counter). */
+  onPurged?: (rows: number) => void;
 }
 
 const RETENTION_BATCH = 500;
@@ -75,6 +77,7 @@ export class EmailWorker {
     for (;;) {
       const n = await this.repo.deleteOlderThan(cutoff, RETENTION_BATCH);
       total += n;
+      if (n > 0) this.options.onPurged?.(n);
       if (n < RETENTION_BATCH) return total;
     }
   }

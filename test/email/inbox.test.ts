@@ -81,6 +81,7 @@ describe('unmatched inbox', () => {
     clock.advance(31 * DAY);
     expect(await app.kw.email.worker.purge()).toBe(3);
     expect((await app.request('GET', '/api/v1/emails')).body.items).toEqual([]);
+    expect((await app.request('GET', '/metrics')).text).toContain('keepwatch_retention_deleted_rows_total{table="emails"} 3\n');
   });
 });
 
