@@ -32,8 +32,9 @@ export async function benchBaseline(seconds: number): Promise<IngestResult> {
   }
 }
 
-export async function benchIngest(seconds: number): Promise<IngestResult> {
-  const s = await startBenchServer();
+/** `workers: false` runs the server without its evaluator (and other workers): the ingestion path alone. */
+export async function benchIngest(seconds: number, options: { workers?: boolean } = {}): Promise<IngestResult> {
+  const s = await startBenchServer(options.workers === false ? { KEEPWATCH_WORKERS: 'false' } : {});
   try {
     // Checks to ping: made by the warm-up of `measure`, read back first.
     await wrk(s.url, scripts.single(s.token), 10, 1);
