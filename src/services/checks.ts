@@ -164,8 +164,9 @@ export class CheckService {
     if (cols.kind !== undefined && cols.kind !== 'copy') cols.tier = null;
     if (cols.kind === 'copy' && check.tier === null && cols.tier === undefined) cols.tier = 'hot';
     await this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('checks').set(cols).where('id', '=', id).execute();
+      // The queue entry first: the evaluator locks it before the device's checks (lock order).
       await this.ingest.enqueue(tx, [check.device_id], newId(now), now);
+      await tx.updateTable('checks').set(cols).where('id', '=', id).execute();
       await this.audit.record(p, { action: 'check.update', targetType: 'check', targetId: id, clientId: check.client_id, details: { ...changes } }, tx);
     });
     if (touchesRules(cols)) this.onEmailRulesChanged();
@@ -190,10 +191,10 @@ export class CheckService {
       throw new ForbiddenError(`client "${clientName}" does not exist, and only an unrestricted admin may create clients`);
     }
     const clientId =
-      existing?.id ?? (await this.ingest.upsertClient(tx, newId(), clientName.trim(), nameKey(clientName), randomKey(12), now));
+      existing?.id ?? (await this.ingest.ensureClient(tx, newId(), clientName.trim(), nameKey(clientName), randomKey(12), now));
     if (!canSeeClient(p, clientId)) throw new NotFoundError('client', clientName);
     const d = input.device;
-    const deviceId = await this.ingest.upsertDevice(
+    const deviceId = await this.ingest.ensureDevice(
       tx,
       { id: newId(), clientId, name: d.name.trim(), key: nameKey(d.name), class: d.class ?? 'server', type: d.type ?? d.class ?? 'server' },
       now,

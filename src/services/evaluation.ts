@@ -143,25 +143,32 @@ export class EvaluationService {
   /** Evaluates one device and writes the result. `queued` removes its queue entry in the same transaction. */
   async evaluateDevice(deviceId: string, queued?: { seq: string }): Promise<DeviceEvaluation | null> {
     const brokenSources = await this.brokenSources();
-    return this.db.transaction().execute((tx) => this.evaluateIn(tx, deviceId, queued, brokenSources));
+    return this.db.transaction().execute(async (tx) => {
+      if (queued) await this.repo.finishQueued(tx, deviceId, queued.seq);
+      return this.evaluateIn(tx, deviceId, brokenSources);
+    });
   }
 
   /**
    * Evaluates several devices in one transaction: a commit per device is most of the cost of a
    * full pass on SQLite. If the batch fails, each device is tried in a transaction of its own,
    * so one bad device cannot hold the others back. Answers how many were evaluated.
+   * Locks are taken in the order every writer uses (queue entries, then devices, each by id), so
+   * evaluators and ingestion on several instances never deadlock.
    */
   async evaluateDevices(items: Array<{ deviceId: string; seq?: string }>, onError: (deviceId: string, err: unknown) => void): Promise<number> {
     if (items.length === 0) return 0;
+    const ordered = [...items].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
     const brokenSources = await this.brokenSources();
     try {
       await this.db.transaction().execute(async (tx) => {
-        for (const i of items) await this.evaluateIn(tx, i.deviceId, i.seq === undefined ? undefined : { seq: i.seq }, brokenSources);
+        for (const i of ordered) if (i.seq !== undefined) await this.repo.finishQueued(tx, i.deviceId, i.seq);
+        for (const i of ordered) await this.evaluateIn(tx, i.deviceId, brokenSources);
       });
       return items.length;
     } catch {
       let n = 0;
-      for (const i of items) {
+      for (const i of ordered) {
         try {
           await this.evaluateDevice(i.deviceId, i.seq === undefined ? undefined : { seq: i.seq });
           n++;
@@ -173,10 +180,9 @@ export class EvaluationService {
     }
   }
 
-  private async evaluateIn(tx: Kysely<DB>, deviceId: string, queued: { seq: string } | undefined, brokenSources: Map<string, string>): Promise<DeviceEvaluation | null> {
+  private async evaluateIn(tx: Kysely<DB>, deviceId: string, brokenSources: Map<string, string>): Promise<DeviceEvaluation | null> {
     const now = this.clock.now();
     const device = await this.repo.lockDevice(tx, deviceId);
-    if (queued) await this.repo.finishQueued(tx, deviceId, queued.seq);
     if (!device) return null;
     const config = await this.settings.effective(device.client_id, tx);
     const { snap, checks } = await this.snapshot(tx, device, brokenSources, now);

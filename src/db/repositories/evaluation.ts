@@ -64,7 +64,11 @@ export class EvaluationRepository {
     private readonly db: Kysely<DB>,
     dialect: Dialect,
   ) {
-    const skipLocked = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+    const pg = dialect === 'postgres';
+    const skipLocked = pg ? 'FOR UPDATE SKIP LOCKED' : '';
+    // Devices are only ever locked FOR NO KEY UPDATE: that keeps a row from changing under us
+    // without blocking the foreign-key checks (FOR KEY SHARE) of jobs being inserted for it.
+    const skipLockedDevices = pg ? 'FOR NO KEY UPDATE SKIP LOCKED' : '';
     const s = (text: string) => statement(dialect, text);
     this.sql = {
       claimQueued: s(`UPDATE eval_queue SET claimed_until = ? WHERE device_id IN (
@@ -74,11 +78,11 @@ export class EvaluationRepository {
       claimDue: s(`UPDATE devices SET eval_claimed_until = ? WHERE id IN (
           SELECT id FROM devices WHERE next_eval_at <= ? AND (eval_claimed_until IS NULL OR eval_claimed_until < ?)
             AND NOT EXISTS (SELECT 1 FROM eval_queue q WHERE q.device_id = devices.id)
-          ORDER BY next_eval_at LIMIT ? ${skipLocked})
+          ORDER BY next_eval_at LIMIT ? ${skipLockedDevices})
         RETURNING id, next_eval_at`),
       finishQueued: s('DELETE FROM eval_queue WHERE device_id = ? AND seq = ?'),
       releaseQueued: s('UPDATE eval_queue SET claimed_until = NULL WHERE device_id = ?'),
-      lock: s(`SELECT * FROM devices WHERE id = ? ${dialect === 'postgres' ? 'FOR UPDATE' : ''}`),
+      lock: s(`SELECT * FROM devices WHERE id = ? ${pg ? 'FOR NO KEY UPDATE' : ''}`),
       // The reads of every evaluation, compiled once (a full pass runs them 100,000 times).
       checksOf: s('SELECT * FROM checks WHERE device_id = ? ORDER BY name_key'),
       history: s(`SELECT ${HISTORY_COLUMNS.join(', ')} FROM jobs WHERE device_id = ? AND occurred_at >= ?
@@ -120,7 +124,8 @@ export class EvaluationRepository {
       .insertInto('eval_queue')
       .columns(['device_id', 'seq', 'queued_at'])
       .expression((eb) => {
-        const q = eb.selectFrom('devices').select(['id', typedSeq(seq), typedTime(now)]);
+        // In device id order, like every writer of the queue (lock order, see ingest).
+        const q = eb.selectFrom('devices').select(['id', typedSeq(seq), typedTime(now)]).orderBy('id');
         // A WHERE is required: SQLite cannot otherwise tell ON CONFLICT from a join constraint.
         return clientId === null ? q.where(sql<boolean>`1 = 1`) : q.where('client_id', '=', clientId);
       })
@@ -137,7 +142,8 @@ export class EvaluationRepository {
           .selectFrom('checks')
           .where('last_source', '=', source)
           .select(['device_id', typedSeq(seq), typedTime(now)])
-          .distinct(),
+          .distinct()
+          .orderBy('device_id'),
       )
       .onConflict((oc) => oc.column('device_id').doUpdateSet({ seq }))
       .execute();
