@@ -242,7 +242,9 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
   };
   const evaluator = new EvaluatorWorker(evaluationRepo, evaluation, clock, logger.child({ worker: 'evaluator' }), {
     pollMs: dialect === 'sqlite' ? 1000 : 250,
-    leaseMs: 60_000,
+    // A pass holds its claims for well under a second; after a crash, its devices (and their
+    // deadlines) wait out the lease before another instance takes them.
+    leaseMs: 15_000,
     batch: 100,
     perTransaction: 20,
     afterPass: () => notify.worker.wakeRouter(),

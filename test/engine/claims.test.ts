@@ -73,4 +73,23 @@ describe('sharing evaluation work', () => {
     expect(await app.evaluate()).toBeGreaterThanOrEqual(1);
     expect((await app.alerts(`device=${item.device_id}`))[0].detail.consecutive_failures).toBe(2);
   });
+
+  it('evaluates passed deadlines in the same pass even when more devices are queued than a pass takes', async () => {
+    const t = app.clock.now();
+    const [due1] = await app.report(job(t - HOUR, { client: 'Deadline Co', device: { name: 'DUE-1' } }));
+    const [due2] = await app.report(job(t - HOUR, { client: 'Deadline Co', device: { name: 'DUE-2' } }));
+    app.clock.advance(12 * HOUR); // both are past the 12 h SLA now
+    const now = app.clock.now();
+    const busy = Array.from({ length: 150 }, (_, i) => job(now, { client: 'Deadline Co', device: { name: `BUSY-${i}` } }));
+    expect((await app.request('POST', '/api/v1/jobs', { body: { jobs: busy } })).status).toBe(202);
+    // DUE-2 is queued too, behind all of them (its job still runs: nothing good came in).
+    app.clock.advance(1);
+    const running = job(now, { client: 'Deadline Co', device: { name: 'DUE-2' }, status: 'running', ended_at: null });
+    expect((await app.request('POST', '/api/v1/jobs', { body: running })).status).toBe(202);
+
+    await app.kw.evaluator.tick();
+    const overdue = (await app.alerts('type=backup_overdue')).map((a) => a.device_id);
+    expect(overdue).toContain(due1.device_id);
+    expect(overdue).toContain(due2.device_id);
+  });
 });
