@@ -318,6 +318,15 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
     },
     notifier: notify.worker,
     async listen() {
+      const smtpPort = await smtp.listen();
+      timers.push(
+        setInterval(() => tokens.flush().catch((err) => logger.warn({ err }, 'token usage flush failed')), 1000).unref(),
+      );
+      await http.listen({ port: config.port, host: config.host });
+      const address = http.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      // Only an instance that is up takes work: one that cannot bind its ports (and exits, and is
+      // restarted, and exits…) must not keep claiming work that then waits out its leases.
       if (config.workers) {
         evaluator.start();
         retention.start();
@@ -329,13 +338,6 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
           logger.warn('KEEPWATCH_MAIL_URL is not set: e-mail notifications (destructive operations to owners and admins included) are recorded as failed until a relay is configured');
         }
       }
-      const smtpPort = await smtp.listen();
-      timers.push(
-        setInterval(() => tokens.flush().catch((err) => logger.warn({ err }, 'token usage flush failed')), 1000).unref(),
-      );
-      await http.listen({ port: config.port, host: config.host });
-      const address = http.server.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
       logger.info({ port, smtpPort, database: dialect, publicUrl: config.publicUrl }, 'keepwatch is serving');
       return port;
     },

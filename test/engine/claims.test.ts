@@ -3,9 +3,11 @@
 // a dead one's claims are taken over when its lease runs out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
+import { createKeepwatch } from '../../src/app.js';
+import { loadConfig } from '../../src/config/index.js';
 import { EvaluatorWorker } from '../../src/workers/evaluator.js';
 import { startApp } from '../helpers/app.js';
-import { TEST_DIALECT } from '../helpers/db.js';
+import { TEST_DIALECT, testEnv } from '../helpers/db.js';
 import { type EngineApp, HOUR, job, startEngine } from '../helpers/engine.js';
 
 let app: EngineApp;
@@ -91,5 +93,18 @@ describe('sharing evaluation work', () => {
     const overdue = (await app.alerts('type=backup_overdue')).map((a) => a.device_id);
     expect(overdue).toContain(due1.device_id);
     expect(overdue).toContain(due2.device_id);
+  });
+
+  it('takes no work in an instance that cannot listen', async () => {
+    const t = app.clock.now();
+    const [item] = (await app.request('POST', '/api/v1/jobs', { body: job(t, { client: 'Claims Co', device: { name: 'NOT-LISTENING' }, status: 'failed' }) })).body.items;
+    // Same database, workers on, but its HTTP port is taken (by the first instance).
+    const config = loadConfig(testEnv(app.db, { KEEPWATCH_PORT: new URL(app.url).port }));
+    const second = await createKeepwatch(config, { clock: app.clock, logger: pino({ level: 'silent' }) });
+    await expect(second.listen()).rejects.toThrow(/EADDRINUSE/);
+    await second.stop();
+    expect(second.evaluator.evaluated).toBe(0);
+    const entry = await app.kw.database.db.selectFrom('eval_queue').selectAll().where('device_id', '=', item.device_id).executeTakeFirst();
+    expect(entry).toMatchObject({ claimed_until: null });
   });
 });
