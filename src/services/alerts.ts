@@ -92,13 +92,11 @@ export class AlertService {
   async dismiss(p: Principal, id: string, note: string | null): Promise<AlertListRow> {
     const alert = await this.visible(p, id);
     await this.db.transaction().execute(async (tx) => {
-      await this.requeue(tx, [alert.device_id]);
       const a = await this.current(tx, id);
       if (a.state === 'resolved') throw new ConflictError(`alert ${id} is resolved`);
       if (a.state === 'dismissed') return;
       await this.dismissOne(tx, p, a, names(alert), note);
     });
-    this.onQueued();
     await this.audit.record(p, { action: 'alert.dismiss', targetType: 'alert', targetId: id, clientId: alert.client_id, details: { note } });
     return (await this.repo.byId(id))!;
   }
@@ -113,7 +111,6 @@ export class AlertService {
     const full = new Map<string, AlertListRow>();
     for (const a of candidates) full.set(a.id, (await this.repo.byId(a.id))!);
     const n = await this.db.transaction().execute(async (tx) => {
-      await this.requeue(tx, candidates.map((c) => full.get(c.id)!.device_id));
       let count = 0;
       for (const candidate of candidates) {
         const a = await this.current(tx, candidate.id);
@@ -123,7 +120,6 @@ export class AlertService {
       }
       return count;
     });
-    this.onQueued();
     await this.audit.record(p, { action: 'alert.dismiss_group', targetType: 'alert', clientId: g.client ?? null, details: { ...g, count: n } });
     return n;
   }
@@ -132,14 +128,11 @@ export class AlertService {
     const now = this.clock.now();
     const config = await this.settings.effective(a.client_id, tx);
     await this.writer.dismiss(tx, a, p, now + config.thresholds.dismiss_hours * HOUR, note, n, now);
-  }
-
-  /** A dismissed alert's device must look again when the dismissal runs out. Queued before the
-   * alerts are locked: the evaluator locks queue entries first, then alerts (lock order). */
-  private async requeue(tx: Kysely<DB>, deviceIds: Array<string | null>): Promise<void> {
-    const now = this.clock.now();
-    const ids = deviceIds.filter((d): d is string => d !== null);
-    if (ids.length > 0) await this.ingest.enqueue(tx, ids, newId(now), now);
+    // Its device must look again when the dismissal runs out.
+    if (a.device_id) {
+      await this.ingest.enqueue(tx, [a.device_id], newId(now), now);
+      this.onQueued();
+    }
   }
 
   private async current(tx: Kysely<DB>, id: string): Promise<AlertRow> {

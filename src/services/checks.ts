@@ -164,9 +164,8 @@ export class CheckService {
     if (cols.kind !== undefined && cols.kind !== 'copy') cols.tier = null;
     if (cols.kind === 'copy' && check.tier === null && cols.tier === undefined) cols.tier = 'hot';
     await this.db.transaction().execute(async (tx) => {
-      // The queue entry first: the evaluator locks it before the device's checks (lock order).
-      await this.ingest.enqueue(tx, [check.device_id], newId(now), now);
       await tx.updateTable('checks').set(cols).where('id', '=', id).execute();
+      await this.ingest.enqueue(tx, [check.device_id], newId(now), now);
       await this.audit.record(p, { action: 'check.update', targetType: 'check', targetId: id, clientId: check.client_id, details: { ...changes } }, tx);
     });
     if (touchesRules(cols)) this.onEmailRulesChanged();

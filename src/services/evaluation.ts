@@ -146,8 +146,9 @@ export class EvaluationService {
   async evaluateDevice(deviceId: string, queued?: { seq: string }): Promise<DeviceEvaluation | null> {
     const pass = await this.pass();
     return this.db.transaction().execute(async (tx) => {
+      const result = await this.evaluateIn(tx, deviceId, pass);
       if (queued) await this.repo.finishQueued(tx, deviceId, queued.seq);
-      return this.evaluateIn(tx, deviceId, pass);
+      return result;
     });
   }
 
@@ -155,8 +156,10 @@ export class EvaluationService {
    * Evaluates several devices in one transaction: a commit per device is most of the cost of a
    * full pass on SQLite. If the batch fails, each device is tried in a transaction of its own,
    * so one bad device cannot hold the others back. Answers how many were evaluated.
-   * Locks are taken in the order every writer uses (queue entries, then devices, each by id), so
-   * evaluators and ingestion on several instances never deadlock.
+   * Locks are taken in the order every writer uses (devices by id, each with its checks and
+   * alerts; queue entries, by device id, last), so evaluators and ingestion on several instances
+   * never deadlock; and the queue entries, which ingestion updates with every job, are held only
+   * from the end of the evaluations to the commit.
    */
   async evaluateDevices(items: Array<{ deviceId: string; seq?: string }>, onError: (deviceId: string, err: unknown) => void): Promise<number> {
     if (items.length === 0) return 0;
@@ -164,8 +167,8 @@ export class EvaluationService {
     const pass = await this.pass();
     try {
       await this.db.transaction().execute(async (tx) => {
-        for (const i of ordered) if (i.seq !== undefined) await this.repo.finishQueued(tx, i.deviceId, i.seq);
         for (const i of ordered) await this.evaluateIn(tx, i.deviceId, pass);
+        for (const i of ordered) if (i.seq !== undefined) await this.repo.finishQueued(tx, i.deviceId, i.seq);
       });
       return items.length;
     } catch {

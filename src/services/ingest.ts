@@ -131,9 +131,9 @@ export class IngestService {
 
   /**
    * One transaction for the requests. On PostgreSQL, concurrent transactions (here and on other
-   * instances) must take their row locks in one order or they deadlock: new clients, devices and
-   * checks are created in name order, jobs are written in key order, then queue entries and
-   * device facts in device id order — the evaluator, too, locks queue entries before devices.
+   * instances) must take their row locks in one order or they deadlock (docs/deploy.md): new
+   * clients, devices and checks are created in name order, jobs are written in key order, then
+   * device facts and, last, queue entries, each in device id order.
    */
   private async write(requests: Request[]): Promise<RecordedJob[][]> {
     const state: BatchState = { now: this.clock.now(), clients: new Map(), devices: new Map(), checks: new Map(), due: new Set(), openRuns: new Map() };
@@ -144,11 +144,11 @@ export class IngestService {
         for (const job of request.jobs) writes.push(await this.prepare(tx, job, request.scope, state));
       }
       const storedIds = await this.repo.upsertJobs(tx, writes);
-      await this.repo.enqueue(tx, [...state.due], newId(state.now), state.now);
       const facts = requests.flatMap((r) => r.jobs).map((job, i) => ({ deviceId: writes[i]!.deviceId, facts: job.device.facts }));
       for (const f of facts.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0))) {
         if (f.facts) await this.repo.updateFacts(tx, f.deviceId, f.facts, state.now);
       }
+      await this.repo.enqueue(tx, [...state.due], newId(state.now), state.now);
       let i = 0;
       return requests.map((request) =>
         request.jobs.map(() => {
