@@ -200,7 +200,7 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
   const sessionRepo = new SessionRepository(db);
   const users = new UserService(new UserRepository(db), audit, clock, (userId) => sessions.revokeAll(userId));
   const sessions = new SessionService(sessionRepo, users, audit, clock);
-  const settings = new SettingsService(new SettingsRepository(db), evaluationRepo, audit, clock);
+  const settings = new SettingsService(new SettingsRepository(db), evaluationRepo, audit, clock, queued);
   const writer = new AlertWriter(alertRepo);
   const integrationRepo = new IntegrationRepository(db);
   const evaluation = new EvaluationService(db, evaluationRepo, alertRepo, integrationRepo, writer, settings, clock);

@@ -28,6 +28,7 @@ export class SettingsService {
     private readonly evaluation: EvaluationRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly onQueued: () => void = () => {},
   ) {}
 
   private async doc(scope: string, tx?: Kysely<DB>): Promise<ConfigOverride | null> {
@@ -93,5 +94,6 @@ export class SettingsService {
     await this.audit.record(actor, { action: 'settings.update', targetType: 'settings', targetId: scope, clientId, details: { ...override } });
     // Thresholds changed: every device they govern must be looked at again.
     await this.evaluation.enqueueAll(now, newId(now), clientId);
+    this.onQueued();
   }
 }
