@@ -137,6 +137,8 @@ function sameSecret(a: string, b: string): boolean {
 /** A fresh install has one client, `default`. */
 async function ensureDefaultClient(db: Database, clock: Clock): Promise<void> {
   const now = clock.now();
+  // Looks first: an instance starting on a database that has it writes nothing.
+  if (await db.db.selectFrom('clients').select('id').where('name_key', '=', DEFAULT_CLIENT_NAME).executeTakeFirst()) return;
   await db.db
     .insertInto('clients')
     .values({ id: newId(), name: DEFAULT_CLIENT_NAME, name_key: DEFAULT_CLIENT_NAME, inbound_key: randomKey(12), created_at: now, updated_at: now })
