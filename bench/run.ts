@@ -9,6 +9,8 @@ import { benchEngine } from './engine.ts';
 import { benchBaseline, benchIngest, type IngestResult } from './ingest.ts';
 import { benchNotify } from './notify.ts';
 import { benchPsa } from './psa.ts';
+import { printScaleout } from './scaleout-report.ts';
+import { benchScaleout } from './scaleout.ts';
 import type { LoadResult } from './wrk.ts';
 
 const args = process.argv.slice(2);
@@ -119,4 +121,9 @@ if (want('psa')) {
   console.log('|---|---|');
   console.log(`| failing jobs posted → every ConnectWise ticket created (search + create each, ${fmt(r.tickets.calls)} calls) | ${r.tickets.seconds.toFixed(1)} s, ${fmt(r.tickets.perSecond)} tickets/s |`);
   console.log(`| failing jobs posted → every PagerDuty trigger accepted (rule holds at once) | ${r.pages.seconds.toFixed(1)} s, ${fmt(r.pages.perSecond)} pages/s |`);
+}
+
+if (want('scaleout')) {
+  const r = await benchScaleout(seconds, (s) => console.error(`  … ${s}`));
+  printScaleout(r, seconds);
 }

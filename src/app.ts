@@ -137,6 +137,8 @@ function sameSecret(a: string, b: string): boolean {
 /** A fresh install has one client, `default`. */
 async function ensureDefaultClient(db: Database, clock: Clock): Promise<void> {
   const now = clock.now();
+  // Looks first: an instance starting on a database that has it writes nothing.
+  if (await db.db.selectFrom('clients').select('id').where('name_key', '=', DEFAULT_CLIENT_NAME).executeTakeFirst()) return;
   await db.db
     .insertInto('clients')
     .values({ id: newId(), name: DEFAULT_CLIENT_NAME, name_key: DEFAULT_CLIENT_NAME, inbound_key: randomKey(12), created_at: now, updated_at: now })
@@ -200,7 +202,7 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
   const sessionRepo = new SessionRepository(db);
   const users = new UserService(new UserRepository(db), audit, clock, (userId) => sessions.revokeAll(userId));
   const sessions = new SessionService(sessionRepo, users, audit, clock);
-  const settings = new SettingsService(new SettingsRepository(db), evaluationRepo, audit, clock);
+  const settings = new SettingsService(new SettingsRepository(db), evaluationRepo, audit, clock, queued);
   const writer = new AlertWriter(alertRepo);
   const integrationRepo = new IntegrationRepository(db);
   const evaluation = new EvaluationService(db, evaluationRepo, alertRepo, integrationRepo, writer, settings, clock);
@@ -243,7 +245,9 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
   };
   const evaluator = new EvaluatorWorker(evaluationRepo, evaluation, clock, logger.child({ worker: 'evaluator' }), {
     pollMs: dialect === 'sqlite' ? 1000 : 250,
-    leaseMs: 60_000,
+    // A pass holds its claims for well under a second; after a crash, its devices (and their
+    // deadlines) wait out the lease before another instance takes them.
+    leaseMs: 15_000,
     batch: 100,
     perTransaction: 20,
     afterPass: () => notify.worker.wakeRouter(),
@@ -317,6 +321,15 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
     },
     notifier: notify.worker,
     async listen() {
+      const smtpPort = await smtp.listen();
+      timers.push(
+        setInterval(() => tokens.flush().catch((err) => logger.warn({ err }, 'token usage flush failed')), 1000).unref(),
+      );
+      await http.listen({ port: config.port, host: config.host });
+      const address = http.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      // Only an instance that is up takes work: one that cannot bind its ports (and exits, and is
+      // restarted, and exits…) must not keep claiming work that then waits out its leases.
       if (config.workers) {
         evaluator.start();
         retention.start();
@@ -328,13 +341,6 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
           logger.warn('KEEPWATCH_MAIL_URL is not set: e-mail notifications (destructive operations to owners and admins included) are recorded as failed until a relay is configured');
         }
       }
-      const smtpPort = await smtp.listen();
-      timers.push(
-        setInterval(() => tokens.flush().catch((err) => logger.warn({ err }, 'token usage flush failed')), 1000).unref(),
-      );
-      await http.listen({ port: config.port, host: config.host });
-      const address = http.server.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
       logger.info({ port, smtpPort, database: dialect, publicUrl: config.publicUrl }, 'keepwatch is serving');
       return port;
     },

@@ -190,10 +190,10 @@ export class CheckService {
       throw new ForbiddenError(`client "${clientName}" does not exist, and only an unrestricted admin may create clients`);
     }
     const clientId =
-      existing?.id ?? (await this.ingest.upsertClient(tx, newId(), clientName.trim(), nameKey(clientName), randomKey(12), now));
+      existing?.id ?? (await this.ingest.ensureClient(tx, newId(), clientName.trim(), nameKey(clientName), randomKey(12), now));
     if (!canSeeClient(p, clientId)) throw new NotFoundError('client', clientName);
     const d = input.device;
-    const deviceId = await this.ingest.upsertDevice(
+    const deviceId = await this.ingest.ensureDevice(
       tx,
       { id: newId(), clientId, name: d.name.trim(), key: nameKey(d.name), class: d.class ?? 'server', type: d.type ?? d.class ?? 'server' },
       now,

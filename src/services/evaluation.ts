@@ -16,16 +16,15 @@ import type { Schedule } from '../domain/schedule.js';
 import type { AlertType, Severity } from '../domain/settings.js';
 import type { MaintenanceWindow } from '../domain/windows.js';
 import type { Clock } from '../lib/clock.js';
-import { DAY, SECOND } from '../lib/time.js';
+import { DAY } from '../lib/time.js';
 import type { AlertNames, AlertWriter } from './alert-writer.js';
-import type { SettingsService } from './settings.js';
+import type { SettingsReader, SettingsService } from './settings.js';
 
 /** What every evaluation reads: two weeks of the device's jobs (most rules look back 7 days)… */
 export const HISTORY_DAYS = 14;
 export const HISTORY_LIMIT = 2000;
 /** …and, for a check with fewer good runs than learning and size judgement need, older ones. */
 export const RUNS_REMEMBERED = 12;
-const BROKEN_TTL_MS = SECOND;
 
 export function toHistoryJob(r: HistoryRow): HistoryJob {
   return {
@@ -127,9 +126,12 @@ function checkColumns(row: CheckRow, e: CheckEvaluation): Partial<CheckRow> {
   return cols;
 }
 
-export class EvaluationService {
-  private broken: { map: Map<string, string>; expires: number } | null = null;
+interface Pass {
+  brokenSources: Map<string, string>;
+  config: SettingsReader;
+}
 
+export class EvaluationService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly repo: EvaluationRepository,
@@ -142,26 +144,36 @@ export class EvaluationService {
 
   /** Evaluates one device and writes the result. `queued` removes its queue entry in the same transaction. */
   async evaluateDevice(deviceId: string, queued?: { seq: string }): Promise<DeviceEvaluation | null> {
-    const brokenSources = await this.brokenSources();
-    return this.db.transaction().execute((tx) => this.evaluateIn(tx, deviceId, queued, brokenSources));
+    const pass = await this.pass();
+    return this.db.transaction().execute(async (tx) => {
+      const result = await this.evaluateIn(tx, deviceId, pass);
+      if (queued) await this.repo.finishQueued(tx, deviceId, queued.seq);
+      return result;
+    });
   }
 
   /**
    * Evaluates several devices in one transaction: a commit per device is most of the cost of a
    * full pass on SQLite. If the batch fails, each device is tried in a transaction of its own,
    * so one bad device cannot hold the others back. Answers how many were evaluated.
+   * Locks are taken in the order every writer uses (devices by id, each with its checks and
+   * alerts; queue entries, by device id, last), so evaluators and ingestion on several instances
+   * never deadlock; and the queue entries, which ingestion updates with every job, are held only
+   * from the end of the evaluations to the commit.
    */
   async evaluateDevices(items: Array<{ deviceId: string; seq?: string }>, onError: (deviceId: string, err: unknown) => void): Promise<number> {
     if (items.length === 0) return 0;
-    const brokenSources = await this.brokenSources();
+    const ordered = [...items].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
+    const pass = await this.pass();
     try {
       await this.db.transaction().execute(async (tx) => {
-        for (const i of items) await this.evaluateIn(tx, i.deviceId, i.seq === undefined ? undefined : { seq: i.seq }, brokenSources);
+        for (const i of ordered) await this.evaluateIn(tx, i.deviceId, pass);
+        for (const i of ordered) if (i.seq !== undefined) await this.repo.finishQueued(tx, i.deviceId, i.seq);
       });
       return items.length;
     } catch {
       let n = 0;
-      for (const i of items) {
+      for (const i of ordered) {
         try {
           await this.evaluateDevice(i.deviceId, i.seq === undefined ? undefined : { seq: i.seq });
           n++;
@@ -173,13 +185,19 @@ export class EvaluationService {
     }
   }
 
-  private async evaluateIn(tx: Kysely<DB>, deviceId: string, queued: { seq: string } | undefined, brokenSources: Map<string, string>): Promise<DeviceEvaluation | null> {
+  /** What every evaluation of a pass shares, read now: another instance may have changed the
+   * settings or an integration's health a moment ago, and a device evaluated with stale ones
+   * keeps the wrong answer until its next evaluation. */
+  private async pass(): Promise<Pass> {
+    return { brokenSources: await this.brokenSources(), config: this.settings.reader() };
+  }
+
+  private async evaluateIn(tx: Kysely<DB>, deviceId: string, pass: Pass): Promise<DeviceEvaluation | null> {
     const now = this.clock.now();
     const device = await this.repo.lockDevice(tx, deviceId);
-    if (queued) await this.repo.finishQueued(tx, deviceId, queued.seq);
     if (!device) return null;
-    const config = await this.settings.effective(device.client_id, tx);
-    const { snap, checks } = await this.snapshot(tx, device, brokenSources, now);
+    const config = await pass.config(device.client_id, tx);
+    const { snap, checks } = await this.snapshot(tx, device, pass.brokenSources, now);
     const result = evaluateDevice(snap, config, now);
     const active = await this.alerts.activeForDevice(tx, deviceId);
     const names: AlertNames = {
@@ -288,24 +306,16 @@ export class EvaluationService {
     return all.length;
   }
 
-  /** Sources whose integration is broken, cached for a second. */
+  /** Sources whose integration is broken now. */
   async brokenSources(): Promise<Map<string, string>> {
-    const now = this.clock.now();
-    if (this.broken && this.broken.expires > now) return this.broken.map;
     const rows = await this.integrations.all();
-    const map = new Map(rows.filter((r) => r.auth_error !== null || r.quota_error !== null).map((r) => [r.source, r.id]));
-    this.broken = { map, expires: now + BROKEN_TTL_MS };
-    return map;
-  }
-
-  forgetBrokenSources(): void {
-    this.broken = null;
+    return new Map(rows.filter((r) => r.auth_error !== null || r.quota_error !== null).map((r) => [r.source, r.id]));
   }
 
   /** Integration alerts (integration_auth, integration_quota) for one integration. */
   async evaluateIntegration(id: string): Promise<void> {
-    const config = await this.settings.effective(null);
     await this.db.transaction().execute(async (tx) => {
+      const config = await this.settings.reader()(null, tx);
       const now = this.clock.now();
       const row = await this.integrations.byId(tx, id);
       if (!row) return;

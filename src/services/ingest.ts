@@ -53,6 +53,16 @@ interface BatchState {
   openRuns: Map<string, string>;
 }
 
+/** Every job with its writer, ordered by client, device and check name (stable). */
+function byNaturalKey(requests: Request[]): Array<{ job: IngestJob; scope: WriterScope }> {
+  const all = requests.flatMap((r) => r.jobs.map((job) => ({ job, scope: r.scope, k: naturalKey(job) })));
+  return all.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+}
+
+function naturalKey(job: IngestJob): string {
+  return [nameKey(job.clientName ?? DEFAULT_CLIENT_NAME), nameKey(job.device.name), job.check ? nameKey(job.check.name) : ''].join('\u0000');
+}
+
 export class IngestService {
   private readonly clients = new BoundedCache<string, string>(50_000);
   private readonly devices = new BoundedCache<string, string>(500_000);
@@ -119,16 +129,24 @@ export class IngestService {
     this.pingTargets.clear();
   }
 
+  /**
+   * One transaction for the requests. On PostgreSQL, concurrent transactions (here and on other
+   * instances) must take their row locks in one order or they deadlock (docs/deploy.md): new
+   * clients, devices and checks are created in name order, jobs are written in key order, then
+   * device facts and, last, queue entries, each in device id order.
+   */
   private async write(requests: Request[]): Promise<RecordedJob[][]> {
     const state: BatchState = { now: this.clock.now(), clients: new Map(), devices: new Map(), checks: new Map(), due: new Set(), openRuns: new Map() };
     const results = await this.db.transaction().execute(async (tx) => {
+      for (const { job, scope } of byNaturalKey(requests)) if (!job.target) await this.resolveTarget(tx, job, scope, state);
       const writes: JobWrite[] = [];
       for (const request of requests) {
         for (const job of request.jobs) writes.push(await this.prepare(tx, job, request.scope, state));
       }
       const storedIds = await this.repo.upsertJobs(tx, writes);
-      for (const [i, job] of requests.flatMap((r) => r.jobs).entries()) {
-        if (job.device.facts) await this.repo.updateFacts(tx, writes[i]!.deviceId, job.device.facts, state.now);
+      const facts = requests.flatMap((r) => r.jobs).map((job, i) => ({ deviceId: writes[i]!.deviceId, facts: job.device.facts }));
+      for (const f of facts.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0))) {
+        if (f.facts) await this.repo.updateFacts(tx, f.deviceId, f.facts, state.now);
       }
       await this.repo.enqueue(tx, [...state.due], newId(state.now), state.now);
       let i = 0;
@@ -197,7 +215,7 @@ export class IngestService {
     const deviceKey = `${clientId}\u0000${nameKey(job.device.name)}`;
     let deviceId = this.devices.get(deviceKey) ?? state.devices.get(deviceKey);
     if (deviceId === undefined) {
-      deviceId = await this.repo.upsertDevice(
+      deviceId = await this.repo.ensureDevice(
         tx,
         { id: newId(), clientId, name: job.device.name, key: nameKey(job.device.name), class: job.device.class, type: job.device.type },
         state.now,
@@ -209,7 +227,7 @@ export class IngestService {
     let checkId = this.checks.get(checkKey) ?? state.checks.get(checkKey);
     if (checkId === undefined) {
       const c = job.check;
-      checkId = await this.repo.upsertCheck(
+      checkId = await this.repo.ensureCheck(
         tx,
         { id: newId(), deviceId, clientId, name: c.name, key: nameKey(c.name), kind: c.kind, tier: c.tier, pingKey: randomKey() },
         state.now,
@@ -238,7 +256,7 @@ export class IngestService {
       return clientId;
     }
     if (clientId === undefined) {
-      clientId = await this.repo.upsertClient(tx, newId(), name ?? DEFAULT_CLIENT_NAME, key, randomKey(12), state.now);
+      clientId = await this.repo.ensureClient(tx, newId(), name ?? DEFAULT_CLIENT_NAME, key, randomKey(12), state.now);
       state.clients.set(key, clientId);
     }
     return clientId;

@@ -65,7 +65,6 @@ export class IntegrationService {
     await this.repo.upsert(row);
     const isBroken = row.auth_error !== null || row.quota_error !== null;
     if (isBroken !== wasBroken) {
-      this.evaluation.forgetBrokenSources();
       await this.evaluationRepo.enqueueSource(who.source, now, newId(now));
       this.onQueued();
     }

@@ -1,6 +1,7 @@
 // Engine settings: workspace defaults and per-client overrides (alert categories, thresholds,
-// severities, time zone, grid). Reads are cached for a few seconds; a change made here is seen at
-// once by this instance and within seconds by others, and makes every affected device due.
+// severities, time zone, grid). A change makes every affected device due; the evaluator reads the
+// settings fresh for each pass (reader()), so whichever instance takes those devices applies it.
+// Other reads (the API, the console) are cached for a few seconds.
 import type { Kysely } from 'kysely';
 import type { EvaluationRepository } from '../db/repositories/evaluation.js';
 import type { SettingsRepository } from '../db/repositories/settings.js';
@@ -13,6 +14,9 @@ import { newId } from '../lib/ids.js';
 import type { AuditService } from './audit.js';
 
 const TTL_MS = 5000;
+
+/** The configuration in force for a client (null: the workspace's), read within `tx`. */
+export type SettingsReader = (clientId: string | null, tx: Kysely<DB>) => Promise<EngineConfig>;
 const WORKSPACE = 'workspace';
 const clientScope = (id: string) => `client:${id}`;
 
@@ -24,6 +28,7 @@ export class SettingsService {
     private readonly evaluation: EvaluationRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly onQueued: () => void = () => {},
   ) {}
 
   private async doc(scope: string, tx?: Kysely<DB>): Promise<ConfigOverride | null> {
@@ -35,6 +40,23 @@ export class SettingsService {
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(scope, { doc, expires: now + TTL_MS });
     return doc;
+  }
+
+  /** Reads the settings as stored now, each scope once, for one evaluation pass: another instance
+   * may have changed them since this one cached them, and enqueued every device to say so. */
+  reader(): SettingsReader {
+    const docs = new Map<string, ConfigOverride | null>();
+    const doc = async (scope: string, tx: Kysely<DB>) => {
+      if (!docs.has(scope)) {
+        const text = await this.repo.get(scope, tx);
+        docs.set(scope, text === null ? null : (JSON.parse(text) as ConfigOverride));
+      }
+      return docs.get(scope)!;
+    };
+    return async (clientId, tx) => {
+      const workspace = await doc(WORKSPACE, tx);
+      return clientId === null ? mergeConfig(workspace) : mergeConfig(workspace, await doc(clientScope(clientId), tx));
+    };
   }
 
   /** The configuration in force for a client (null: the workspace's). Inside a transaction, pass it. */
@@ -72,5 +94,6 @@ export class SettingsService {
     await this.audit.record(actor, { action: 'settings.update', targetType: 'settings', targetId: scope, clientId, details: { ...override } });
     // Thresholds changed: every device they govern must be looked at again.
     await this.evaluation.enqueueAll(now, newId(now), clientId);
+    this.onQueued();
   }
 }

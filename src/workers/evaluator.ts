@@ -14,6 +14,8 @@ export interface EvaluatorOptions {
   batch: number;
   /** Devices evaluated per transaction. */
   perTransaction: number;
+  /** Due deadlines are looked at again after this long, even mid-way through a deep queue (500). */
+  dueEveryMs?: number;
   /** Called after a pass that evaluated devices (their alert events are committed): wakes the notifier. */
   afterPass?: () => void;
 }
@@ -23,6 +25,7 @@ export class EvaluatorWorker {
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private pendingWake = false;
+  private lastDeadlines = 0;
   evaluated = 0;
   failures = 0;
 
@@ -91,7 +94,7 @@ export class EvaluatorWorker {
       return;
     }
     let delay = this.options.pollMs;
-    const deadline = await this.repo.nextDeadline().catch(() => null);
+    const deadline = await this.repo.nextDeadline(this.clock.now()).catch(() => null);
     if (deadline !== null) delay = Math.max(10, Math.min(delay, deadline - this.clock.now()));
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, delay);
@@ -105,33 +108,45 @@ export class EvaluatorWorker {
     this.pendingWake = false;
   }
 
-  /** One batch from the queue, then one batch of due deadlines. */
+  /**
+   * Due deadlines, then one batch from the queue. Deadlines are never starved by a deep queue (a
+   * burst of jobs, a settings change that queues every device): they are claimed first, and
+   * again between chunks of the queue once `dueEveryMs` has passed, so an overdue check is
+   * alerted within about that long of its deadline however busy the instance is.
+   */
   async tick(): Promise<number> {
+    let n = await this.deadlines();
     const now = this.clock.now();
     const queued = (await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch)).map((q) => ({ deviceId: q.device_id, seq: q.seq, since: Number(q.queued_at), trigger: 'job' as const }));
-    // Fresh jobs first; deadlines once the queue is drained (a device in both is evaluated once).
-    const due =
-      queued.length < this.options.batch
-        ? (await this.repo.claimDue(now, this.options.leaseMs, this.options.batch)).map((d) => ({ deviceId: d.id, since: Number(d.next_eval_at), trigger: 'deadline' as const }))
-        : [];
-    let n = 0;
-    const all = [...queued, ...due];
     // Small transactions: on SQLite, ingestion waits while one is open.
-    for (let i = 0; i < all.length; i += this.options.perTransaction) {
-      const chunk = all.slice(i, i + this.options.perTransaction);
-      let failed = 0;
-      const done = await this.service.evaluateDevices(chunk, (deviceId, err) => {
-        // The lease runs out and another pass (here or on another instance) tries again.
-        this.failures++;
-        failed++;
-        this.logger.error({ err, deviceId }, 'device evaluation failed');
-      });
-      n += done;
-      this.record(chunk, done, failed);
+    for (let i = 0; i < queued.length; i += this.options.perTransaction) {
+      if (this.clock.now() - this.lastDeadlines >= (this.options.dueEveryMs ?? 500)) n += await this.deadlines();
+      n += await this.evaluate(queued.slice(i, i + this.options.perTransaction));
     }
     this.evaluated += n;
     if (n > 0) this.options.afterPass?.();
     return n;
+  }
+
+  private async deadlines(): Promise<number> {
+    const now = this.clock.now();
+    this.lastDeadlines = now;
+    const due = (await this.repo.claimDue(now, this.options.leaseMs, this.options.batch)).map((d) => ({ deviceId: d.id, since: Number(d.next_eval_at), trigger: 'deadline' as const }));
+    let n = 0;
+    for (let i = 0; i < due.length; i += this.options.perTransaction) n += await this.evaluate(due.slice(i, i + this.options.perTransaction));
+    return n;
+  }
+
+  private async evaluate(chunk: Array<{ deviceId: string; seq?: string; since: number; trigger: 'job' | 'deadline' }>): Promise<number> {
+    let failed = 0;
+    const done = await this.service.evaluateDevices(chunk, (deviceId, err) => {
+      // The lease runs out and another pass (here or on another instance) tries again.
+      this.failures++;
+      failed++;
+      this.logger.error({ err, deviceId }, 'device evaluation failed');
+    });
+    this.record(chunk, done, failed);
+    return done;
   }
 
   private record(chunk: Array<{ since: number; trigger: 'job' | 'deadline' }>, done: number, failed: number): void {

@@ -3,9 +3,11 @@
 // a dead one's claims are taken over when its lease runs out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
+import { createKeepwatch } from '../../src/app.js';
+import { loadConfig } from '../../src/config/index.js';
 import { EvaluatorWorker } from '../../src/workers/evaluator.js';
 import { startApp } from '../helpers/app.js';
-import { TEST_DIALECT } from '../helpers/db.js';
+import { TEST_DIALECT, testEnv } from '../helpers/db.js';
 import { type EngineApp, HOUR, job, startEngine } from '../helpers/engine.js';
 
 let app: EngineApp;
@@ -72,5 +74,37 @@ describe('sharing evaluation work', () => {
     expect(entry).toMatchObject({ claimed_until: null });
     expect(await app.evaluate()).toBeGreaterThanOrEqual(1);
     expect((await app.alerts(`device=${item.device_id}`))[0].detail.consecutive_failures).toBe(2);
+  });
+
+  it('evaluates passed deadlines in the same pass even when more devices are queued than a pass takes', async () => {
+    const t = app.clock.now();
+    const [due1] = await app.report(job(t - HOUR, { client: 'Deadline Co', device: { name: 'DUE-1' } }));
+    const [due2] = await app.report(job(t - HOUR, { client: 'Deadline Co', device: { name: 'DUE-2' } }));
+    app.clock.advance(12 * HOUR); // both are past the 12 h SLA now
+    const now = app.clock.now();
+    const busy = Array.from({ length: 150 }, (_, i) => job(now, { client: 'Deadline Co', device: { name: `BUSY-${i}` } }));
+    expect((await app.request('POST', '/api/v1/jobs', { body: { jobs: busy } })).status).toBe(202);
+    // DUE-2 is queued too, behind all of them (its job still runs: nothing good came in).
+    app.clock.advance(1);
+    const running = job(now, { client: 'Deadline Co', device: { name: 'DUE-2' }, status: 'running', ended_at: null });
+    expect((await app.request('POST', '/api/v1/jobs', { body: running })).status).toBe(202);
+
+    await app.kw.evaluator.tick();
+    const overdue = (await app.alerts('type=backup_overdue')).map((a) => a.device_id);
+    expect(overdue).toContain(due1.device_id);
+    expect(overdue).toContain(due2.device_id);
+  });
+
+  it('takes no work in an instance that cannot listen', async () => {
+    const t = app.clock.now();
+    const [item] = (await app.request('POST', '/api/v1/jobs', { body: job(t, { client: 'Claims Co', device: { name: 'NOT-LISTENING' }, status: 'failed' }) })).body.items;
+    // Same database, workers on, but its HTTP port is taken (by the first instance).
+    const config = loadConfig(testEnv(app.db, { KEEPWATCH_PORT: new URL(app.url).port }));
+    const second = await createKeepwatch(config, { clock: app.clock, logger: pino({ level: 'silent' }) });
+    await expect(second.listen()).rejects.toThrow(/EADDRINUSE/);
+    await second.stop();
+    expect(second.evaluator.evaluated).toBe(0);
+    const entry = await app.kw.database.db.selectFrom('eval_queue').selectAll().where('device_id', '=', item.device_id).executeTakeFirst();
+    expect(entry).toMatchObject({ claimed_until: null });
   });
 });

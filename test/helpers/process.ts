@@ -26,10 +26,13 @@ export interface Server {
   smtpPort: number;
   /** Resolves when the process has exited. */
   exited: Promise<number | null>;
+  /** Every line the process wrote to stdout (its JSON log), as it arrives. */
+  lines: string[];
+  stderr(): string;
 }
 
 /** Starts `keepwatch serve` and resolves once it logs that it is serving. */
-export function startServer(env: Record<string, string>): Promise<Server> {
+export function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<Server> {
   const child = spawn(process.execPath, [BIN, 'serve'], {
     env: { ...process.env, ...env, KEEPWATCH_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,14 +43,16 @@ export function startServer(env: Record<string, string>): Promise<Server> {
     stderr += d;
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), timeoutMs);
     void exited.then((code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+    const lines: string[] = [];
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      lines.push(line);
       try {
         const entry = JSON.parse(line) as { msg?: string; port?: number; smtpPort?: number };
         if (entry.msg === 'keepwatch is serving') {
           clearTimeout(timer);
-          resolve({ child, url: `http://127.0.0.1:${entry.port}`, smtpPort: entry.smtpPort ?? 0, exited });
+          resolve({ child, url: `http://127.0.0.1:${entry.port}`, smtpPort: entry.smtpPort ?? 0, exited, lines, stderr: () => stderr });
         }
       } catch {
         // not a log line

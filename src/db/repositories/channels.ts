@@ -46,8 +46,10 @@ export class ChannelRepository {
     await tx.insertInto('channels').values(row).execute();
   }
 
-  /** Inserts the row unless one with its id exists (the built-in channel, made at start). */
+  /** Inserts the row unless one with its id exists (the built-in channel, made at start). Looks
+   * first: an instance starting on a database that has it writes nothing. */
   async ensure(row: ChannelRow): Promise<void> {
+    if (await this.byId(row.id)) return;
     await this.db.insertInto('channels').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
   }
 

@@ -64,21 +64,28 @@ export class EvaluationRepository {
     private readonly db: Kysely<DB>,
     dialect: Dialect,
   ) {
-    const skipLocked = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+    const pg = dialect === 'postgres';
+    const skipLocked = pg ? 'FOR UPDATE SKIP LOCKED' : '';
+    // Devices are only ever locked FOR NO KEY UPDATE: that keeps a row from changing under us
+    // without blocking the foreign-key checks (FOR KEY SHARE) of jobs being inserted for it.
+    const skipLockedDevices = pg ? 'FOR NO KEY UPDATE SKIP LOCKED' : '';
     const s = (text: string) => statement(dialect, text);
     this.sql = {
       claimQueued: s(`UPDATE eval_queue SET claimed_until = ? WHERE device_id IN (
           SELECT device_id FROM eval_queue WHERE claimed_until IS NULL OR claimed_until < ?
           ORDER BY queued_at LIMIT ? ${skipLocked})
         RETURNING device_id, seq, queued_at`),
+      // A device whose queue entry is being evaluated now gets its deadline from that evaluation;
+      // one merely waiting in the queue does not wait there past its deadline.
       claimDue: s(`UPDATE devices SET eval_claimed_until = ? WHERE id IN (
           SELECT id FROM devices WHERE next_eval_at <= ? AND (eval_claimed_until IS NULL OR eval_claimed_until < ?)
-            AND NOT EXISTS (SELECT 1 FROM eval_queue q WHERE q.device_id = devices.id)
-          ORDER BY next_eval_at LIMIT ? ${skipLocked})
+            AND NOT EXISTS (SELECT 1 FROM eval_queue q WHERE q.device_id = devices.id AND q.claimed_until >= ?)
+          ORDER BY next_eval_at LIMIT ? ${skipLockedDevices})
         RETURNING id, next_eval_at`),
+      nextDeadlines: s('SELECT next_eval_at AS t, eval_claimed_until AS claimed FROM devices WHERE next_eval_at IS NOT NULL ORDER BY next_eval_at LIMIT 20'),
       finishQueued: s('DELETE FROM eval_queue WHERE device_id = ? AND seq = ?'),
       releaseQueued: s('UPDATE eval_queue SET claimed_until = NULL WHERE device_id = ?'),
-      lock: s(`SELECT * FROM devices WHERE id = ? ${dialect === 'postgres' ? 'FOR UPDATE' : ''}`),
+      lock: s(`SELECT * FROM devices WHERE id = ? ${pg ? 'FOR NO KEY UPDATE' : ''}`),
       // The reads of every evaluation, compiled once (a full pass runs them 100,000 times).
       checksOf: s('SELECT * FROM checks WHERE device_id = ? ORDER BY name_key'),
       history: s(`SELECT ${HISTORY_COLUMNS.join(', ')} FROM jobs WHERE device_id = ? AND occurred_at >= ?
@@ -101,7 +108,7 @@ export class EvaluationRepository {
 
   /** Devices whose deadline passed, with that deadline. */
   async claimDue(now: number, leaseMs: number, limit: number): Promise<Array<{ id: string; next_eval_at: number }>> {
-    return run<{ id: string; next_eval_at: number }>(this.db, this.sql.claimDue, [now + leaseMs, now, now, limit]);
+    return run<{ id: string; next_eval_at: number }>(this.db, this.sql.claimDue, [now + leaseMs, now, now, now, limit]);
   }
 
   /** Removes the queue entry if nothing was enqueued since the claim; otherwise frees it for another pass. */
@@ -120,7 +127,8 @@ export class EvaluationRepository {
       .insertInto('eval_queue')
       .columns(['device_id', 'seq', 'queued_at'])
       .expression((eb) => {
-        const q = eb.selectFrom('devices').select(['id', typedSeq(seq), typedTime(now)]);
+        // In device id order, like every writer of the queue (lock order, see ingest).
+        const q = eb.selectFrom('devices').select(['id', typedSeq(seq), typedTime(now)]).orderBy('id');
         // A WHERE is required: SQLite cannot otherwise tell ON CONFLICT from a join constraint.
         return clientId === null ? q.where(sql<boolean>`1 = 1`) : q.where('client_id', '=', clientId);
       })
@@ -137,7 +145,8 @@ export class EvaluationRepository {
           .selectFrom('checks')
           .where('last_source', '=', source)
           .select(['device_id', typedSeq(seq), typedTime(now)])
-          .distinct(),
+          .distinct()
+          .orderBy('device_id'),
       )
       .onConflict((oc) => oc.column('device_id').doUpdateSet({ seq }))
       .execute();
@@ -148,10 +157,12 @@ export class EvaluationRepository {
     return Number(r.n);
   }
 
-  /** The earliest deadline of any device, for the worker to sleep until. */
-  async nextDeadline(): Promise<number | null> {
-    const r = await this.db.selectFrom('devices').select((eb) => eb.fn.min('next_eval_at').as('t')).executeTakeFirst();
-    return r?.t === null || r?.t === undefined ? null : Number(r.t);
+  /** The earliest deadline nobody has claimed, for the worker to sleep until (claimed ones are
+   * another evaluator's; looking at them again at once would only spin). Null: none near. */
+  async nextDeadline(now: number): Promise<number | null> {
+    const rows = await run<{ t: number; claimed: number | null }>(this.db, this.sql.nextDeadlines, []);
+    const free = rows.find((r) => r.claimed === null || Number(r.claimed) < now);
+    return free ? Number(free.t) : null;
   }
 
   // ---- snapshot ---------------------------------------------------------------------------

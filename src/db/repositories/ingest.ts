@@ -87,21 +87,20 @@ function jobParams(j: JobWrite): unknown[] {
 
 const keyOf = (source: string, externalId: string) => `${source}\u0000${externalId}`;
 
-/** Splits writes into statements of at most `max` rows, none holding the same key twice
- * (PostgreSQL refuses to update one row twice in a statement). */
-function chunks(writes: JobWrite[], max: number): JobWrite[][] {
-  const out: JobWrite[][] = [];
-  let current: JobWrite[] = [];
+/** Splits key-ordered writes into statements of at most `max` rows, none holding the same key
+ * twice (PostgreSQL refuses to update one row twice in a statement). */
+function chunks<T extends { k: string }>(writes: T[], max: number): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
   let keys = new Set<string>();
   for (const w of writes) {
-    const k = keyOf(w.source, w.externalId);
-    if (current.length === max || keys.has(k)) {
+    if (current.length === max || keys.has(w.k)) {
       out.push(current);
       current = [];
       keys = new Set();
     }
     current.push(w);
-    keys.add(k);
+    keys.add(w.k);
   }
   if (current.length > 0) out.push(current);
   return out;
@@ -115,15 +114,19 @@ export class IngestRepository {
   constructor(private readonly dialect: Dialect) {
     const s = (text: string) => statement(dialect, text);
     this.sql = {
+      // Find first, create only what is missing, and never update a row found: an upsert's
+      // DO UPDATE would lock an existing client, device or check exclusively (it names a key
+      // column), which blocks every other transaction's foreign-key check on it and, across
+      // instances on PostgreSQL, deadlocks with them. DO NOTHING takes no lock on a row found.
+      clientId: s('SELECT id FROM clients WHERE name_key = ?'),
       client: s(`INSERT INTO clients (id, name, name_key, inbound_key, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (name_key) DO UPDATE SET name_key = excluded.name_key RETURNING id`),
+        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name_key) DO NOTHING RETURNING id`),
+      deviceId: s('SELECT id FROM devices WHERE client_id = ? AND name_key = ?'),
       device: s(`INSERT INTO devices (id, client_id, name, name_key, class, type, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (client_id, name_key) DO UPDATE SET name_key = excluded.name_key RETURNING id`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, name_key) DO NOTHING RETURNING id`),
+      checkId: s('SELECT id FROM checks WHERE device_id = ? AND name_key = ?'),
       check: s(`INSERT INTO checks (id, device_id, client_id, name, name_key, kind, tier, ping_key, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (device_id, name_key) DO UPDATE SET name_key = excluded.name_key RETURNING id`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, name_key) DO NOTHING RETURNING id`),
       jobIdByKey: s('SELECT id FROM jobs WHERE source = ? AND external_id = ?'),
       facts: s(`UPDATE devices SET
           storage_used_bytes = COALESCE(?, storage_used_bytes),
@@ -137,7 +140,6 @@ export class IngestRepository {
       openPingRun: s(`SELECT external_id AS "externalId" FROM jobs
         WHERE check_id = ? AND status = 'running' AND source = 'ping' AND occurred_at >= ?
         ORDER BY occurred_at DESC LIMIT 1`),
-      clientIdByKey: s('SELECT id FROM clients WHERE name_key = ?'),
     };
   }
 
@@ -166,46 +168,56 @@ export class IngestRepository {
     return stmt;
   }
 
-  async upsertClient(tx: Tx, id: string, name: string, key: string, inboundKey: string, now: number): Promise<string> {
-    const rows = await run<{ id: string }>(tx, this.sql.client, [id, name, key, inboundKey, now, now]);
-    return rows[0]!.id;
+  /** The id of the row `find` answers, or of the one `create` inserts; if another transaction
+   * inserts the same key meanwhile, `create` waits for it and answers nothing, and `find` sees it. */
+  private async findOrCreate(tx: Tx, find: Statement, findParams: unknown[], create: Statement, createParams: unknown[]): Promise<string> {
+    const found = await run<{ id: string }>(tx, find, findParams);
+    if (found[0]) return found[0].id;
+    const created = await run<{ id: string }>(tx, create, createParams);
+    if (created[0]) return created[0].id;
+    return (await run<{ id: string }>(tx, find, findParams))[0]!.id;
+  }
+
+  async ensureClient(tx: Tx, id: string, name: string, key: string, inboundKey: string, now: number): Promise<string> {
+    return this.findOrCreate(tx, this.sql.clientId, [key], this.sql.client, [id, name, key, inboundKey, now, now]);
   }
 
   async clientIdByKey(tx: Tx, key: string): Promise<string | null> {
-    const rows = await run<{ id: string }>(tx, this.sql.clientIdByKey, [key]);
+    const rows = await run<{ id: string }>(tx, this.sql.clientId, [key]);
     return rows[0]?.id ?? null;
   }
 
-  async upsertDevice(
+  async ensureDevice(
     tx: Tx,
     d: { id: string; clientId: string; name: string; key: string; class: string; type: string },
     now: number,
   ): Promise<string> {
-    const rows = await run<{ id: string }>(tx, this.sql.device, [d.id, d.clientId, d.name, d.key, d.class, d.type, now, now]);
-    return rows[0]!.id;
+    return this.findOrCreate(tx, this.sql.deviceId, [d.clientId, d.key], this.sql.device, [d.id, d.clientId, d.name, d.key, d.class, d.type, now, now]);
   }
 
-  async upsertCheck(
+  async ensureCheck(
     tx: Tx,
     c: { id: string; deviceId: string; clientId: string; name: string; key: string; kind: string; tier: string | null; pingKey: string },
     now: number,
   ): Promise<string> {
     const params = [c.id, c.deviceId, c.clientId, c.name, c.key, c.kind, c.tier, c.pingKey, now, now];
-    const rows = await run<{ id: string }>(tx, this.sql.check, params);
-    return rows[0]!.id;
+    return this.findOrCreate(tx, this.sql.checkId, [c.deviceId, c.key], this.sql.check, params);
   }
 
-  /** Inserts or updates each job by (source, external_id); answers the stored ids, in order. */
+  /** Inserts or updates each job by (source, external_id); answers the stored ids, in order.
+   * Rows are written in key order, so two transactions re-sending the same jobs lock them in
+   * the same order and never deadlock; a key given twice keeps its last version. */
   async upsertJobs(tx: Tx, writes: JobWrite[]): Promise<string[]> {
-    const ids: string[] = [];
-    for (const chunk of chunks(writes, JOBS_PER_STATEMENT)) {
+    const sorted = writes.map((w, i) => ({ w, i, k: keyOf(w.source, w.externalId) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i));
+    const ids: string[] = new Array(writes.length);
+    for (const chunk of chunks(sorted, JOBS_PER_STATEMENT)) {
       const params: unknown[] = [];
-      for (const w of chunk) params.push(...jobParams(w));
+      for (const { w } of chunk) params.push(...jobParams(w));
       const rows = await run<{ id: string; source: string; external_id: string }>(tx, this.jobStatement(chunk.length), params);
       const stored = new Map(rows.map((r) => [keyOf(r.source, r.external_id), r.id]));
-      for (const w of chunk) {
+      for (const { w, i, k } of chunk) {
         // Absent from RETURNING: the update was refused (stale `running`); the stored job stands.
-        ids.push(stored.get(keyOf(w.source, w.externalId)) ?? (await this.jobIdByKey(tx, w.source, w.externalId)));
+        ids[i] = stored.get(k) ?? (await this.jobIdByKey(tx, w.source, w.externalId));
       }
     }
     return ids;
@@ -223,10 +235,12 @@ export class IngestRepository {
     ]);
   }
 
-  /** Puts devices on the evaluation queue; `seq` marks this enqueue (see eval_queue). */
+  /** Puts devices on the evaluation queue; `seq` marks this enqueue (see eval_queue). Rows are
+   * locked in device id order, as every writer of the queue does (see docs/deploy.md). */
   async enqueue(tx: Tx, deviceIds: string[], seq: string, now: number): Promise<void> {
-    for (let i = 0; i < deviceIds.length; i += QUEUE_PER_STATEMENT) {
-      const part = deviceIds.slice(i, i + QUEUE_PER_STATEMENT);
+    const ordered = [...new Set(deviceIds)].sort();
+    for (let i = 0; i < ordered.length; i += QUEUE_PER_STATEMENT) {
+      const part = ordered.slice(i, i + QUEUE_PER_STATEMENT);
       const params: unknown[] = [];
       for (const id of part) params.push(id, seq, now);
       await run(tx, this.queueStatement(part.length), params);
