@@ -249,7 +249,7 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
     // deadlines) wait out the lease before another instance takes them.
     leaseMs: 15_000,
     batch: 100,
-    perTransaction: 20,
+    perTransaction: dialect === 'sqlite' ? 10 : 20,
     afterPass: () => notify.worker.wakeRouter(),
   }, metrics);
   wake = () => evaluator.wake();

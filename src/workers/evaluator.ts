@@ -146,6 +146,9 @@ export class EvaluatorWorker {
       this.logger.error({ err, deviceId }, 'device evaluation failed');
     });
     this.record(chunk, done, failed);
+    // SQLite calls are synchronous, so a pass never gives the event loop a turn by itself: let the
+    // requests that arrived meanwhile be served between transactions (docs/PERFORMANCE.md).
+    await yieldToEventLoop();
     return done;
   }
 
@@ -156,4 +159,8 @@ export class EvaluatorWorker {
     if (failed > 0) this.metrics.evaluations.inc({ outcome: 'failed' }, failed);
     for (const c of chunk) this.metrics.evaluationDelay.observe({ trigger: c.trigger }, Math.max(0, now - c.since) / 1000);
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
