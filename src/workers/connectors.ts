@@ -4,6 +4,7 @@
 // when a connector is created or changed; otherwise it polls.
 import type { Logger } from 'pino';
 import type { ConnectorRunner } from '../services/connector-runner.js';
+import { Loop } from './loop.js';
 
 export interface ConnectorWorkerOptions {
   pollMs: number;
@@ -12,47 +13,40 @@ export interface ConnectorWorkerOptions {
 }
 
 export class ConnectorWorker {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private pendingWake = false;
+  private readonly loop: Loop;
   private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly runner: ConnectorRunner,
     private readonly logger: Logger,
     private readonly options: ConnectorWorkerOptions,
-  ) {}
+  ) {
+    // Syncs run in the background, so a pass never asks to go again at once: it sleeps until a
+    // sync ends (which wakes it) or the poll interval.
+    this.loop = new Loop(
+      async () => {
+        await this.tick();
+        return 0;
+      },
+      options.pollMs,
+      logger,
+      'connector scheduling',
+    );
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Stops claiming; running syncs are aborted and keep their old cursors. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
+    await this.loop.stop();
     await this.runner.abortAll();
     await Promise.allSettled([...this.inflight]);
   }
 
   wake(): void {
-    this.pendingWake = true;
-    this.wakeUp?.();
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        await this.tick();
-      } catch (err) {
-        this.logger.error({ err }, 'connector scheduling pass failed');
-      }
-      if (this.running) await this.sleep();
-    }
+    this.loop.wake();
   }
 
   /** Claims what is due, up to the free slots, and starts each in the background. */
@@ -71,23 +65,5 @@ export class ConnectorWorker {
       this.inflight.add(p);
     }
     return claimed.length;
-  }
-
-  private sleep(): Promise<void> {
-    if (this.pendingWake) {
-      this.pendingWake = false;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.wakeUp = null;
-        self.pendingWake = false;
-        resolve();
-      }
-      this.wakeUp = done;
-    });
   }
 }

@@ -7,6 +7,7 @@ import type { EmailRepository } from '../db/repositories/emails.js';
 import type { Clock } from '../lib/clock.js';
 import { DAY, HOUR } from '../lib/time.js';
 import type { EmailPipeline } from '../services/email-pipeline.js';
+import { Loop } from './loop.js';
 
 export interface EmailWorkerOptions {
   pollMs: number;
@@ -20,10 +21,7 @@ export interface EmailWorkerOptions {
 const RETENTION_BATCH = 500;
 
 export class EmailWorker {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private pendingWake = false;
+  private readonly loop: Loop;
   private nextRetentionAt = 0;
   processed = 0;
 
@@ -33,23 +31,20 @@ export class EmailWorker {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: EmailWorkerOptions,
-  ) {}
+  ) {
+    this.loop = new Loop(() => this.pass(), options.pollMs, logger, 'e-mail worker');
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
+    await this.loop.stop();
   }
 
   wake(): void {
-    this.pendingWake = true;
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   /** Processes everything pending now; answers how many messages. */
@@ -82,37 +77,14 @@ export class EmailWorker {
     }
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let n = 0;
-      try {
-        n = await this.tick();
-        if (this.clock.now() >= this.nextRetentionAt) {
-          this.nextRetentionAt = this.clock.now() + HOUR;
-          const purged = await this.purge();
-          if (purged > 0) this.logger.info({ purged }, 'deleted raw e-mail past retention');
-        }
-      } catch (err) {
-        this.logger.error({ err }, 'e-mail worker pass failed');
-      }
-      if (n === 0 && this.running) await this.sleep();
+  /** One batch, and once an hour the retention purge. */
+  private async pass(): Promise<number> {
+    const n = await this.tick();
+    if (this.clock.now() >= this.nextRetentionAt) {
+      this.nextRetentionAt = this.clock.now() + HOUR;
+      const purged = await this.purge();
+      if (purged > 0) this.logger.info({ purged }, 'deleted raw e-mail past retention');
     }
-  }
-
-  private async sleep(): Promise<void> {
-    if (this.pendingWake) {
-      this.pendingWake = false;
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
-    this.wakeUp = null;
-    this.pendingWake = false;
+    return n;
   }
 }

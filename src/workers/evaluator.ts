@@ -7,6 +7,7 @@ import type { EvaluationRepository } from '../db/repositories/evaluation.js';
 import type { Clock } from '../lib/clock.js';
 import type { EvaluationService } from '../services/evaluation.js';
 import type { Metrics } from '../services/metrics.js';
+import { Loop } from './loop.js';
 
 export interface EvaluatorOptions {
   pollMs: number;
@@ -21,10 +22,7 @@ export interface EvaluatorOptions {
 }
 
 export class EvaluatorWorker {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private pendingWake = false;
+  private readonly loop: Loop;
   private lastDeadlines = 0;
   evaluated = 0;
   failures = 0;
@@ -36,24 +34,21 @@ export class EvaluatorWorker {
     private readonly logger: Logger,
     private readonly options: EvaluatorOptions,
     private readonly metrics: Metrics | null = null,
-  ) {}
+  ) {
+    this.loop = new Loop(() => this.tick(), () => this.idleMs(), logger, 'evaluator');
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Something changed: look now rather than at the next poll. */
   wake(): void {
-    this.pendingWake = true;
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   /** Evaluates everything queued or due now; answers how many devices it evaluated. */
@@ -76,36 +71,10 @@ export class EvaluatorWorker {
     }
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let n = 0;
-      try {
-        n = await this.tick();
-      } catch (err) {
-        this.logger.error({ err }, 'evaluator pass failed');
-      }
-      if (n === 0 && this.running) await this.sleep();
-    }
-  }
-
-  private async sleep(): Promise<void> {
-    if (this.pendingWake) {
-      this.pendingWake = false;
-      return;
-    }
-    let delay = this.options.pollMs;
+  /** Sleep until the next deadline, or the poll interval when that is sooner. */
+  private async idleMs(): Promise<number> {
     const deadline = await this.repo.nextDeadline(this.clock.now()).catch(() => null);
-    if (deadline !== null) delay = Math.max(10, Math.min(delay, deadline - this.clock.now()));
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, delay);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
-    this.wakeUp = null;
-    this.pendingWake = false;
+    return deadline === null ? this.options.pollMs : Math.max(10, Math.min(this.options.pollMs, deadline - this.clock.now()));
   }
 
   /**

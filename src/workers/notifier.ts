@@ -7,71 +7,12 @@ import type { Logger } from 'pino';
 import type { DeliverySender } from '../services/delivery-sender.js';
 import type { NotifyRouter } from '../services/notify-router.js';
 import type { NotifySchedule } from '../services/notify-schedule.js';
+import { Loop } from './loop.js';
 
 export interface NotifierOptions {
   pollMs: number;
   /** How often the schedule (digests, repeats, summary) is looked at, in real time. */
   scheduleEveryMs: number;
-}
-
-class Loop {
-  private running = false;
-  private done: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private pending = false;
-
-  constructor(
-    private readonly pass: () => Promise<number>,
-    private readonly pollMs: number,
-    private readonly logger: Logger,
-    private readonly name: string,
-  ) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.done = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.done;
-  }
-
-  wake(): void {
-    this.pending = true;
-    this.wakeUp?.();
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let n = 0;
-      try {
-        n = await this.pass();
-      } catch (err) {
-        this.logger.error({ err }, `${this.name} pass failed`);
-      }
-      if (n === 0 && this.running) await this.sleep();
-    }
-  }
-
-  private async sleep(): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.pollMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
-    this.wakeUp = null;
-    this.pending = false;
-  }
 }
 
 export class NotifierWorker {
