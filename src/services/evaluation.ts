@@ -129,6 +129,9 @@ function checkColumns(row: CheckRow, e: CheckEvaluation): Partial<CheckRow> {
 interface Pass {
   brokenSources: Map<string, string>;
   config: SettingsReader;
+  /** Clients' names and maintenance windows, read once a pass (one transaction) for all their devices. */
+  names: Map<string, Promise<string>>;
+  windows: Map<string, Promise<MaintenanceWindowRow[]>>;
 }
 
 export class EvaluationService {
@@ -167,8 +170,16 @@ export class EvaluationService {
     const pass = await this.pass();
     try {
       await this.db.transaction().execute(async (tx) => {
+        // A device taken for its deadline may also wait in the queue (a full pass queues every
+        // device): note its entry now, before its history is read, so the entry can go with this
+        // evaluation if no job has come since, instead of evaluating the device a second time.
+        const now = this.clock.now();
+        const byDeadline = await this.repo.unclaimedSeqs(tx, ordered.filter((i) => i.seq === undefined).map((i) => i.deviceId), now);
         for (const i of ordered) await this.evaluateIn(tx, i.deviceId, pass);
-        for (const i of ordered) if (i.seq !== undefined) await this.repo.finishQueued(tx, i.deviceId, i.seq);
+        for (const i of ordered) {
+          if (i.seq !== undefined) await this.repo.finishQueued(tx, i.deviceId, i.seq);
+          else if (byDeadline.has(i.deviceId)) await this.repo.dropQueuedIfUnchanged(tx, i.deviceId, byDeadline.get(i.deviceId)!, now);
+        }
       });
       return items.length;
     } catch {
@@ -189,7 +200,15 @@ export class EvaluationService {
    * settings or an integration's health a moment ago, and a device evaluated with stale ones
    * keeps the wrong answer until its next evaluation. */
   private async pass(): Promise<Pass> {
-    return { brokenSources: await this.brokenSources(), config: this.settings.reader() };
+    return { brokenSources: await this.brokenSources(), config: this.settings.reader(), names: new Map(), windows: new Map() };
+  }
+
+  private clientName(tx: Kysely<DB>, pass: Pass, clientId: string): Promise<string> {
+    return memo(pass.names, clientId, () => this.repo.clientName(tx, clientId));
+  }
+
+  private clientWindows(tx: Kysely<DB>, pass: Pass, clientId: string, now: number): Promise<MaintenanceWindowRow[]> {
+    return memo(pass.windows, clientId, () => this.repo.windowsOfClient(tx, clientId, now - HISTORY_DAYS * DAY));
   }
 
   private async evaluateIn(tx: Kysely<DB>, deviceId: string, pass: Pass): Promise<DeviceEvaluation | null> {
@@ -197,12 +216,12 @@ export class EvaluationService {
     const device = await this.repo.lockDevice(tx, deviceId);
     if (!device) return null;
     const config = await pass.config(device.client_id, tx);
-    const { snap, checks } = await this.snapshot(tx, device, pass.brokenSources, now);
+    const { snap, checks } = await this.snapshot(tx, device, pass, now);
     const result = evaluateDevice(snap, config, now);
     const active = await this.alerts.activeForDevice(tx, deviceId);
     const names: AlertNames = {
       clientId: device.client_id,
-      clientName: await this.repo.clientName(tx, device.client_id),
+      clientName: await this.clientName(tx, pass, device.client_id),
       deviceId: device.id,
       deviceName: device.name,
       checkNames: new Map(checks.map((c) => [c.id, c.name])),
@@ -231,7 +250,7 @@ export class EvaluationService {
     return result;
   }
 
-  private async snapshot(tx: Kysely<DB>, device: DeviceRow, brokenSources: Map<string, string>, now: number) {
+  private async snapshot(tx: Kysely<DB>, device: DeviceRow, pass: Pass, now: number) {
     const checks = await this.repo.checksOf(tx, device.id);
     let windowStart = now - HISTORY_DAYS * DAY;
     const rows = await this.repo.historySince(tx, device.id, windowStart, HISTORY_LIMIT);
@@ -276,8 +295,8 @@ export class EvaluationService {
       destructiveOps,
       goodBefore,
       lastBefore: jobs.length > 0 ? null : await this.repo.lastJobBefore(tx, device.id, windowStart),
-      windows: (await this.repo.windowsOfClient(tx, device.client_id, now - HISTORY_DAYS * DAY)).map(toWindow),
-      brokenSources,
+      windows: (await this.clientWindows(tx, pass, device.client_id, now)).map(toWindow),
+      brokenSources: pass.brokenSources,
       // Only a device with a destructive operation in its history needs to know what was acknowledged.
       destructiveAckedThrough: destructiveOps.length > 0 ? await this.repo.destructiveAckedThrough(tx, device.id) : null,
     };
@@ -345,4 +364,14 @@ export class EvaluationService {
       await this.apply(tx, reconcile(active.map(activeAlert), conditions, now), active, names, now);
     });
   }
+}
+
+/** The value for `key`, made by `make` the first time it is asked for. */
+function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = make();
+    cache.set(key, v);
+  }
+  return v;
 }

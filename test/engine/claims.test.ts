@@ -107,4 +107,17 @@ describe('sharing evaluation work', () => {
     const entry = await app.kw.database.db.selectFrom('eval_queue').selectAll().where('device_id', '=', item.device_id).executeTakeFirst();
     expect(entry).toMatchObject({ claimed_until: null });
   });
+
+  it('evaluates a device that is both due and queued once, not once for each', async () => {
+    await app.evaluate();
+    app.clock.advance(3 * 24 * HOUR); // every device's deadline has passed
+    const db = app.kw.database.db;
+    const due = await db.selectFrom('devices').select('id').where('next_eval_at', '<=', app.clock.now()).execute();
+    expect(due.length).toBeGreaterThan(10);
+    // A full pass (`keepwatch evaluate`, a settings change) queues every device as well.
+    await app.kw.services.evaluation.enqueueEverything(app.clock.now(), 'zzzz-full-pass');
+    const devices = Number((await db.selectFrom('devices').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    expect(await app.kw.evaluator.runUntilIdle()).toBe(devices);
+    expect(await db.selectFrom('eval_queue').selectAll().execute()).toEqual([]);
+  });
 });

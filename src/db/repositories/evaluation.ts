@@ -117,6 +117,31 @@ export class EvaluationRepository {
     if (Number(r.numAffectedRows ?? 0) === 0) await tx.executeQuery(this.sql.releaseQueued([deviceId]));
   }
 
+  /** The queue entries of these devices that nobody is evaluating now: device id → seq. */
+  async unclaimedSeqs(tx: Tx, deviceIds: string[], now: number): Promise<Map<string, string>> {
+    if (deviceIds.length === 0) return new Map();
+    const rows = await tx
+      .selectFrom('eval_queue')
+      .select(['device_id', 'seq'])
+      .where('device_id', 'in', deviceIds)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .execute();
+    return new Map(rows.map((r) => [r.device_id, r.seq]));
+  }
+
+  /**
+   * Removes a queue entry a deadline evaluation has made redundant: only if no job came since its
+   * seq was read (before the evaluation read the history) and nobody has claimed it meanwhile.
+   */
+  async dropQueuedIfUnchanged(tx: Tx, deviceId: string, seq: string, now: number): Promise<void> {
+    await tx
+      .deleteFrom('eval_queue')
+      .where('device_id', '=', deviceId)
+      .where('seq', '=', seq)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .execute();
+  }
+
   async releaseQueued(deviceId: string): Promise<void> {
     await this.db.executeQuery(this.sql.releaseQueued([deviceId]));
   }
