@@ -110,12 +110,16 @@ export class DeliverySender {
   /**
    * Starts the batch's sends in queue order with up to `window` in flight; two deliveries of one
    * alert are never in flight together, so an alert's notifications never overtake each other.
+   * A delivery of no alert (a welcome, digest, summary, report or test) goes alone: what was queued
+   * before it is done first, and nothing queued after it starts until it is done — so a welcome
+   * always arrives before the first alert.
    */
   private async sendBatch(s: Sending, batch: DeliveryRow[]): Promise<void> {
     const inflight = new Set<Promise<void>>();
     const alerts = new Set<string>();
     for (const d of batch) {
-      if (d.alert_id !== null && alerts.has(d.alert_id)) await Promise.all(inflight);
+      const alone = d.alert_id === null;
+      if (alone || alerts.has(d.alert_id!)) await Promise.all(inflight);
       while (inflight.size >= s.window) await Promise.race(inflight);
       if (s.stop) break;
       if (!(await this.keepLease(s))) {
@@ -133,6 +137,7 @@ export class DeliverySender {
         });
       inflight.add(p);
       if (d.alert_id !== null) alerts.add(d.alert_id);
+      if (alone) await p;
     }
     await Promise.all(inflight);
     if (s.error) throw s.error;
