@@ -16,6 +16,12 @@ export function statement(dialect: Dialect, text: string): Statement {
   return (params) => CompiledQuery.raw(sql, params as unknown[]);
 }
 
+/** The claim queries' row-lock clause: on PostgreSQL, instances skip rows another one is claiming;
+ * SQLite has one writer and no row locks. */
+export function skipLocked(dialect: Dialect): string {
+  return dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+}
+
 export async function run<R>(db: Kysely<DB>, stmt: Statement, params: readonly unknown[]): Promise<R[]> {
   const result = await db.executeQuery<R>(stmt(params));
   return result.rows as R[];

@@ -3,6 +3,7 @@
 // refused connection worth retrying; other 4xx permanent (the URL or the payload is wrong).
 import http from 'node:http';
 import https from 'node:https';
+import type { FieldProblem } from '../domain/errors.js';
 import { type SendResult, permanent, transient } from './channel.js';
 
 export interface HttpAnswer {
@@ -123,4 +124,13 @@ export function httpUrlProblem(value: unknown, field: string): { field: string; 
   } catch {
     return { field, message: 'is not a valid URL' };
   }
+}
+
+/** The whole config of a channel that is one webhook URL (Slack, Teams): `{ url }`, nothing else. */
+export function parseUrlOnlyConfig(raw: Record<string, unknown>): { problems: FieldProblem[] } | { config: { url: unknown } } {
+  const problems: FieldProblem[] = [];
+  const p = httpUrlProblem(raw.url, 'config.url');
+  if (p) problems.push(p);
+  for (const k of Object.keys(raw)) if (k !== 'url') problems.push({ field: `config.${k}`, message: 'is not a known field' });
+  return problems.length > 0 ? { problems } : { config: { url: raw.url } };
 }

@@ -2,7 +2,7 @@
 // at a time keeps its queue in order; a dead instance's lease runs out and another takes over).
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.js';
-import { run, statement } from '../raw.js';
+import { run, skipLocked, statement } from '../raw.js';
 import type { ChannelRow, DB } from '../schema.js';
 
 type Tx = Kysely<DB>;
@@ -14,7 +14,7 @@ export class ChannelRepository {
     private readonly db: Kysely<DB>,
     dialect: Dialect,
   ) {
-    const skipLocked = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+    const skipLockedRows = skipLocked(dialect);
     // Channels with something queued that are not backing off, broken or leased by another sender.
     this.claimDueSql = statement(
       dialect,
@@ -22,7 +22,7 @@ export class ChannelRepository {
         SELECT c.id FROM channels c WHERE c.enabled = 1 AND c.broken_at IS NULL
           AND (c.hold_until IS NULL OR c.hold_until <= ?) AND (c.claimed_until IS NULL OR c.claimed_until < ?)
           AND EXISTS (SELECT 1 FROM deliveries d WHERE d.channel_id = c.id AND d.state = 'pending')
-        ORDER BY c.id LIMIT ? ${skipLocked})
+        ORDER BY c.id LIMIT ? ${skipLockedRows})
       RETURNING *`,
     );
   }

@@ -3,7 +3,7 @@
 // first and records each attempt.
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.js';
-import { run, statement } from '../raw.js';
+import { run, skipLocked, statement } from '../raw.js';
 import type { DB, DeliveryRow } from '../schema.js';
 
 type Tx = Kysely<DB>;
@@ -27,12 +27,12 @@ export class DeliveryRepository {
     private readonly db: Kysely<DB>,
     dialect: Dialect,
   ) {
-    const skipLocked = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+    const skipLockedRows = skipLocked(dialect);
     this.claimOutboxSql = statement(
       dialect,
       `UPDATE outbox SET claimed_until = ? WHERE id IN (
         SELECT id FROM outbox WHERE processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)
-        ORDER BY id LIMIT ? ${skipLocked})
+        ORDER BY id LIMIT ? ${skipLockedRows})
       RETURNING id, topic, alert_id, payload, created_at`,
     );
   }

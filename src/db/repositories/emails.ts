@@ -3,7 +3,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { CursorKey } from '../../lib/cursor.js';
 import type { Dialect } from '../connection.js';
-import { run, statement } from '../raw.js';
+import { run, skipLocked, statement } from '../raw.js';
 import type { DB, EmailRow } from '../schema.js';
 
 type Tx = Kysely<DB>;
@@ -76,13 +76,13 @@ export class EmailRepository {
     private readonly db: Kysely<DB>,
     dialect: Dialect,
   ) {
-    const skipLocked = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+    const skipLockedRows = skipLocked(dialect);
     this.sql = {
       claim: statement(
         dialect,
         `UPDATE emails SET claimed_until = ?, attempts = attempts + 1 WHERE id IN (
           SELECT id FROM emails WHERE state = 'pending' AND (claimed_until IS NULL OR claimed_until < ?)
-          ORDER BY id LIMIT ? ${skipLocked})
+          ORDER BY id LIMIT ? ${skipLockedRows})
         RETURNING id, received_at, transport, mailbox_id, envelope_to, raw, attempts`,
       ),
       claimOne: statement(

@@ -4,7 +4,7 @@
 // on each other's claims.
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../connection.js';
-import { run, statement } from '../raw.js';
+import { run, skipLocked, statement } from '../raw.js';
 import type { CheckRow, DB, DeviceRow, JobRow, MaintenanceWindowRow } from '../schema.js';
 
 type Tx = Kysely<DB>;
@@ -65,7 +65,7 @@ export class EvaluationRepository {
     dialect: Dialect,
   ) {
     const pg = dialect === 'postgres';
-    const skipLocked = pg ? 'FOR UPDATE SKIP LOCKED' : '';
+    const skipLockedRows = skipLocked(dialect);
     // Devices are only ever locked FOR NO KEY UPDATE: that keeps a row from changing under us
     // without blocking the foreign-key checks (FOR KEY SHARE) of jobs being inserted for it.
     const skipLockedDevices = pg ? 'FOR NO KEY UPDATE SKIP LOCKED' : '';
@@ -73,7 +73,7 @@ export class EvaluationRepository {
     this.sql = {
       claimQueued: s(`UPDATE eval_queue SET claimed_until = ? WHERE device_id IN (
           SELECT device_id FROM eval_queue WHERE claimed_until IS NULL OR claimed_until < ?
-          ORDER BY queued_at LIMIT ? ${skipLocked})
+          ORDER BY queued_at LIMIT ? ${skipLockedRows})
         RETURNING device_id, seq, queued_at`),
       // A device whose queue entry is being evaluated now gets its deadline from that evaluation;
       // one merely waiting in the queue does not wait there past its deadline.

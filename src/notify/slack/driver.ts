@@ -4,12 +4,11 @@
 // no_service / no_active_hooks are permanent (the hook or its channel is gone); 429 and 5xx
 // (rollup_error) are retried.
 import { Type } from 'typebox';
-import type { FieldProblem } from '../../domain/errors.js';
 import type { AlertEvent } from '../../domain/notify.js';
 import type { ChannelConfig, ChannelDriver, Message, SendContext, SendResult } from '../channel.js';
 import { permanent, transient } from '../channel.js';
 import { alertUrl, detailLine, facts, headline, TEST_TEXT } from '../format.js';
-import { type HttpAnswer, httpUrlProblem, postAndClassify } from '../http.js';
+import { type HttpAnswer, parseUrlOnlyConfig, postAndClassify } from '../http.js';
 
 const PERMANENT_CODES = new Set([
   'invalid_payload',
@@ -63,13 +62,7 @@ export const slackDriver: ChannelDriver = {
   secretFields: ['url'],
   topics: ['alert.raised', 'alert.escalated', 'alert.resolved', 'alert.repeat'],
   kinds: ['alert', 'test'],
-  parseConfig(raw: ChannelConfig) {
-    const problems: FieldProblem[] = [];
-    const p = httpUrlProblem(raw.url, 'config.url');
-    if (p) problems.push(p);
-    for (const k of Object.keys(raw)) if (k !== 'url') problems.push({ field: `config.${k}`, message: 'is not a known field' });
-    return problems.length > 0 ? { problems } : { config: { url: raw.url } };
-  },
+  parseConfig: (raw: ChannelConfig) => parseUrlOnlyConfig(raw),
   async send(config, message, ctx): Promise<SendResult> {
     return postAndClassify(config.url as string, JSON.stringify(payload(message, ctx)), {}, ctx.timeoutMs, classifySlack);
   },

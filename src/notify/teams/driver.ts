@@ -3,11 +3,10 @@
 // connectors' MessageCard is not sent). 2xx delivered; 404/410 and other 4xx permanent (the flow
 // was deleted or its URL changed); 429 and 5xx retried.
 import { Type } from 'typebox';
-import type { FieldProblem } from '../../domain/errors.js';
 import type { AlertEvent } from '../../domain/notify.js';
 import type { ChannelConfig, ChannelDriver, Message, SendContext, SendResult } from '../channel.js';
 import { alertUrl, detailLine, facts, headline, TEST_TEXT } from '../format.js';
-import { httpUrlProblem, postAndClassify } from '../http.js';
+import { parseUrlOnlyConfig, postAndClassify } from '../http.js';
 
 const COLOR: Record<string, string> = { critical: 'Attention', warning: 'Warning', info: 'Accent' };
 
@@ -49,13 +48,7 @@ export const teamsDriver: ChannelDriver = {
   secretFields: ['url'],
   topics: ['alert.raised', 'alert.escalated', 'alert.resolved', 'alert.repeat'],
   kinds: ['alert', 'test'],
-  parseConfig(raw: ChannelConfig) {
-    const problems: FieldProblem[] = [];
-    const p = httpUrlProblem(raw.url, 'config.url');
-    if (p) problems.push(p);
-    for (const k of Object.keys(raw)) if (k !== 'url') problems.push({ field: `config.${k}`, message: 'is not a known field' });
-    return problems.length > 0 ? { problems } : { config: { url: raw.url } };
-  },
+  parseConfig: (raw: ChannelConfig) => parseUrlOnlyConfig(raw),
   async send(config, message, ctx): Promise<SendResult> {
     return postAndClassify(config.url as string, JSON.stringify(payload(message, ctx)), {}, ctx.timeoutMs);
   },
