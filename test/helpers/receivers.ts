@@ -24,6 +24,8 @@ export interface SmtpSink {
   /** RCPT TO answers: return an SMTP code and text to refuse an address. */
   refuse: (address: string) => { code: number; message: string } | null;
   onMail: ((m: SinkMail) => void) | null;
+  /** How long to wait before accepting a mail (its 250), in ms: to let a later one overtake it. */
+  delay: (m: SinkMail) => number;
   /** Answers whether to greet a new connection; a connection not greeted hangs until it is cut. */
   greet: () => boolean;
   connections: number;
@@ -37,6 +39,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     mails: [],
     refuse: () => null,
     onMail: null,
+    delay: () => 0,
     greet: () => true,
     connections: 0,
     async waitFor(n, ms = 5000) {
@@ -80,9 +83,11 @@ export async function startSmtpSink(): Promise<SmtpSink> {
             attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content })),
             at: Date.now(),
           };
-          sink.mails.push(mail);
-          sink.onMail?.(mail);
-          cb();
+          return new Promise((r) => setTimeout(r, sink.delay(mail))).then(() => {
+            sink.mails.push(mail);
+            sink.onMail?.(mail);
+            cb();
+          });
         })
         .catch((err: Error) => cb(err));
     },

@@ -60,6 +60,23 @@ describe('e-mail notifications', () => {
     await app.request('DELETE', `/api/v1/channels/${ch.id}`);
   });
 
+  it('sends the welcome before the first alert even when both wait and e-mail sends several at once', async () => {
+    const ch = await channel({ type: 'email', name: 'Ordered', config: { to: 'order@example.com', mode: 'immediate' }, types: ['job_failed'] });
+    await report('ORDER-1');
+    // The welcome is slow to be accepted: had the alert been sent beside it, it would arrive first.
+    sink.delay = (m) => (m.to.includes('order@example.com') && m.subject.includes('You will receive') ? 300 : 0);
+    try {
+      await send();
+    } finally {
+      sink.delay = () => 0;
+    }
+    expect(to('order@example.com').map((m) => m.subject)).toEqual([
+      '[Keepwatch] You will receive backup alerts from Keepwatch',
+      expect.stringMatching(/^\[Keepwatch\] Warning: Backup ORDER-1: failed/),
+    ]);
+    await app.request('DELETE', `/api/v1/channels/${ch.id}`);
+  });
+
   it('mails escalations and resolutions of the alerts it told about', async () => {
     const ch = await channel({ type: 'email', name: 'Escalations', config: { to: ['esc@example.com'] } });
     await report('ESC-1');
