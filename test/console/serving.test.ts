@@ -41,9 +41,13 @@ describe('the console’s typed client', () => {
 describe('sorting devices for the Devices view', () => {
   it('pages through devices worst score first, then by name, without gaps or repeats', async () => {
     const jobs = [];
+    // Recent runs (this app runs on the real clock): runs older than the schedule would make
+    // every device equally overdue and every score the same.
+    const ended = Date.now() - 3_600_000;
+    const times = { started_at: new Date(ended - 600_000).toISOString(), ended_at: new Date(ended).toISOString() };
     for (let i = 0; i < 9; i++) {
       const status = i % 3 === 0 ? 'failed' : 'succeeded';
-      jobs.push(jobReport({ external_id: `s-${i}`, client: 'Sorted', device: { name: `DEV-${i}` }, status }));
+      jobs.push(jobReport({ external_id: `s-${i}`, client: 'Sorted', device: { name: `DEV-${i}` }, status, ...times }));
     }
     await app.request('POST', '/api/v1/jobs', { body: { jobs } });
     await app.kw.evaluator.runUntilIdle();
