@@ -1,21 +1,13 @@
-import { Center, Loader } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { api, unwrap } from './api/client';
+import { Loading } from './components/Loading';
 import { Shell } from './layout/Shell';
 import { ROUTES } from './routes';
 import { SessionProvider, useSessionQuery } from './session';
 import { SetupPage } from './views/SetupPage';
 import { SignInPage } from './views/SignInPage';
-
-export function Loading() {
-  return (
-    <Center h={240}>
-      <Loader aria-label="Loading" />
-    </Center>
-  );
-}
 
 export function App() {
   const setup = useQuery({ queryKey: ['setup'], queryFn: () => unwrap(api.GET('/api/v1/setup')), staleTime: Infinity, refetchInterval: false });

@@ -22,6 +22,25 @@ export function PageTitle({ title, children }: { title: string; children?: React
   );
 }
 
+/** One figure in a row of them: a small caption, the value, and an optional note. */
+export function StatCard({ title, value, note, fw = 600 }: { title: string; value: string; note?: string; fw?: number }) {
+  return (
+    <Paper withBorder p="sm" radius="md">
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {title}
+      </Text>
+      <Text fw={fw} size="lg">
+        {value}
+      </Text>
+      {note && (
+        <Text size="xs" c="dimmed">
+          {note}
+        </Text>
+      )}
+    </Paper>
+  );
+}
+
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <Paper withBorder p="xl" radius="md">

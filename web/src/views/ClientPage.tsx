@@ -3,19 +3,9 @@ import { Anchor, Button, Code, CopyButton, Group, Paper, SimpleGrid, Stack, Text
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
-import { ErrorNote, PageTitle } from '../components/common';
-import { Loading } from '../App';
+import { ErrorNote, PageTitle, StatCard } from '../components/common';
+import { Loading } from '../components/Loading';
 import { ClientSettings } from './clients/ClientSettings';
-
-function Stat({ title, value, note }: { title: string; value: string; note?: string }) {
-  return (
-    <Paper withBorder p="sm" radius="md">
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>{title}</Text>
-      <Text fw={700} size="lg">{value}</Text>
-      {note && <Text size="xs" c="dimmed">{note}</Text>}
-    </Paper>
-  );
-}
 
 export default function ClientPage() {
   const { id } = useParams();
@@ -36,10 +26,10 @@ export default function ClientPage() {
         </PageTitle>
       </div>
       <SimpleGrid cols={{ base: 2, sm: 4 }}>
-        <Stat title="Compliance now" value={pct === null ? '—' : `${Math.round(pct)} %`} note={`${c.rollup.compliant} of ${c.rollup.applicable} meet their SLA`} />
-        <Stat title="Devices" value={String(c.device_count)} note={`${c.rollup.bands.critical} critical · ${c.rollup.bands.warning} warning`} />
-        <Stat title="Open alerts" value={String(c.open_alerts.critical + c.open_alerts.warning)} note={`${c.open_alerts.critical} critical`} />
-        <Stat title="Healthy" value={String(c.rollup.bands.healthy)} note={`${c.rollup.bands.unknown} never reported`} />
+        <StatCard fw={700} title="Compliance now" value={pct === null ? '—' : `${Math.round(pct)} %`} note={`${c.rollup.compliant} of ${c.rollup.applicable} meet their SLA`} />
+        <StatCard fw={700} title="Devices" value={String(c.device_count)} note={`${c.rollup.bands.critical} critical · ${c.rollup.bands.warning} warning`} />
+        <StatCard fw={700} title="Open alerts" value={String(c.open_alerts.critical + c.open_alerts.warning)} note={`${c.open_alerts.critical} critical`} />
+        <StatCard fw={700} title="Healthy" value={String(c.rollup.bands.healthy)} note={`${c.rollup.bands.unknown} never reported`} />
       </SimpleGrid>
       <Paper withBorder p="md" radius="md">
         <Title order={5}>Inbound e-mail address</Title>

@@ -5,9 +5,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, type Check, type Job, unwrap } from '../api/client';
-import { ErrorNote, StatusBadge, useClients } from '../components/common';
+import { ErrorNote, StatCard, StatusBadge, useClients } from '../components/common';
 import { ago, bytes, colorOf, dateTime, duration, label } from '../components/format';
-import { Loading } from '../App';
+import { Loading } from '../components/Loading';
 import { CheckEmailDrawer } from './device/CheckEmail';
 
 const GOOD = new Set(['succeeded', 'warning']);
@@ -20,16 +20,6 @@ function JobIcon({ job, onClick }: { job: Job; onClick: () => void }) {
         <Icon size={22} color={`var(--mantine-color-${colorOf(job.status)}-6)`} />
       </UnstyledButton>
     </Tooltip>
-  );
-}
-
-function Fact({ title, value, note }: { title: string; value: string; note?: string }) {
-  return (
-    <Paper withBorder p="sm" radius="md">
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>{title}</Text>
-      <Text fw={600} size="lg">{value}</Text>
-      {note && <Text size="xs" c="dimmed">{note}</Text>}
-    </Paper>
   );
 }
 
@@ -129,12 +119,12 @@ export default function DevicePage() {
         </Paper>
       )}
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }}>
-        <Fact title="Last good backup" value={ago(d.last_good_at)} note={dateTime(d.last_good_at)} />
-        <Fact title="Last full size" value={bytes(lastFull?.bytes)} note={lastFull ? dateTime(lastFull.ended_at) : undefined} />
-        <Fact title="Last copy (hot)" value={hot === null ? 'none' : ago(hot === 'never' ? null : hot)} />
-        <Fact title="Last copy (cold)" value={cold === null ? 'none' : ago(cold === 'never' ? null : cold)} />
-        <Fact title="Last verified restore" value={verified === null ? 'no test' : ago(verified === 'never' ? null : verified)} />
-        <Fact title="Storage" value={bytes(d.storage_used_bytes)} note={d.storage_quota_bytes ? `of ${bytes(d.storage_quota_bytes)}` : undefined} />
+        <StatCard title="Last good backup" value={ago(d.last_good_at)} note={dateTime(d.last_good_at)} />
+        <StatCard title="Last full size" value={bytes(lastFull?.bytes)} note={lastFull ? dateTime(lastFull.ended_at) : undefined} />
+        <StatCard title="Last copy (hot)" value={hot === null ? 'none' : ago(hot === 'never' ? null : hot)} />
+        <StatCard title="Last copy (cold)" value={cold === null ? 'none' : ago(cold === 'never' ? null : cold)} />
+        <StatCard title="Last verified restore" value={verified === null ? 'no test' : ago(verified === 'never' ? null : verified)} />
+        <StatCard title="Storage" value={bytes(d.storage_used_bytes)} note={d.storage_quota_bytes ? `of ${bytes(d.storage_quota_bytes)}` : undefined} />
       </SimpleGrid>
       <Paper withBorder p="sm" radius="md">
         <Text fw={600} size="sm" mb="xs">Recovery points (newest first; click one for the job)</Text>

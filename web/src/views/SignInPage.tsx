@@ -23,10 +23,8 @@ export function AuthCard({ title, subtitle, children }: { title: string; subtitl
   );
 }
 
-export function SignInPage() {
-  const { adopt } = useSession();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+/** A form's submit handler that runs `action`, with the busy flag and the error it ended with. */
+function useFormSubmit(action: () => Promise<void>) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -34,13 +32,21 @@ export function SignInPage() {
     setBusy(true);
     setError(null);
     try {
-      adopt(await unwrap(api.POST('/api/v1/session', { body: { email, password } })));
+      await action();
     } catch (err) {
       setError(err);
     } finally {
       setBusy(false);
     }
   };
+  return { submit, error, busy };
+}
+
+export function SignInPage() {
+  const { adopt } = useSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const { submit, error, busy } = useFormSubmit(async () => adopt(await unwrap(api.POST('/api/v1/session', { body: { email, password } }))));
   return (
     <AuthCard title="Sign in to Keepwatch" subtitle="Backup monitoring for every client and device you look after.">
       <form onSubmit={submit}>
@@ -61,22 +67,11 @@ export function SetupPage({ demoAvailable }: { demoAvailable: boolean }) {
   const { adopt } = useSession();
   const qc = useQueryClient();
   const [form, setForm] = useState({ name: '', email: '', password: '', demo: demoAvailable });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const s = await unwrap(api.POST('/api/v1/setup', { body: { email: form.email, password: form.password, name: form.name || undefined, demo: form.demo } }));
-      qc.setQueryData(['setup'], { needs_setup: false, demo_available: demoAvailable });
-      adopt(s);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, error, busy } = useFormSubmit(async () => {
+    const s = await unwrap(api.POST('/api/v1/setup', { body: { email: form.email, password: form.password, name: form.name || undefined, demo: form.demo } }));
+    qc.setQueryData(['setup'], { needs_setup: false, demo_available: demoAvailable });
+    adopt(s);
+  });
   const fieldError = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
   return (
     <AuthCard title="Welcome to Keepwatch" subtitle="Create the owner account. You can add colleagues and client users later under Settings.">

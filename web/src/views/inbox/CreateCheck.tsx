@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { api, type CheckDraft, type EmailRules, unwrap } from '../../api/client';
 import { ErrorNote, useClients } from '../../components/common';
 import { RulesEditor, RuleTrialPanel } from '../../components/RulesEditor';
-import { Loading } from '../../App';
+import { Loading } from '../../components/Loading';
 
 const KINDS = ['backup', 'copy', 'replication', 'verification', 'saas_backup'];
 const CLASSES = ['server', 'workstation', 'saas'];

@@ -6,7 +6,7 @@ import { api, type EmailDetail, unwrap } from '../../api/client';
 import { ErrorNote, StatusBadge } from '../../components/common';
 import { bytes, dateTime, duration, label } from '../../components/format';
 import { useSession } from '../../session';
-import { Loading } from '../../App';
+import { Loading } from '../../components/Loading';
 
 function Headers({ m }: { m: EmailDetail }) {
   const rows: Array<[string, string]> = [

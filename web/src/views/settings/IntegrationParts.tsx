@@ -1,10 +1,13 @@
-// Pieces shared by the connector and mailbox screens: the create/edit form drawn from a type's
-// field descriptions, a connection test's steps, and a health line.
-import { Alert, Badge, Button, Drawer, Group, List, NumberInput, Select, SimpleGrid, Stack, Switch, Text, TextInput, ThemeIcon } from '@mantine/core';
+// Pieces shared by the connector and mailbox screens: the page around the list, each one's card,
+// the history drawer, the create/edit form drawn from a type's field descriptions, a connection
+// test's steps, and a health line.
+import { Alert, Badge, Button, Drawer, Group, List, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, ThemeIcon } from '@mantine/core';
 import { IconCheck, IconX } from '@tabler/icons-react';
-import { useState } from 'react';
-import { ApiError, type Integration, type TypeDescription } from '../../api/client';
-import { ErrorNote } from '../../components/common';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Fragment, type ReactNode, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { ApiError, api, type Integration, type TypeDescription, unwrap } from '../../api/client';
+import { ConfirmButton, EmptyState, ErrorNote } from '../../components/common';
 import { type Config, ConfigForm, configToSend, formValues } from '../../components/ConfigForm';
 import { ago } from '../../components/format';
 
@@ -24,7 +27,13 @@ export interface SaveInput {
   interval?: number;
 }
 
-export function Steps({ report }: { report: { ok: boolean; steps: Array<{ step: string; ok: boolean; message: string }> } }) {
+/** What a connection test answers: whether it works, and each step it took. */
+export interface StepsReport {
+  ok: boolean;
+  steps: Array<{ step: string; ok: boolean; message: string }>;
+}
+
+export function Steps({ report }: { report: StepsReport }) {
   return (
     <Alert color={report.ok ? 'teal' : 'red'} py={8} mt={6} data-testid="test-steps" title={report.ok ? 'The connection works' : 'The connection does not work'}>
       <List spacing={4} size="sm" center>
@@ -101,5 +110,153 @@ export function EditDrawer(props: {
     <Drawer opened={props.opened} onClose={props.onClose} title={props.title} position="right" size="xl">
       {props.opened && types.length > 0 && <EditForm key={s?.id ?? 'new'} types={types} initial={initial} editing={s !== null} intervalLabel={props.intervalLabel} save={props.save} error={props.error} pending={props.pending} />}
     </Drawer>
+  );
+}
+
+/** What the page hands each card besides the connector or mailbox itself. */
+export interface CardProps {
+  health: Integration | undefined;
+  highlighted: boolean;
+  onEdit: () => void;
+  onHistory: () => void;
+  onChanged: () => void;
+}
+
+/**
+ * A connector's or mailbox's card: its name, type and state, the lines under them, and the buttons
+ * to test the connection, run it now (`run`, whose answer `run.result` shows), see its history,
+ * edit and delete it.
+ */
+export function IntegrationCard<R>(
+  props: CardProps & {
+    kind: 'connector' | 'mailbox';
+    name: string;
+    typeLabel: string;
+    state: ReactNode;
+    children: ReactNode;
+    test: () => Promise<StepsReport>;
+    run: { label: string; fn: () => Promise<R>; result: (r: R) => ReactNode };
+    remove: () => Promise<unknown>;
+    removeMessage: string;
+  },
+) {
+  const test = useMutation({ mutationFn: props.test });
+  const run = useMutation({ mutationFn: props.run.fn, onSettled: props.onChanged });
+  const dataName = { [`data-${props.kind}`]: props.name };
+  return (
+    <Paper withBorder p="sm" radius="md" {...dataName} style={props.highlighted ? { borderColor: 'var(--mantine-color-blue-6)' } : undefined}>
+      <Group justify="space-between" wrap="wrap" gap="xs" align="flex-start">
+        <div style={{ minWidth: 0, flex: '1 1 260px' }}>
+          <Group gap={6} wrap="wrap">
+            <Text fw={600}>{props.name}</Text>
+            <Badge size="xs" variant="outline" color="gray">{props.typeLabel}</Badge>
+            {props.state}
+          </Group>
+          {props.children}
+          <HealthDetail health={props.health} />
+        </div>
+        <Group gap={6} wrap="wrap">
+          <Button size="xs" variant="light" loading={test.isPending} onClick={() => test.mutate()}>Test connection</Button>
+          <Button size="xs" variant="light" loading={run.isPending} onClick={() => run.mutate()}>{props.run.label}</Button>
+          <Button size="xs" variant="default" onClick={props.onHistory}>History</Button>
+          <Button size="xs" variant="default" onClick={props.onEdit}>Edit</Button>
+          <ConfirmButton label="Delete" variant="subtle" title={`Delete ${props.name}?`} message={props.removeMessage} onConfirm={() => props.remove().then(props.onChanged)} />
+        </Group>
+      </Group>
+      <ErrorNote error={test.error ?? run.error} />
+      {test.data && <Steps report={test.data} />}
+      {run.data !== undefined && props.run.result(run.data)}
+    </Paper>
+  );
+}
+
+/** A drawer with the last runs of a connector or mailbox, one row each; `rows` undefined while loading. */
+export function HistoryDrawer(props: { opened: boolean; onClose: () => void; title: string; intro?: string; error: unknown; testId: string; columns: string[]; rows: ReactNode[] | undefined }) {
+  return (
+    <Drawer opened={props.opened} onClose={props.onClose} title={props.title} position="right" size="lg">
+      {props.intro && <Text size="sm" c="dimmed" mb="sm">{props.intro}</Text>}
+      <ErrorNote error={props.error} />
+      {props.rows !== undefined && (
+        <Table.ScrollContainer minWidth={300}>
+          <Table verticalSpacing={4} data-testid={props.testId}>
+            <Table.Thead><Table.Tr>{props.columns.map((c) => <Table.Th key={c}>{c}</Table.Th>)}</Table.Tr></Table.Thead>
+            <Table.Tbody>{props.rows}</Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Drawer>
+  );
+}
+
+/**
+ * A settings tab listing connectors or mailboxes: the intro and the add button, a card each
+ * (`card`), the create/edit drawer (`stored` turns one into the form's values, `save` creates when
+ * given null), and the history drawer (`history`). `refreshes` are the query keys a change makes stale.
+ */
+export function IntegrationSettings<T extends { id: string; name: string }>(props: {
+  list: { data?: { items: T[] }; error: unknown; isSuccess: boolean };
+  types: TypeDescription[] | undefined;
+  refreshes: string[];
+  intro: string;
+  addLabel: string;
+  emptyTitle: string;
+  emptyText: string;
+  intervalLabel?: string;
+  stored: (item: T) => Editable & { id: string };
+  save: (item: T | null, v: SaveInput) => Promise<unknown>;
+  card: (item: T, props: CardProps) => ReactNode;
+  history: (item: T | null, onClose: () => void) => ReactNode;
+}) {
+  const qc = useQueryClient();
+  const [params] = useSearchParams();
+  const health = useQuery({ queryKey: ['integrations'], queryFn: () => unwrap(api.GET('/api/v1/integrations')) });
+  const [editing, setEditing] = useState<T | 'new' | null>(null);
+  const [history, setHistory] = useState<T | null>(null);
+  const refresh = () => {
+    for (const key of props.refreshes) void qc.invalidateQueries({ queryKey: [key] });
+  };
+  const save = useMutation({
+    mutationFn: (v: SaveInput) => props.save(editing && editing !== 'new' ? editing : null, v),
+    onSuccess: () => {
+      setEditing(null);
+      refresh();
+    },
+  });
+  const edit = (item: T | 'new') => {
+    save.reset();
+    setEditing(item);
+  };
+  const items = props.list.data?.items ?? [];
+  const byId = new Map((health.data?.items ?? []).map((h) => [h.id, h]));
+  return (
+    <Stack>
+      <Group justify="space-between" wrap="wrap">
+        <Text size="sm" c="dimmed" maw={720}>{props.intro}</Text>
+        <Button onClick={() => edit('new')}>{props.addLabel}</Button>
+      </Group>
+      <ErrorNote error={props.list.error} />
+      {props.list.isSuccess && items.length === 0 && (
+        <EmptyState title={props.emptyTitle}>
+          <Text size="sm">{props.emptyText}</Text>
+        </EmptyState>
+      )}
+      {items.map((item) => (
+        <Fragment key={item.id}>
+          {props.card(item, { health: byId.get(item.id), highlighted: params.get('id') === item.id, onEdit: () => edit(item), onHistory: () => setHistory(item), onChanged: refresh })}
+        </Fragment>
+      ))}
+      <EditDrawer
+        opened={editing !== null}
+        title={editing === 'new' ? props.addLabel : `Edit ${editing?.name ?? ''}`}
+        types={props.types}
+        intervalLabel={props.intervalLabel}
+        stored={editing && editing !== 'new' ? props.stored(editing) : null}
+        onClose={() => setEditing(null)}
+        save={(v) => save.mutate(v)}
+        error={save.error}
+        pending={save.isPending}
+      />
+      {props.history(history, () => setHistory(null))}
+    </Stack>
   );
 }
