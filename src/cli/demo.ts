@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Keepwatch } from '../app.js';
-import { loadDemo as load } from '../services/demo-load.js';
+import { loadDemo as load } from '../demo/load.js';
 import { cliActor, withKeepwatch } from './context.js';
 
 /** Loads the demo estate through recordJobs, as a real source would, then sets server schedules. */

@@ -6,7 +6,7 @@
 import type { TSchema } from 'typebox';
 import type { Logger } from 'pino';
 import type { NormalisedJob } from '../domain/job.js';
-import type { SyncOutcome } from '../services/integrations.js';
+import type { SyncOutcome } from '../engine/integrations.js';
 
 export type ConnectorConfig = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 import type { Static } from 'typebox';
 import type { AlertListRow } from '../db/repositories/alerts.js';
 import type { AlertEventRow, CheckRow, IntegrationHealthRow, JobRow, MaintenanceWindowRow } from '../db/schema.js';
-import type { ClientSummary, DeviceWithChecks, JobListItem } from '../services/catalog.js';
+import type { ClientSummary, DeviceWithChecks, JobListItem } from '../catalog/catalog.js';
 import { toIso } from '../lib/time.js';
 import type {
   AlertEventSchema,

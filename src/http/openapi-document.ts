@@ -3,11 +3,11 @@
 // typed API client from this, so a changed route breaks the console's build, not its users.
 import pino from 'pino';
 import { systemClock } from '../lib/clock.js';
-import { channelRoutes } from './routes/channels.js';
-import { connectorRoutes } from './routes/connectors.js';
-import { emailRoutes } from './routes/emails.js';
-import { mailboxRoutes } from './routes/mailboxes.js';
-import { psaRoutes } from './routes/psa.js';
+import { channelRoutes } from '../notify/routes.js';
+import { connectorRoutes } from '../connectors/routes.js';
+import { emailRoutes } from '../ingest/email/routes.js';
+import { mailboxRoutes } from '../ingest/email/pollers/routes.js';
+import { psaRoutes } from '../notify/psa-routes.js';
 import { buildHttp, type HttpDeps } from './server.js';
 import type { Api } from './types.js';
 

@@ -7,7 +7,7 @@ import { startApp, type TestApp } from '../helpers/app.js';
 import { type Browser, ensureConsoleBuilt, launchBrowser } from '../helpers/browser.js';
 import { send } from '../helpers/mail.js';
 import { type HttpReceiver, startHttpReceiver } from '../helpers/receivers.js';
-import { signature } from '../../src/notify/webhook/driver.js';
+import { signature } from '../../src/notify/channels/webhook/driver.js';
 
 let app: TestApp;
 let browser: Browser;

@@ -4,7 +4,7 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectorRepository } from '../../src/db/repositories/connectors.js';
-import { ConnectorRunner } from '../../src/services/connector-runner.js';
+import { ConnectorRunner } from '../../src/connectors/runner.js';
 import { eventually, startApp, type TestApp } from '../helpers/app.js';
 import { createAzure, deviceNamed } from '../helpers/azure.js';
 import { TEST_DIALECT, testEnv } from '../helpers/db.js';

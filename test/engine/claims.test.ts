@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createKeepwatch } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
-import { EvaluatorWorker } from '../../src/workers/evaluator.js';
+import { EvaluatorWorker } from '../../src/engine/evaluator.js';
 import { startApp } from '../helpers/app.js';
 import { TEST_DIALECT, testEnv } from '../helpers/db.js';
 import { type EngineApp, HOUR, job, startEngine } from '../helpers/engine.js';

@@ -3,7 +3,7 @@
 // operations reaching owners and admins, refused recipients, and a first run with no relay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/domain/access.js';
-import { messageIdFor } from '../../src/notify/email/driver.js';
+import { messageIdFor } from '../../src/notify/channels/email/driver.js';
 import { type EngineApp, job, startEngine } from '../helpers/engine.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/receivers.js';
 

@@ -5,9 +5,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionRow } from '../../db/schema.js';
 import { ForbiddenError } from '../../domain/errors.js';
-import type { ClientMeta, SessionService } from '../../services/sessions.js';
-import { SESSION_MAX_MS } from '../../services/sessions.js';
-import { principalOf } from '../../services/users.js';
+import type { ClientMeta, SessionService } from '../../auth/sessions.js';
+import { SESSION_MAX_MS } from '../../auth/sessions.js';
+import { principalOf } from '../../auth/users.js';
 import type { Authenticator } from './auth.js';
 
 export const SESSION_COOKIE = 'kw_session';

@@ -5,7 +5,7 @@
 import type { PingTarget } from '../../db/repositories/ingest.js';
 import { statusByRules, type CompiledRules, type StatusVerdict } from '../../domain/email-rules.js';
 import { type CheckKind, type JobStatus, MAX_NAME_LENGTH, nameKey, type Operation } from '../../domain/job.js';
-import type { IngestJob } from '../../services/ingest.js';
+import type { IngestJob } from '../service.js';
 import type { ParsedEmail, Recognised, TemplateJob } from './templates/types.js';
 
 export const EMAIL_SOURCE = 'email';

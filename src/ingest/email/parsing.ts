@@ -3,7 +3,7 @@
 // worker exists (tests running the TypeScript sources) it runs in-line, with the same result.
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { MailParser } from '../../services/email-pipeline.js';
+import type { MailParser } from './pipeline.js';
 import { parseEmail } from './parse.js';
 import { recognise, TEMPLATES } from './templates/index.js';
 import type { ParsedEmail, Recognised, TemplateJob } from './templates/types.js';

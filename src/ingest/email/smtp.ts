@@ -5,8 +5,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions } from 'smtp-server';
-import type { EmailIntake } from '../../services/email-intake.js';
-import type { Metrics } from '../../services/metrics.js';
+import type { EmailIntake } from './intake.js';
+import type { Metrics } from '../../ops/metrics.js';
 import type { AddressBook } from './addresses.js';
 
 export interface SmtpOptions {

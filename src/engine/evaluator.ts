@@ -1,0 +1,135 @@
+// The evaluator loop: takes devices whose jobs changed (eval_queue) and devices whose deadline
+// passed (devices.next_eval_at), a batch at a time, under a lease, and evaluates each. Woken at
+// once in-process after a commit; otherwise it polls, so instances on one PostgreSQL see each
+// other's jobs within the poll interval.
+import type { Logger } from 'pino';
+import type { EvaluationRepository } from '../db/repositories/evaluation.js';
+import type { Clock } from '../lib/clock.js';
+import type { EvaluationService } from './evaluation.js';
+import type { Metrics } from '../ops/metrics.js';
+import { Loop } from '../lib/loop.js';
+
+export interface EvaluatorOptions {
+  pollMs: number;
+  leaseMs: number;
+  batch: number;
+  /** Devices evaluated per transaction. */
+  perTransaction: number;
+  /** Due deadlines are looked at again after this long, even mid-way through a deep queue (500). */
+  dueEveryMs?: number;
+  /** Called after a pass that evaluated devices (their alert events are committed): wakes the notifier. */
+  afterPass?: () => void;
+}
+
+export class EvaluatorWorker {
+  private readonly loop: Loop;
+  private lastDeadlines = 0;
+  evaluated = 0;
+  failures = 0;
+
+  constructor(
+    private readonly repo: EvaluationRepository,
+    private readonly service: EvaluationService,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: EvaluatorOptions,
+    private readonly metrics: Metrics | null = null,
+  ) {
+    this.loop = new Loop(() => this.tick(), () => this.idleMs(), logger, 'evaluator');
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  /** Something changed: look now rather than at the next poll. */
+  wake(): void {
+    this.loop.wake();
+  }
+
+  /** Evaluates everything queued or due now; answers how many devices it evaluated. */
+  async runUntilIdle(perTransaction = this.options.perTransaction): Promise<number> {
+    const saved = this.options.perTransaction;
+    this.options.perTransaction = perTransaction;
+    try {
+      return await this.drain();
+    } finally {
+      this.options.perTransaction = saved;
+    }
+  }
+
+  private async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.tick();
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  /** Sleep until the next deadline, or the poll interval when that is sooner. */
+  private async idleMs(): Promise<number> {
+    const deadline = await this.repo.nextDeadline(this.clock.now()).catch(() => null);
+    return deadline === null ? this.options.pollMs : Math.max(10, Math.min(this.options.pollMs, deadline - this.clock.now()));
+  }
+
+  /**
+   * Due deadlines, then one batch from the queue. Deadlines are never starved by a deep queue (a
+   * burst of jobs, a settings change that queues every device): they are claimed first, and
+   * again between chunks of the queue once `dueEveryMs` has passed, so an overdue check is
+   * alerted within about that long of its deadline however busy the instance is.
+   */
+  async tick(): Promise<number> {
+    let n = await this.deadlines();
+    const now = this.clock.now();
+    const queued = (await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch)).map((q) => ({ deviceId: q.device_id, seq: q.seq, since: Number(q.queued_at), trigger: 'job' as const }));
+    // Small transactions: on SQLite, ingestion waits while one is open.
+    for (let i = 0; i < queued.length; i += this.options.perTransaction) {
+      if (this.clock.now() - this.lastDeadlines >= (this.options.dueEveryMs ?? 500)) n += await this.deadlines();
+      n += await this.evaluate(queued.slice(i, i + this.options.perTransaction));
+    }
+    this.evaluated += n;
+    if (n > 0) this.options.afterPass?.();
+    return n;
+  }
+
+  private async deadlines(): Promise<number> {
+    const now = this.clock.now();
+    this.lastDeadlines = now;
+    const due = (await this.repo.claimDue(now, this.options.leaseMs, this.options.batch)).map((d) => ({ deviceId: d.id, since: Number(d.next_eval_at), trigger: 'deadline' as const }));
+    let n = 0;
+    for (let i = 0; i < due.length; i += this.options.perTransaction) n += await this.evaluate(due.slice(i, i + this.options.perTransaction));
+    return n;
+  }
+
+  private async evaluate(chunk: Array<{ deviceId: string; seq?: string; since: number; trigger: 'job' | 'deadline' }>): Promise<number> {
+    let failed = 0;
+    const done = await this.service.evaluateDevices(chunk, (deviceId, err) => {
+      // The lease runs out and another pass (here or on another instance) tries again.
+      this.failures++;
+      failed++;
+      this.logger.error({ err, deviceId }, 'device evaluation failed');
+    });
+    this.record(chunk, done, failed);
+    // SQLite calls are synchronous, so a pass never gives the event loop a turn by itself: let the
+    // requests that arrived meanwhile be served between transactions (docs/PERFORMANCE.md).
+    await yieldToEventLoop();
+    return done;
+  }
+
+  private record(chunk: Array<{ since: number; trigger: 'job' | 'deadline' }>, done: number, failed: number): void {
+    if (this.metrics === null) return;
+    const now = this.clock.now();
+    this.metrics.evaluations.inc({ outcome: 'ok' }, done);
+    if (failed > 0) this.metrics.evaluations.inc({ outcome: 'failed' }, failed);
+    for (const c of chunk) this.metrics.evaluationDelay.observe({ trigger: c.trigger }, Math.max(0, now - c.since) / 1000);
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

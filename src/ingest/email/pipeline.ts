@@ -1,0 +1,171 @@
+// From a stored message to jobs: parse the stored raw copy, route it (recipient addresses, the
+// checks' matching rules, a recognised product template), decide statuses, record the jobs through
+// recordJobs like every other source, and note the outcome on the message. Running it twice on the
+// same message gives the same jobs (external ids come from the Message-ID), so a crash between
+// recording and noting, or a deliberate reprocess, never double-counts.
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ClaimedEmail, EmailOutcome, EmailRepository } from '../../db/repositories/emails.js';
+import { subjectPattern } from '../../domain/email-draft.js';
+import { matchesCheck } from '../../domain/email-rules.js';
+import { DomainError } from '../../domain/errors.js';
+import type { AddressBook, Recipient } from './addresses.js';
+import { type CheckForMail, checkJob, checkVerdict, type MailContext, templateJobs } from './jobs.js';
+import type { RuleBook } from './rulebook.js';
+import type { ParsedEmail, Recognised } from './templates/types.js';
+import type { Clock } from '../../lib/clock.js';
+import type { IngestJob, IngestService, WriterScope } from '../service.js';
+
+export interface MailParser {
+  /** Parses the raw message and runs the product templates on it. */
+  analyse(raw: Buffer, envelopeTo: string[]): Promise<{ mail: ParsedEmail; recognised: Recognised | null }>;
+}
+
+/** Where a message goes, before anything is written. */
+export interface MailPlan {
+  ctx: MailContext;
+  checks: Array<{ check: CheckForMail; status: string; rawStatus: string }>;
+  requests: Array<{ jobs: IngestJob[]; scope: WriterScope }>;
+  clientId: string | null;
+  state: EmailOutcome['state'];
+}
+
+type StoredMail = Pick<ClaimedEmail, 'id' | 'raw' | 'envelope_to' | 'transport' | 'received_at'>;
+
+/** After this many failed attempts (the database was down, say) a message is marked `error`. */
+const MAX_ATTEMPTS = 5;
+
+export class EmailPipeline {
+  constructor(
+    private readonly repo: EmailRepository,
+    private readonly addresses: AddressBook,
+    private readonly rules: RuleBook,
+    private readonly ingest: IngestService,
+    private readonly parser: MailParser,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly leaseMs: number,
+  ) {}
+
+  /** Processes claimed messages; each one's outcome is noted (in one commit), whatever happens to
+   * the others. Their jobs are recorded concurrently, so the ingest group commit batches them. */
+  async processBatch(claimed: ClaimedEmail[]): Promise<number> {
+    const results = await Promise.all(claimed.map((c) => this.processOne(c)));
+    const done = results.filter((r): r is { id: string; outcome: EmailOutcome } => r !== null);
+    await this.repo.finishMany(done, this.clock.now());
+    return done.length;
+  }
+
+  /** Processes one stored message now, whatever its state; null if a worker holds it. */
+  async reprocess(id: string): Promise<EmailOutcome | null> {
+    const claimed = await this.repo.claimOne(id, this.clock.now(), this.leaseMs);
+    if (!claimed) return null;
+    const r = await this.processOne(claimed);
+    if (r) await this.repo.finish(r.id, r.outcome, this.clock.now());
+    return r?.outcome ?? null;
+  }
+
+  /** Records the message's jobs; answers its outcome, to be noted, or null to try again later. */
+  private async processOne(c: ClaimedEmail): Promise<{ id: string; outcome: EmailOutcome } | null> {
+    let plan: MailPlan | null = null;
+    try {
+      plan = await this.plan(c);
+      let jobCount = 0;
+      for (const r of plan.requests) jobCount += (await this.ingest.recordJobs(r.jobs, r.scope)).length;
+      return { id: c.id, outcome: this.outcome(plan, plan.state, jobCount, null) };
+    } catch (err) {
+      // Bad input (a parser or a rule refusing this message) will not get better by retrying.
+      const permanent = err instanceof DomainError || c.attempts >= MAX_ATTEMPTS;
+      const message = (err as Error).message ?? String(err);
+      this.logger.warn({ err, emailId: c.id, permanent }, 'e-mail processing failed');
+      if (!permanent) {
+        await this.repo.release(c.id, message).catch(() => {});
+        return null;
+      }
+      return { id: c.id, outcome: plan ? this.outcome(plan, 'error', 0, message) : errorOutcome(message) };
+    }
+  }
+
+  private outcome(plan: MailPlan, state: EmailOutcome['state'], jobCount: number, error: string | null): EmailOutcome {
+    const m = plan.ctx.mail;
+    return {
+      state,
+      messageId: m.messageId,
+      from: m.from || null,
+      subject: m.subject,
+      subjectPattern: subjectPattern(m.subject),
+      template: plan.ctx.recognised?.template.id ?? null,
+      clientId: plan.clientId,
+      checkIds: plan.checks.map((c) => c.check.id),
+      jobCount,
+      error,
+    };
+  }
+
+  /** Parses and routes a stored message without writing anything. */
+  async plan(c: StoredMail): Promise<MailPlan> {
+    const ctx = await this.context(c);
+    const recipients = await this.recipients(JSON.parse(c.envelope_to) as string[], c.transport);
+    return this.route(ctx, recipients);
+  }
+
+  /** The parsed message and what template recognises it. */
+  async context(c: StoredMail): Promise<MailContext> {
+    const envelope = JSON.parse(c.envelope_to) as string[];
+    let analysis: { mail: ParsedEmail; recognised: Recognised | null };
+    try {
+      analysis = await this.parser.analyse(c.raw, envelope);
+    } catch (err) {
+      throw new MailParseError(`cannot parse the message: ${(err as Error).message}`);
+    }
+    const { mail, recognised } = analysis;
+    const mailKey = mail.messageId ?? `sha256:${createHash('sha256').update(c.raw).digest('hex')}`;
+    return { emailId: c.id, mailKey, receivedAt: c.received_at, transport: c.transport, mail, recognised };
+  }
+
+  private async recipients(envelope: string[], transport: string): Promise<Recipient[]> {
+    const out: Recipient[] = [];
+    for (const address of envelope) {
+      const r = await this.addresses.resolve(address);
+      if (r) out.push(r);
+    }
+    // A polled mailbox is an inbox whatever its address: its mail is matched by rules.
+    if (transport !== 'smtp' && !out.some((r) => r.kind === 'inbox')) out.push({ kind: 'inbox', address: '' });
+    return out;
+  }
+
+  private async route(ctx: MailContext, recipients: Recipient[]): Promise<MailPlan> {
+    const checks = new Map<string, CheckForMail>();
+    const clients = new Set<string>();
+    let inbox = false;
+    for (const r of recipients) {
+      if (r.kind === 'check') {
+        checks.set(r.check.id, (await this.rules.byId(r.check.id)) ?? { ...r.check, rules: null });
+      } else if (r.kind === 'client') clients.add(r.clientId);
+      else inbox = true;
+    }
+    const ruled = await this.rules.all();
+    const matching = (c: CheckForMail) => c.rules !== null && matchesCheck(c.rules, ctx.mail);
+    if (inbox) for (const c of ruled) if (matching(c)) checks.set(c.id, c);
+    const requests: MailPlan['requests'] = [];
+    for (const clientId of clients) {
+      // A recognised product mail to a client's address creates that client's devices and checks;
+      // otherwise the client's own checks' rules decide.
+      if (ctx.recognised && ctx.recognised.jobs.length > 0) requests.push({ jobs: templateJobs(ctx), scope: { clientIds: [clientId] } });
+      else for (const c of ruled) if (c.client_id === clientId && matching(c)) checks.set(c.id, c);
+    }
+    const verdicts = [...checks.values()].map((check) => ({ check, ...checkVerdict(check, ctx) }));
+    const jobs: IngestJob[] = [];
+    for (const v of verdicts) if (v.status !== 'ignore') jobs.push(checkJob(v.check, ctx, { status: v.status, rawStatus: v.rawStatus }));
+    if (jobs.length > 0) requests.unshift({ jobs, scope: { clientIds: null } });
+    const state: EmailOutcome['state'] = requests.length > 0 ? 'processed' : verdicts.length > 0 ? 'ignored' : 'unmatched';
+    const clientId = [...clients][0] ?? verdicts[0]?.check.client_id ?? null;
+    return { ctx, checks: verdicts, requests, clientId, state };
+  }
+}
+
+class MailParseError extends DomainError {}
+
+function errorOutcome(error: string): EmailOutcome {
+  return { state: 'error', messageId: null, from: null, subject: null, subjectPattern: null, template: null, clientId: null, checkIds: [], jobCount: 0, error };
+}

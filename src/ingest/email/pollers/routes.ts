@@ -1,0 +1,193 @@
+// Polled mailboxes (admin): IMAP and Microsoft 365 through Graph (docs/email.md).
+import { type Static, type TOptional, type TSchema, Type } from 'typebox';
+import { ForbiddenError } from '../../../domain/errors.js';
+import { describeType } from '../../../lib/config-fields.js';
+import { MAILBOX_SECRETS, type MailboxService, type MailboxView } from './mailboxes.js';
+import { IdParams, Name, Nullable, Page, PageQuery, ProblemSchema, problemResponses, StringEnum } from '../../../http/schemas.js';
+import { TypeListSchema } from '../../../http/type-schemas.js';
+import type { Api } from '../../../http/types.js';
+
+// One schema per type (forms: GET /api/v1/mailbox-types); the API accepts their union of fields
+// and the service checks what each type requires.
+const Folder = (name: string, fallback: string) => Type.String({ minLength: 1, maxLength: 255, default: fallback, description: name });
+const MAILBOX_TYPES = {
+  imap: Type.Object(
+    {
+      host: Type.String({ minLength: 1, maxLength: 255, description: 'the IMAP server' }),
+      port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'default 993 with TLS, else 143' })),
+      tls: Type.Optional(Type.Boolean({ default: true, title: 'TLS', description: 'implicit TLS (port 993)' })),
+      user: Type.String({ maxLength: 255 }),
+      password: Type.String({ maxLength: 1000 }),
+      folder: Type.Optional(Folder('folder to read', 'INBOX')),
+      processed_folder: Type.Optional(Folder('where read mail is moved (created if missing)', 'Processed')),
+    },
+    { title: 'IMAP', description: 'Any IMAP server: Keepwatch reads the folder, stores each message, then moves it to the processed folder.' },
+  ),
+  graph: Type.Object(
+    {
+      tenant_id: Type.String({ maxLength: 100, title: 'Tenant ID', description: 'Entra ID tenant (directory) id' }),
+      client_id: Type.String({ maxLength: 100, title: 'Client ID', description: 'an app registration with the application permission Mail.ReadWrite' }),
+      client_secret: Type.String({ maxLength: 1000 }),
+      mailbox: Type.String({ maxLength: 255, description: 'the mailbox address (user principal name)' }),
+      folder: Type.Optional(Folder('folder to read', 'inbox')),
+      processed_folder: Type.Optional(Folder('where read mail is moved (created if missing)', 'Processed')),
+      login_url: Type.Optional(Type.String({ format: 'uri', title: 'Login URL', description: 'default https://login.microsoftonline.com', 'x-advanced': true })),
+      graph_url: Type.Optional(Type.String({ format: 'uri', title: 'Graph URL', description: 'default https://graph.microsoft.com', 'x-advanced': true })),
+    },
+    { title: 'Microsoft 365 (Graph)', description: 'A Microsoft 365 mailbox through Microsoft Graph, for tenants where IMAP is switched off.' },
+  ),
+};
+
+const ConfigSchema = Type.Object(
+  Object.fromEntries(
+    Object.values(MAILBOX_TYPES)
+      .flatMap((t) => Object.entries(t.properties))
+      .map(([k, v]) => [k, Type.Optional(v as TSchema)]),
+  ) as Record<string, TOptional<TSchema>>,
+  { additionalProperties: false, description: "the type's fields (GET /api/v1/mailbox-types); secrets are write-only, answered as ***" },
+);
+
+const MailboxSchema = Type.Object({
+  id: Type.String(),
+  type: StringEnum(['imap', 'graph'] as const),
+  name: Type.String(),
+  config: Type.Unknown({ description: 'secrets answered as ***' }),
+  enabled: Type.Boolean(),
+  interval_seconds: Type.Integer(),
+  next_poll_at: Type.String({ format: 'date-time' }),
+  last_poll_at: Nullable(Type.String({ format: 'date-time' })),
+  last_success_at: Nullable(Type.String({ format: 'date-time' })),
+  last_error: Nullable(Type.String()),
+  last_count: Nullable(Type.Integer()),
+});
+
+const Interval = Type.Integer({ minimum: 30, maximum: 86_400, description: 'seconds between polls (default 300)' });
+const NewMailbox = Type.Object(
+  { type: StringEnum(['imap', 'graph'] as const), name: Name, config: ConfigSchema, interval_seconds: Type.Optional(Interval), enabled: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+const MailboxPatch = Type.Object(
+  { name: Type.Optional(Name), config: Type.Optional(ConfigSchema), interval_seconds: Type.Optional(Interval), enabled: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+
+const PollSchema = Type.Object({
+  id: Type.String(),
+  trigger: StringEnum(['schedule', 'manual'] as const),
+  started_at: Type.String({ format: 'date-time' }),
+  finished_at: Type.String({ format: 'date-time' }),
+  duration_ms: Type.Integer(),
+  stored: Type.Integer({ description: 'messages fetched and stored' }),
+  outcome: StringEnum(['ok', 'auth', 'other'] as const, { description: 'auth: credentials refused (an integration_auth alert)' }),
+  error: Nullable(Type.String()),
+});
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function dto({ row, config }: MailboxView): Static<typeof MailboxSchema> {
+  return {
+    id: row.id,
+    type: row.type as 'imap',
+    name: row.name,
+    config,
+    enabled: row.enabled === 1,
+    interval_seconds: row.interval_ms / 1000,
+    next_poll_at: iso(row.next_poll_at)!,
+    last_poll_at: iso(row.last_poll_at),
+    last_success_at: iso(row.last_success_at),
+    last_error: row.last_error,
+    last_count: row.last_count,
+  };
+}
+
+// Mailboxes feed every client, like connectors: not for a principal limited to some.
+async function workspaceOnly(req: { principal: { clientIds: readonly string[] | null } }): Promise<void> {
+  if (req.principal.clientIds !== null) throw new ForbiddenError('mailboxes are workspace-wide: a principal limited to clients may not manage them');
+}
+
+export function mailboxRoutes(app: Api, deps: { mailboxes: MailboxService }): void {
+  const { mailboxes } = deps;
+  const tags = ['mailboxes'];
+  const config = { ability: 'admin' as const };
+
+  app.get(
+    '/api/v1/mailbox-types',
+    { config, schema: { tags, summary: 'Every mailbox type with the fields of its config (for forms)', response: { 200: TypeListSchema, ...problemResponses } } },
+    async () => ({ items: (['imap', 'graph'] as const).map((t) => describeType(t, MAILBOX_TYPES[t], MAILBOX_SECRETS[t])) }),
+  );
+  app.get(
+    '/api/v1/mailboxes',
+    { config, preHandler: workspaceOnly, schema: { tags, summary: 'Polled mailboxes', response: { 200: Type.Object({ items: Type.Array(MailboxSchema), next_cursor: Nullable(Type.String()) }), ...problemResponses } } },
+    async () => ({ items: (await mailboxes.list()).map(dto), next_cursor: null }),
+  );
+  app.post(
+    '/api/v1/mailboxes',
+    { config, preHandler: workspaceOnly, schema: { tags, summary: 'Add a mailbox to poll (IMAP or Microsoft 365 through Graph)', body: NewMailbox, response: { 201: MailboxSchema, ...problemResponses } } },
+    async (req, reply) => reply.code(201).send(dto(await mailboxes.create(req.principal, req.body))),
+  );
+  app.get(
+    '/api/v1/mailboxes/:id',
+    { config, preHandler: workspaceOnly, schema: { tags, summary: 'One mailbox', params: IdParams, response: { 200: MailboxSchema, ...problemResponses } } },
+    async (req) => dto(await mailboxes.get(req.params.id)),
+  );
+  app.patch(
+    '/api/v1/mailboxes/:id',
+    {
+      config,
+      preHandler: workspaceOnly,
+      schema: { tags, summary: 'Change a mailbox; secrets left out or sent as *** are kept', params: IdParams, body: MailboxPatch, response: { 200: MailboxSchema, ...problemResponses } },
+    },
+    async (req) => dto(await mailboxes.update(req.principal, req.params.id, req.body)),
+  );
+  app.delete(
+    '/api/v1/mailboxes/:id',
+    { config, preHandler: workspaceOnly, schema: { tags, summary: 'Stop polling and forget a mailbox', params: IdParams, response: { 204: Type.Null(), ...problemResponses } } },
+    async (req, reply) => {
+      await mailboxes.delete(req.principal, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/api/v1/mailboxes/:id/test',
+    {
+      config,
+      preHandler: workspaceOnly,
+      schema: {
+        tags,
+        summary: 'Check the connection step by step (connect, login, folder; token, folder for Graph) without fetching or moving mail',
+        params: IdParams,
+        response: { 200: Type.Object({ ok: Type.Boolean(), steps: Type.Array(Type.Object({ step: Type.String(), ok: Type.Boolean(), message: Type.String() })) }), ...problemResponses },
+      },
+    },
+    async (req) => mailboxes.test(req.params.id),
+  );
+  app.get(
+    '/api/v1/mailboxes/:id/polls',
+    {
+      config,
+      preHandler: workspaceOnly,
+      schema: { tags, summary: "A mailbox's polls, newest first (the last 100 are kept)", params: IdParams, querystring: Type.Object(PageQuery), response: { 200: Page(PollSchema), ...problemResponses } },
+    },
+    async (req) => {
+      const page = await mailboxes.polls(req.params.id, req.query);
+      return {
+        items: page.items.map((p) => ({ ...p, trigger: p.trigger as 'manual', outcome: p.outcome as 'ok', started_at: iso(p.started_at)!, finished_at: iso(p.finished_at)!, duration_ms: p.finished_at - p.started_at })),
+        next_cursor: page.next_cursor,
+      };
+    },
+  );
+  app.post(
+    '/api/v1/mailboxes/:id/poll',
+    {
+      config,
+      preHandler: workspaceOnly,
+      schema: {
+        tags,
+        summary: 'Poll now; answers once the fetched messages are stored',
+        params: IdParams,
+        response: { 200: Type.Object({ stored: Type.Integer(), error: Nullable(Type.String()) }), ...problemResponses, 409: ProblemSchema },
+      },
+    },
+    async (req) => mailboxes.pollNow(req.params.id),
+  );
+}

@@ -1,0 +1,55 @@
+// Microsoft Teams through a Workflows webhook ("When a Teams webhook request is received"): an
+// Adaptive Card 1.4 in a message attachment (Workflows take Adaptive Cards only; the retired
+// connectors' MessageCard is not sent). 2xx delivered; 404/410 and other 4xx permanent (the flow
+// was deleted or its URL changed); 429 and 5xx retried.
+import { Type } from 'typebox';
+import type { AlertEvent } from '../../../domain/notify.js';
+import type { ChannelConfig, ChannelDriver, Message, SendContext, SendResult } from '../channel.js';
+import { alertUrl, detailLine, facts, headline, TEST_TEXT } from '../format.js';
+import { parseUrlOnlyConfig, postAndClassify } from '../http.js';
+
+const COLOR: Record<string, string> = { critical: 'Attention', warning: 'Warning', info: 'Accent' };
+
+function card(body: unknown[], actions: unknown[]): Record<string, unknown> {
+  return {
+    type: 'message',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        contentUrl: null,
+        content: { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.4', body, actions },
+      },
+    ],
+  };
+}
+
+export function teamsAlertPayload(e: AlertEvent, publicUrl: string): Record<string, unknown> {
+  const color = e.event === 'alert.resolved' ? 'Good' : (COLOR[e.alert.severity] ?? 'Default');
+  const detail = detailLine(e.alert);
+  const body: unknown[] = [{ type: 'TextBlock', size: 'Medium', weight: 'Bolder', text: headline(e), color, wrap: true }];
+  if (detail) body.push({ type: 'TextBlock', text: detail, wrap: true });
+  body.push({ type: 'FactSet', facts: facts(e.alert).map(([title, value]) => ({ title, value })) });
+  return card(body, [{ type: 'Action.OpenUrl', title: 'Open in Keepwatch', url: alertUrl(publicUrl, e.alert.id) }]);
+}
+
+function payload(message: Message, ctx: SendContext): Record<string, unknown> {
+  if (message.kind === 'alert') return teamsAlertPayload(message.event, ctx.publicUrl);
+  return card([{ type: 'TextBlock', text: TEST_TEXT, wrap: true, color: 'Good' }], [{ type: 'Action.OpenUrl', title: 'Open Keepwatch', url: ctx.publicUrl }]);
+}
+
+const ConfigSchema = Type.Object(
+  { url: Type.String({ format: 'uri', title: 'Webhook URL', description: 'the workflow’s HTTP POST URL' }) },
+  { title: 'Microsoft Teams', description: 'A Teams Workflows webhook (“When a Teams webhook request is received”). The URL is kept write-only.' },
+);
+
+export const teamsDriver: ChannelDriver = {
+  type: 'teams',
+  configSchema: ConfigSchema,
+  secretFields: ['url'],
+  topics: ['alert.raised', 'alert.escalated', 'alert.resolved', 'alert.repeat'],
+  kinds: ['alert', 'test'],
+  parseConfig: (raw: ChannelConfig) => parseUrlOnlyConfig(raw),
+  async send(config, message, ctx): Promise<SendResult> {
+    return postAndClassify(config.url as string, JSON.stringify(payload(message, ctx)), {}, ctx.timeoutMs);
+  },
+};
