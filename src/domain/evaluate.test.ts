@@ -2,25 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeviceEvaluation } from './evaluate.js';
 import type { DeviceSnapshot, HistoryJob } from './history.js';
 import { type AlertType, mergeConfig } from './settings.js';
-import {
-  check,
-  checkEval,
-  conditionOf,
-  cron,
-  DAY,
-  evaluate,
-  every,
-  HOUR,
-  job,
-  MINUTE,
-  oneOffWindow,
-  series,
-  snapshot,
-  T0,
-  typesOf,
-} from './test-factories.js';
-
-const MB = 1_000_000;
+import { check, checkEval, conditionOf, cron, DAY, evaluate, every, HOUR, job, MB, MINUTE, oneOffWindow, series, snapshot, T0, typesOf } from './test-factories.js';
 
 const backup = check({ id: 'chk-backup', kind: 'backup', name: 'Nightly' });
 const hotCopy = check({ id: 'chk-copy', kind: 'copy', tier: 'hot', name: 'Offsite copy' });

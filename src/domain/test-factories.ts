@@ -10,6 +10,7 @@ import type { MaintenanceWindow } from './windows.js';
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
+export const MB = 1_000_000;
 
 /** The start of every scenario unless a test says otherwise: devices and checks are first seen here. */
 export const T0 = Date.parse('2026-11-01T00:00:00Z');

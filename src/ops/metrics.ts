@@ -17,90 +17,21 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly r = [this.registry];
 
-  readonly jobsIngested = new Counter({
-    name: 'keepwatch_jobs_ingested_total',
-    help: 'Jobs stored (new or updated), by normalised status, check kind and source',
-    labelNames: ['status', 'kind', 'source'] as const,
-    registers: this.r,
-  });
-  readonly ingestDuration = new Histogram({
-    name: 'keepwatch_ingest_duration_seconds',
-    help: 'Time from handing jobs to recordJobs until they are committed (a request or a batch)',
-    buckets: LATENCY_BUCKETS,
-    registers: this.r,
-  });
-  readonly evaluations = new Counter({
-    name: 'keepwatch_evaluations_total',
-    help: 'Device evaluations, by outcome',
-    labelNames: ['outcome'] as const,
-    registers: this.r,
-  });
-  readonly evaluationDelay = new Histogram({
-    name: 'keepwatch_evaluation_delay_seconds',
-    help: 'How long after a job was committed (trigger=job) or a deadline passed (trigger=deadline) its device was evaluated',
-    labelNames: ['trigger'] as const,
-    buckets: DELAY_BUCKETS,
-    registers: this.r,
-  });
-  readonly deliveries = new Counter({
-    name: 'keepwatch_deliveries_total',
-    help: 'Notification delivery attempts, by channel type and outcome (sent, retry, failed)',
-    labelNames: ['channel_type', 'outcome'] as const,
-    registers: this.r,
-  });
-  readonly connectorSyncs = new Counter({
-    name: 'keepwatch_connector_syncs_total',
-    help: 'Connector syncs, by connector type and outcome (ok, auth, quota, error)',
-    labelNames: ['type', 'outcome'] as const,
-    registers: this.r,
-  });
-  readonly connectorSyncDuration = new Histogram({
-    name: 'keepwatch_connector_sync_duration_seconds',
-    help: 'Connector sync duration, by connector type',
-    labelNames: ['type'] as const,
-    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
-    registers: this.r,
-  });
-  readonly smtpMessages = new Counter({
-    name: 'keepwatch_smtp_messages_total',
-    help: 'Messages offered to the SMTP listener, by outcome (accepted; refused: 550, 552, 535; error: 451)',
-    labelNames: ['outcome'] as const,
-    registers: this.r,
-  });
-  readonly retentionDeleted = new Counter({
-    name: 'keepwatch_retention_deleted_rows_total',
-    help: 'Rows deleted by retention, by table',
-    labelNames: ['table'] as const,
-    registers: this.r,
-  });
+  readonly jobsIngested = this.counter('keepwatch_jobs_ingested_total', 'Jobs stored (new or updated), by normalised status, check kind and source', ['status', 'kind', 'source']);
+  readonly ingestDuration = this.histogram('keepwatch_ingest_duration_seconds', 'Time from handing jobs to recordJobs until they are committed (a request or a batch)', LATENCY_BUCKETS);
+  readonly evaluations = this.counter('keepwatch_evaluations_total', 'Device evaluations, by outcome', ['outcome']);
+  readonly evaluationDelay = this.histogram('keepwatch_evaluation_delay_seconds', 'How long after a job was committed (trigger=job) or a deadline passed (trigger=deadline) its device was evaluated', DELAY_BUCKETS, ['trigger']);
+  readonly deliveries = this.counter('keepwatch_deliveries_total', 'Notification delivery attempts, by channel type and outcome (sent, retry, failed)', ['channel_type', 'outcome']);
+  readonly connectorSyncs = this.counter('keepwatch_connector_syncs_total', 'Connector syncs, by connector type and outcome (ok, auth, quota, error)', ['type', 'outcome']);
+  readonly connectorSyncDuration = this.histogram('keepwatch_connector_sync_duration_seconds', 'Connector sync duration, by connector type', [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300], ['type']);
+  readonly smtpMessages = this.counter('keepwatch_smtp_messages_total', 'Messages offered to the SMTP listener, by outcome (accepted; refused: 550, 552, 535; error: 451)', ['outcome']);
+  readonly retentionDeleted = this.counter('keepwatch_retention_deleted_rows_total', 'Rows deleted by retention, by table', ['table']);
 
   constructor(repo: MetricsRepository, clock: Clock, options: MetricsOptions) {
     collectDefaultMetrics({ register: this.registry, prefix: 'keepwatch_' });
     const clientLabels = options.clientLabels;
-    new Gauge({
-      name: 'keepwatch_devices',
-      help: `Devices by health status${clientLabels ? ' and client' : ''}`,
-      labelNames: clientLabels ? ['status', 'client'] : ['status'],
-      registers: this.r,
-      async collect() {
-        this.reset();
-        for (const row of await repo.devicesByStatus(clientLabels)) {
-          this.set(clientLabels ? { status: row.status, client: row.client ?? '' } : { status: row.status }, row.n);
-        }
-      },
-    });
-    new Gauge({
-      name: 'keepwatch_alerts_open',
-      help: `Open and acknowledged alerts by type and severity${clientLabels ? ' and client' : ''}`,
-      labelNames: clientLabels ? ['type', 'severity', 'client'] : ['type', 'severity'],
-      registers: this.r,
-      async collect() {
-        this.reset();
-        for (const row of await repo.openAlerts(clientLabels)) {
-          this.set(clientLabels ? { type: row.type, severity: row.severity, client: row.client ?? '' } : { type: row.type, severity: row.severity }, row.n);
-        }
-      },
-    });
+    this.rowGauge('keepwatch_devices', 'Devices by health status', ['status'], clientLabels, () => repo.devicesByStatus(clientLabels));
+    this.rowGauge('keepwatch_alerts_open', 'Open and acknowledged alerts by type and severity', ['type', 'severity'], clientLabels, () => repo.openAlerts(clientLabels));
     new Gauge({
       name: 'keepwatch_evaluator_lag_seconds',
       help: 'Age of the oldest evaluation that is due and not done: a queued device or a passed deadline (0 when none)',
@@ -108,6 +39,40 @@ export class Metrics {
       async collect() {
         const oldest = await repo.oldestDue(clock.now());
         this.set(oldest === null ? 0 : Math.max(0, (clock.now() - oldest) / 1000));
+      },
+    });
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: this.r });
+  }
+
+  private histogram<L extends string>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: this.r });
+  }
+
+  /**
+   * A gauge read from the database at scrape time: one series per row, labelled by the row's
+   * `labels` and, with client labels on, its client ('' for none).
+   */
+  private rowGauge<R extends { client: string | null; n: number }>(
+    name: string,
+    help: string,
+    labels: ReadonlyArray<keyof R & string>,
+    clientLabels: boolean,
+    read: () => Promise<R[]>,
+  ): void {
+    new Gauge<string>({
+      name,
+      help: `${help}${clientLabels ? ' and client' : ''}`,
+      labelNames: clientLabels ? [...labels, 'client'] : [...labels],
+      registers: this.r,
+      async collect() {
+        this.reset();
+        for (const row of await read()) {
+          const values: Record<string, string> = Object.fromEntries(labels.map((l) => [l, String(row[l])]));
+          this.set(clientLabels ? { ...values, client: row.client ?? '' } : values, row.n);
+        }
       },
     });
   }

@@ -2,7 +2,8 @@
 // at a time keeps its queue in order; a dead instance's lease runs out and another takes over).
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.js';
-import { run, skipLocked, statement } from '../raw.js';
+import { claimStatement } from '../claims.js';
+import { run } from '../raw.js';
 import type { ChannelRow, DB } from '../schema.js';
 
 type Tx = Kysely<DB>;
@@ -14,17 +15,14 @@ export class ChannelRepository {
     private readonly db: Kysely<DB>,
     dialect: Dialect,
   ) {
-    const skipLockedRows = skipLocked(dialect);
     // Channels with something queued that are not backing off, broken or leased by another sender.
-    this.claimDueSql = statement(
-      dialect,
-      `UPDATE channels SET claimed_until = ? WHERE id IN (
-        SELECT c.id FROM channels c WHERE c.enabled = 1 AND c.broken_at IS NULL
-          AND (c.hold_until IS NULL OR c.hold_until <= ?) AND (c.claimed_until IS NULL OR c.claimed_until < ?)
-          AND EXISTS (SELECT 1 FROM deliveries d WHERE d.channel_id = c.id AND d.state = 'pending')
-        ORDER BY c.id LIMIT ? ${skipLockedRows})
-      RETURNING *`,
-    );
+    this.claimDueSql = claimStatement(dialect, {
+      from: 'channels c',
+      where: `c.enabled = 1 AND c.broken_at IS NULL AND (c.hold_until IS NULL OR c.hold_until <= ?)
+        AND EXISTS (SELECT 1 FROM deliveries d WHERE d.channel_id = c.id AND d.state = 'pending')`,
+      orderBy: 'c.id',
+      returning: '*',
+    });
   }
 
   async list(after: string | null, limit: number, clientLimited: boolean): Promise<ChannelRow[]> {

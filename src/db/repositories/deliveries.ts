@@ -3,7 +3,8 @@
 // first and records each attempt.
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.js';
-import { run, skipLocked, statement } from '../raw.js';
+import { claimStatement } from '../claims.js';
+import { run } from '../raw.js';
 import type { DB, DeliveryRow } from '../schema.js';
 
 type Tx = Kysely<DB>;
@@ -27,14 +28,7 @@ export class DeliveryRepository {
     private readonly db: Kysely<DB>,
     dialect: Dialect,
   ) {
-    const skipLockedRows = skipLocked(dialect);
-    this.claimOutboxSql = statement(
-      dialect,
-      `UPDATE outbox SET claimed_until = ? WHERE id IN (
-        SELECT id FROM outbox WHERE processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)
-        ORDER BY id LIMIT ? ${skipLockedRows})
-      RETURNING id, topic, alert_id, payload, created_at`,
-    );
+    this.claimOutboxSql = claimStatement(dialect, { from: 'outbox', where: 'processed_at IS NULL', orderBy: 'id', returning: 'id, topic, alert_id, payload, created_at' });
   }
 
   async claimOutbox(now: number, leaseMs: number, limit: number): Promise<OutboxEvent[]> {

@@ -3,7 +3,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { CursorKey } from '../../lib/cursor.js';
 import type { Dialect } from '../connection.js';
-import { run, skipLocked, statement } from '../raw.js';
+import { claimStatement } from '../claims.js';
+import { run, statement } from '../raw.js';
 import type { DB, EmailRow } from '../schema.js';
 
 type Tx = Kysely<DB>;
@@ -69,6 +70,9 @@ export type EmailSummary = Omit<EmailRow, 'raw' | 'claimed_until' | 'remote_key'
 
 const INSERT_PER_STATEMENT = 200;
 
+/** The columns of a ClaimedEmail. */
+const CLAIMED = 'id, received_at, transport, mailbox_id, envelope_to, raw, attempts';
+
 export class EmailRepository {
   private readonly sql;
 
@@ -76,19 +80,12 @@ export class EmailRepository {
     private readonly db: Kysely<DB>,
     dialect: Dialect,
   ) {
-    const skipLockedRows = skipLocked(dialect);
     this.sql = {
-      claim: statement(
-        dialect,
-        `UPDATE emails SET claimed_until = ?, attempts = attempts + 1 WHERE id IN (
-          SELECT id FROM emails WHERE state = 'pending' AND (claimed_until IS NULL OR claimed_until < ?)
-          ORDER BY id LIMIT ? ${skipLockedRows})
-        RETURNING id, received_at, transport, mailbox_id, envelope_to, raw, attempts`,
-      ),
+      claim: claimStatement(dialect, { from: 'emails', set: 'attempts = attempts + 1', where: "state = 'pending'", orderBy: 'id', returning: CLAIMED }),
       claimOne: statement(
         dialect,
         `UPDATE emails SET claimed_until = ? WHERE id = ? AND (claimed_until IS NULL OR claimed_until < ? OR state <> 'pending')
-        RETURNING id, received_at, transport, mailbox_id, envelope_to, raw, attempts`,
+        RETURNING ${CLAIMED}`,
       ),
       finish: statement(
         dialect,

@@ -2,33 +2,20 @@
 // multi-row, so a batch of 1,000 jobs is a handful of statements (see docs/PERFORMANCE.md).
 // Both dialects support `INSERT … ON CONFLICT … RETURNING`.
 import type { Kysely } from 'kysely';
+import type { HistoryJob } from '../../domain/history.js';
 import type { Dialect } from '../connection.js';
 import { run, type Statement, statement } from '../raw.js';
 import type { DB } from '../schema.js';
 
 type Tx = Kysely<DB>;
 
-export interface JobWrite {
-  id: string;
+/** A job as the engine reads it back (HistoryJob), and what is stored besides. */
+export interface JobWrite extends HistoryJob {
   clientId: string;
   deviceId: string;
-  checkId: string | null;
-  source: string;
   externalId: string;
-  status: string;
   rawStatus: string;
-  operation: string;
   trigger: string;
-  startedAt: number | null;
-  endedAt: number | null;
-  occurredAt: number;
-  durationMs: number | null;
-  bytes: number | null;
-  message: string | null;
-  errorCode: string | null;
-  reason: string | null;
-  healthReplication: string | null;
-  healthFailover: string | null;
   log: string | null;
   raw: string;
   receivedAt: number;

@@ -1,7 +1,8 @@
 // Polled mailboxes and their schedule; the poll worker claims due ones under a lease.
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.js';
-import { run, skipLocked, statement } from '../raw.js';
+import { claimStatement } from '../claims.js';
+import { run, statement } from '../raw.js';
 import type { DB, MailboxPollRow, MailboxRow } from '../schema.js';
 
 /** Polls kept per mailbox: enough for a day and more at the default interval. */
@@ -14,15 +15,8 @@ export class MailboxRepository {
     private readonly db: Kysely<DB>,
     dialect: Dialect,
   ) {
-    const skipLockedRows = skipLocked(dialect);
     this.sql = {
-      claimDue: statement(
-        dialect,
-        `UPDATE mailboxes SET claimed_until = ? WHERE id IN (
-          SELECT id FROM mailboxes WHERE enabled = 1 AND next_poll_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
-          ORDER BY next_poll_at LIMIT ? ${skipLockedRows})
-        RETURNING *`,
-      ),
+      claimDue: claimStatement(dialect, { from: 'mailboxes', where: 'enabled = 1 AND next_poll_at <= ?', orderBy: 'next_poll_at', returning: '*' }),
       claimOne: statement(dialect, 'UPDATE mailboxes SET claimed_until = ? WHERE id = ? AND (claimed_until IS NULL OR claimed_until < ?) RETURNING *'),
     };
   }

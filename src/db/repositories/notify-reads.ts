@@ -1,23 +1,16 @@
 // What digests, repeats and the weekly summary read: open alerts raised in an hour (with names),
 // and the week's figures. Clients may be limited (a client's own contacts get their own figures).
 import { type Kysely, sql } from 'kysely';
+import type { AlertEventAlert } from '../../domain/notify.js';
 import type { DB } from '../schema.js';
 
-export interface NamedAlert {
-  id: string;
-  type: string;
+/** The columns `named()` reads that the outbox payload's alert carries as they are. */
+type NamedColumns = 'id' | 'type' | 'state' | 'scope' | 'title' | 'client_id' | 'client_name' | 'device_id' | 'device_name' | 'check_id' | 'check_name' | 'integration_id';
+
+/** An alert with its names as stored: the outbox payload's alert (AlertEventAlert) before its times become ISO text and its detail JSON is read. */
+export interface NamedAlert extends Pick<AlertEventAlert, NamedColumns> {
   severity: string;
-  state: string;
-  scope: string;
-  title: string;
   detail: string;
-  client_id: string | null;
-  client_name: string | null;
-  device_id: string | null;
-  device_name: string | null;
-  check_id: string | null;
-  check_name: string | null;
-  integration_id: string | null;
   condition_since: number;
   raised_at: number;
   resolved_at: number | null;

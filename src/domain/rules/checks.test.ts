@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryJob } from '../history.js';
 import { mergeConfig } from '../settings.js';
-import {
-  at,
-  check,
-  checkEval,
-  conditionOf,
-  cron,
-  DAY,
-  evaluate,
-  every,
-  HOUR,
-  job,
-  MINUTE,
-  series,
-  snapshot,
-  T0,
-  typesOf,
-} from '../test-factories.js';
-
-const MB = 1_000_000;
+import { at, check, checkEval, conditionOf, cron, DAY, evaluate, every, HOUR, job, MB, MINUTE, series, snapshot, T0, typesOf } from '../test-factories.js';
 
 describe('check states against an interval schedule', () => {
   const daily = check({ schedule: every(24) });

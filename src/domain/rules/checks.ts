@@ -18,7 +18,7 @@ import { readableUtc } from '../../lib/time.js';
 import { inferInterval } from '../inference.js';
 import type { JobStatus } from '../job.js';
 import { type CheckState, type Expectation, expectation, type Schedule } from '../schedule.js';
-import { baseSeverity, type EngineConfig } from '../settings.js';
+import { type AlertType, baseSeverity, type EngineConfig, type Severity } from '../settings.js';
 
 export interface CheckEvaluation {
   id: string;
@@ -115,17 +115,7 @@ export function evaluateOutcome(ctx: CheckContext): Condition[] {
   const latest = relevant[relevant.length - 1];
   const out: Condition[] = [];
   if (check.kind === 'verification') {
-    if (latest && isFailureJob(latest)) {
-      out.push(
-        cond(check, {
-          type: 'verification_failed',
-          severity: baseSeverity(config, 'verification_failed', 'critical'),
-          title: `${check.name}: restore test failed`,
-          detail: jobDetail(latest),
-          since: endOf(latest),
-        }),
-      );
-    }
+    if (latest && isFailureJob(latest)) out.push(latestJobCond(ctx, latest, 'verification_failed', 'critical', 'restore test failed'));
     return out;
   }
   if (check.kind === 'replication') {
@@ -160,17 +150,14 @@ export function evaluateOutcome(ctx: CheckContext): Condition[] {
       }),
     );
   } else if (latest.status === 'warning') {
-    out.push(
-      cond(check, {
-        type: 'job_warning',
-        severity: baseSeverity(config, 'job_warning', 'warning'),
-        title: `${check.name}: finished with warnings`,
-        detail: jobDetail(latest),
-        since: endOf(latest),
-      }),
-    );
+    out.push(latestJobCond(ctx, latest, 'job_warning', 'warning', 'finished with warnings'));
   }
   return out;
+}
+
+/** A condition on the check's latest job, at the type's configured severity, since the job ended. */
+function latestJobCond(ctx: CheckContext, latest: HistoryJob, type: AlertType, fallback: Severity, what: string): Condition {
+  return cond(ctx.check, { type, severity: baseSeverity(ctx.config, type, fallback), title: `${ctx.check.name}: ${what}`, detail: jobDetail(latest), since: endOf(latest) });
 }
 
 function sinceUnhealthy(jobs: HistoryJob[]): number {

@@ -24,8 +24,17 @@ export interface DeviceContext {
   deadlines: number[];
 }
 
-function deviceCond(ctx: DeviceContext, partial: Omit<Condition, 'scope' | 'scopeId' | 'checkId' | 'suppressed' | 'inhibitedBy'>): Condition {
+type DeviceConditionFields = Omit<Condition, 'scope' | 'scopeId' | 'checkId' | 'suppressed' | 'inhibitedBy'>;
+
+function deviceCond(ctx: DeviceContext, partial: DeviceConditionFields): Condition {
   return { scope: 'device', scopeId: ctx.snap.device.id, checkId: null, suppressed: false, inhibitedBy: null, ...partial };
+}
+
+/** A device condition that holds from `limit` on (its fields made only then); until then, the device is evaluated again at `limit`. */
+function fromLimit(ctx: DeviceContext, limit: number, fields: () => Omit<DeviceConditionFields, 'since'>): Condition | null {
+  ctx.deadlines.push(limit);
+  if (ctx.now < limit) return null;
+  return deviceCond(ctx, { ...fields(), since: limit });
 }
 
 const hours = (ms: number) => Math.round(ms / HOUR);
@@ -95,7 +104,7 @@ export function copyOverdue(ctx: DeviceContext): Condition[] {
 }
 
 export function saasOverdue(ctx: DeviceContext): Condition | null {
-  const { snap, config, now } = ctx;
+  const { snap, config } = ctx;
   if (snap.device.class !== 'saas' || !ctx.hasReported) return null;
   const checks = snap.checks.filter((c) => c.kind === 'saas_backup' && !c.paused);
   if (checks.length === 0) return null;
@@ -103,17 +112,13 @@ export function saasOverdue(ctx: DeviceContext): Condition | null {
   const ref = Math.max(last ?? snap.device.createdAt, ctx.restartAt ?? Number.NEGATIVE_INFINITY);
   const schedule = checks.map((c) => ctx.checkEvals.get(c.id)?.schedule).find((s) => s) ?? null;
   const expected = ref + (schedule ? periodMs(schedule, ref) : DAY);
-  const limit = expected + config.thresholds.saas_overdue_hours * HOUR;
-  ctx.deadlines.push(limit);
-  if (now < limit) return null;
-  return deviceCond(ctx, {
+  return fromLimit(ctx, expected + config.thresholds.saas_overdue_hours * HOUR, () => ({
     type: 'saas_overdue',
     severity: baseSeverity(config, 'saas_overdue', 'warning'),
     title: `${snap.device.name}: no good SaaS backup within ${config.thresholds.saas_overdue_hours} h of its scheduled time`,
     detail: { last_good_at: last === null ? null : new Date(last).toISOString(), expected_at: new Date(expected).toISOString() },
-    since: limit,
     fromChecks: checks.map((c) => c.id),
-  });
+  }));
 }
 
 /**
@@ -203,18 +208,14 @@ export function destructive(ctx: DeviceContext): Condition | null {
 }
 
 export function silent(ctx: DeviceContext): Condition | null {
-  const { snap, config, now } = ctx;
+  const { snap, config } = ctx;
   if (!ctx.hasReported) return null;
   const lastJob = snap.jobs.length > 0 ? snap.jobs[snap.jobs.length - 1]!.occurredAt : snap.lastBefore;
   const last = Math.max(lastJob ?? Number.NEGATIVE_INFINITY, snap.device.facts.updatedAt ?? Number.NEGATIVE_INFINITY);
-  const limit = last + config.thresholds.silent_days * DAY;
-  ctx.deadlines.push(limit);
-  if (now < limit) return null;
-  return deviceCond(ctx, {
+  return fromLimit(ctx, last + config.thresholds.silent_days * DAY, () => ({
     type: 'device_silent',
     severity: baseSeverity(config, 'device_silent', 'warning'),
     title: `${snap.device.name}: silent for more than ${config.thresholds.silent_days} days`,
     detail: { last_seen_at: new Date(last).toISOString() },
-    since: limit,
-  });
+  }));
 }

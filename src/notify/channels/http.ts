@@ -3,8 +3,9 @@
 // refused connection worth retrying; other 4xx permanent (the URL or the payload is wrong).
 import http from 'node:http';
 import https from 'node:https';
+import type { TObject } from 'typebox';
 import type { FieldProblem } from '../../domain/errors.js';
-import { type SendResult, permanent, transient } from './channel.js';
+import { type ChannelConfig, type ChannelDriver, type Message, type SendContext, type SendResult, permanent, transient } from './channel.js';
 
 export interface HttpAnswer {
   status: number;
@@ -133,4 +134,27 @@ export function parseUrlOnlyConfig(raw: Record<string, unknown>): { problems: Fi
   if (p) problems.push(p);
   for (const k of Object.keys(raw)) if (k !== 'url') problems.push({ field: `config.${k}`, message: 'is not a known field' });
   return problems.length > 0 ? { problems } : { config: { url: raw.url } };
+}
+
+/**
+ * A chat channel that is one webhook URL (Slack, Teams): the URL is its whole config and is kept
+ * write-only; it is told of alerts opening, worsening, repeating and resolving, and of tests.
+ */
+export function urlOnlyDriver(
+  type: string,
+  configSchema: TObject,
+  payload: (message: Message, ctx: SendContext) => Record<string, unknown>,
+  classify?: (a: HttpAnswer) => SendResult,
+): ChannelDriver {
+  return {
+    type,
+    configSchema,
+    secretFields: ['url'],
+    topics: ['alert.raised', 'alert.escalated', 'alert.resolved', 'alert.repeat'],
+    kinds: ['alert', 'test'],
+    parseConfig: (raw: ChannelConfig) => parseUrlOnlyConfig(raw),
+    async send(config, message, ctx): Promise<SendResult> {
+      return postAndClassify(config.url as string, JSON.stringify(payload(message, ctx)), {}, ctx.timeoutMs, classify);
+    },
+  };
 }

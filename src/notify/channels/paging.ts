@@ -1,12 +1,15 @@
 // What PagerDuty and Opsgenie channels share: the escalation rules in their config (TypeBox, served
-// to forms), and the key that ties Keepwatch's alert to the page (dedup_key, alias). Pages are
+// to forms), the key that ties Keepwatch's alert to the page (dedup_key, alias), and the driver
+// around their `send` (pagerDriver). Pages are
 // queued by the notification schedule when a rule holds (services/notify-paging.ts), never by
 // routing, so "open for 6 h outside business hours" is seen when it becomes true; the channel is
 // routed only the follow-ups of what it paged (acknowledged, resolved, dismissed).
-import { Type } from 'typebox';
-import { DEVICE_CLASSES, HOURS_CHOICES } from '../../domain/paging.js';
+import { type TObject, Type } from 'typebox';
+import { DEFAULT_RULES, DEVICE_CLASSES, HOURS_CHOICES, ruleProblems } from '../../domain/paging.js';
 import { ALERT_TYPES } from '../../domain/settings.js';
 import type { AlertEvent } from '../../domain/notify.js';
+import type { ChannelConfig, ChannelDriver } from './channel.js';
+import { schemaProblems, withDefaults } from './config-schema.js';
 
 const Enum = <T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) => Type.Union(values.map((v) => Type.Literal(v)), options);
 
@@ -35,4 +38,26 @@ export function pageAction(e: AlertEvent): PageAction {
   if (e.event === 'alert.acknowledged') return 'acknowledge';
   if (e.event === 'alert.resolved' || e.event === 'alert.dismissed') return 'resolve';
   return 'trigger';
+}
+
+/**
+ * A pager channel: one secret field, its config checked against its schema and its escalation
+ * rules (none given: DEFAULT_RULES), told of the follow-ups of what it paged; `send` does the rest.
+ */
+export function pagerDriver(type: string, secretField: string, configSchema: TObject, send: ChannelDriver['send']): ChannelDriver {
+  return {
+    type,
+    secretFields: [secretField],
+    topics: PAGER_TOPICS,
+    kinds: ['alert', 'test'],
+    pages: true,
+    configSchema,
+    parseConfig(raw) {
+      const problems = [...schemaProblems(configSchema, raw), ...(raw.rules === undefined ? [] : ruleProblems(raw.rules))];
+      if (problems.length > 0) return { problems };
+      const config = withDefaults<ChannelConfig>(configSchema, raw);
+      return { config: { ...config, rules: config.rules ?? DEFAULT_RULES } };
+    },
+    send,
+  };
 }

@@ -5,12 +5,10 @@
 // Shapes: shared/data/paging/opsgenie_alert_api_v2.txt.
 import { Type } from 'typebox';
 import type { AlertEvent } from '../../../domain/notify.js';
-import { DEFAULT_RULES, ruleProblems } from '../../../domain/paging.js';
-import type { ChannelConfig, ChannelDriver, SendContext, SendResult } from '../channel.js';
-import { schemaProblems, withDefaults } from '../config-schema.js';
+import type { ChannelConfig, SendContext, SendResult } from '../channel.js';
 import { alertUrl, detailLine, facts, headline } from '../format.js';
 import { postAndClassify } from '../http.js';
-import { PAGER_TOPICS, pageAction, pageKey, RulesSchema } from '../paging.js';
+import { pageAction, pageKey, pagerDriver, RulesSchema } from '../paging.js';
 import { secret } from '../psa/common-schema.js';
 
 export const OPSGENIE_URL = 'https://api.opsgenie.com';
@@ -52,31 +50,17 @@ export function opsgenieRequest(config: ChannelConfig, e: AlertEvent, ctx: Pick<
   ];
 }
 
-export const opsgenieDriver: ChannelDriver = {
-  type: 'opsgenie',
-  secretFields: ['api_key'],
-  topics: PAGER_TOPICS,
-  kinds: ['alert', 'test'],
-  pages: true,
-  configSchema: OpsgenieConfig,
-  parseConfig(raw) {
-    const problems = [...schemaProblems(OpsgenieConfig, raw), ...(raw.rules === undefined ? [] : ruleProblems(raw.rules))];
-    if (problems.length > 0) return { problems };
-    const config = withDefaults<ChannelConfig>(OpsgenieConfig, raw);
-    return { config: { ...config, rules: config.rules ?? DEFAULT_RULES } };
-  },
-  async send(config, message, ctx): Promise<SendResult> {
-    const base = `${(config.url as string).replace(/\/+$/, '')}/v2/alerts`;
-    const headers = { authorization: `GenieKey ${config.api_key}` };
-    if (message.kind === 'test') {
-      // A P5 alert closed at once: proves the key without paging anyone for long.
-      const alias = `keepwatch-test-${ctx.idempotencyKey}`;
-      const first = await postAndClassify(base, JSON.stringify({ message: `Keepwatch test from ${message.requested_by}`, alias, priority: 'P5', source: 'Keepwatch' }), headers, ctx.timeoutMs);
-      if (!first.ok) return first;
-      return postAndClassify(`${base}/${encodeURIComponent(alias)}/close?identifierType=alias`, JSON.stringify({ source: 'Keepwatch' }), headers, ctx.timeoutMs);
-    }
-    if (message.kind !== 'alert') return { ok: true, status: 'skipped', response: 'a pager carries alerts only' };
-    const [path, body] = opsgenieRequest(config, message.event, ctx);
-    return postAndClassify(`${base}${path}`, JSON.stringify(body), headers, ctx.timeoutMs);
-  },
-};
+export const opsgenieDriver = pagerDriver('opsgenie', 'api_key', OpsgenieConfig, async (config, message, ctx): Promise<SendResult> => {
+  const base = `${(config.url as string).replace(/\/+$/, '')}/v2/alerts`;
+  const headers = { authorization: `GenieKey ${config.api_key}` };
+  if (message.kind === 'test') {
+    // A P5 alert closed at once: proves the key without paging anyone for long.
+    const alias = `keepwatch-test-${ctx.idempotencyKey}`;
+    const first = await postAndClassify(base, JSON.stringify({ message: `Keepwatch test from ${message.requested_by}`, alias, priority: 'P5', source: 'Keepwatch' }), headers, ctx.timeoutMs);
+    if (!first.ok) return first;
+    return postAndClassify(`${base}/${encodeURIComponent(alias)}/close?identifierType=alias`, JSON.stringify({ source: 'Keepwatch' }), headers, ctx.timeoutMs);
+  }
+  if (message.kind !== 'alert') return { ok: true, status: 'skipped', response: 'a pager carries alerts only' };
+  const [path, body] = opsgenieRequest(config, message.event, ctx);
+  return postAndClassify(`${base}${path}`, JSON.stringify(body), headers, ctx.timeoutMs);
+});

@@ -4,12 +4,10 @@
 // and 5xx are retried. Shapes: shared/data/paging/pagerduty_events_v2_*.
 import { Type } from 'typebox';
 import type { AlertEvent } from '../../../domain/notify.js';
-import { DEFAULT_RULES, ruleProblems } from '../../../domain/paging.js';
-import type { ChannelConfig, ChannelDriver, SendContext, SendResult } from '../channel.js';
-import { schemaProblems, withDefaults } from '../config-schema.js';
+import type { ChannelConfig, SendContext, SendResult } from '../channel.js';
 import { alertUrl, detailLine, deviceUrl, facts, headline } from '../format.js';
 import { classifyHttp, type HttpAnswer, postAndClassify } from '../http.js';
-import { PAGER_TOPICS, pageAction, pageKey, RulesSchema } from '../paging.js';
+import { pageAction, pageKey, pagerDriver, RulesSchema } from '../paging.js';
 import { secret } from '../psa/common-schema.js';
 
 export const PAGERDUTY_URL = 'https://events.pagerduty.com/v2/enqueue';
@@ -56,30 +54,16 @@ function classify(a: HttpAnswer): SendResult {
   return classifyHttp(a);
 }
 
-export const pagerDutyDriver: ChannelDriver = {
-  type: 'pagerduty',
-  secretFields: ['routing_key'],
-  topics: PAGER_TOPICS,
-  kinds: ['alert', 'test'],
-  pages: true,
-  configSchema: PagerDutyConfig,
-  parseConfig(raw) {
-    const problems = [...schemaProblems(PagerDutyConfig, raw), ...(raw.rules === undefined ? [] : ruleProblems(raw.rules))];
-    if (problems.length > 0) return { problems };
-    const config = withDefaults<ChannelConfig>(PagerDutyConfig, raw);
-    return { config: { ...config, rules: config.rules ?? DEFAULT_RULES } };
-  },
-  async send(config, message, ctx): Promise<SendResult> {
-    let body: Record<string, unknown>;
-    if (message.kind === 'alert') body = pagerDutyEvent(config, message.event, ctx);
-    else if (message.kind === 'test') {
-      // A test opens and resolves an incident of its own, so nobody stays paged for it.
-      const key = `keepwatch-test-${ctx.idempotencyKey}`;
-      const trigger = { routing_key: config.routing_key, event_action: 'trigger', dedup_key: key, payload: { summary: `Keepwatch test from ${message.requested_by}`, source: 'keepwatch', severity: 'info' } };
-      const first = await postAndClassify(config.url as string, JSON.stringify(trigger), {}, ctx.timeoutMs, classify);
-      if (!first.ok) return first;
-      body = { routing_key: config.routing_key, event_action: 'resolve', dedup_key: key };
-    } else return { ok: true, status: 'skipped', response: 'a pager carries alerts only' };
-    return postAndClassify(config.url as string, JSON.stringify(body), {}, ctx.timeoutMs, classify);
-  },
-};
+export const pagerDutyDriver = pagerDriver('pagerduty', 'routing_key', PagerDutyConfig, async (config, message, ctx): Promise<SendResult> => {
+  let body: Record<string, unknown>;
+  if (message.kind === 'alert') body = pagerDutyEvent(config, message.event, ctx);
+  else if (message.kind === 'test') {
+    // A test opens and resolves an incident of its own, so nobody stays paged for it.
+    const key = `keepwatch-test-${ctx.idempotencyKey}`;
+    const trigger = { routing_key: config.routing_key, event_action: 'trigger', dedup_key: key, payload: { summary: `Keepwatch test from ${message.requested_by}`, source: 'keepwatch', severity: 'info' } };
+    const first = await postAndClassify(config.url as string, JSON.stringify(trigger), {}, ctx.timeoutMs, classify);
+    if (!first.ok) return first;
+    body = { routing_key: config.routing_key, event_action: 'resolve', dedup_key: key };
+  } else return { ok: true, status: 'skipped', response: 'a pager carries alerts only' };
+  return postAndClassify(config.url as string, JSON.stringify(body), {}, ctx.timeoutMs, classify);
+});

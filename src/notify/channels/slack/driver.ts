@@ -5,10 +5,10 @@
 // (rollup_error) are retried.
 import { Type } from 'typebox';
 import type { AlertEvent } from '../../../domain/notify.js';
-import type { ChannelConfig, ChannelDriver, Message, SendContext, SendResult } from '../channel.js';
+import type { Message, SendContext, SendResult } from '../channel.js';
 import { permanent, transient } from '../channel.js';
 import { alertUrl, detailLine, facts, headline, TEST_TEXT } from '../format.js';
-import { type HttpAnswer, parseUrlOnlyConfig, postAndClassify } from '../http.js';
+import { type HttpAnswer, urlOnlyDriver } from '../http.js';
 
 const PERMANENT_CODES = new Set([
   'invalid_payload',
@@ -56,14 +56,4 @@ const ConfigSchema = Type.Object(
   { title: 'Slack', description: 'A Slack incoming webhook. The URL is the credential: kept write-only.' },
 );
 
-export const slackDriver: ChannelDriver = {
-  type: 'slack',
-  configSchema: ConfigSchema,
-  secretFields: ['url'],
-  topics: ['alert.raised', 'alert.escalated', 'alert.resolved', 'alert.repeat'],
-  kinds: ['alert', 'test'],
-  parseConfig: (raw: ChannelConfig) => parseUrlOnlyConfig(raw),
-  async send(config, message, ctx): Promise<SendResult> {
-    return postAndClassify(config.url as string, JSON.stringify(payload(message, ctx)), {}, ctx.timeoutMs, classifySlack);
-  },
-};
+export const slackDriver = urlOnlyDriver('slack', ConfigSchema, payload, classifySlack);

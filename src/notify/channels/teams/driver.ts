@@ -4,9 +4,9 @@
 // was deleted or its URL changed); 429 and 5xx retried.
 import { Type } from 'typebox';
 import type { AlertEvent } from '../../../domain/notify.js';
-import type { ChannelConfig, ChannelDriver, Message, SendContext, SendResult } from '../channel.js';
+import type { Message, SendContext } from '../channel.js';
 import { alertUrl, detailLine, facts, headline, TEST_TEXT } from '../format.js';
-import { parseUrlOnlyConfig, postAndClassify } from '../http.js';
+import { urlOnlyDriver } from '../http.js';
 
 const COLOR: Record<string, string> = { critical: 'Attention', warning: 'Warning', info: 'Accent' };
 
@@ -42,14 +42,4 @@ const ConfigSchema = Type.Object(
   { title: 'Microsoft Teams', description: 'A Teams Workflows webhook (“When a Teams webhook request is received”). The URL is kept write-only.' },
 );
 
-export const teamsDriver: ChannelDriver = {
-  type: 'teams',
-  configSchema: ConfigSchema,
-  secretFields: ['url'],
-  topics: ['alert.raised', 'alert.escalated', 'alert.resolved', 'alert.repeat'],
-  kinds: ['alert', 'test'],
-  parseConfig: (raw: ChannelConfig) => parseUrlOnlyConfig(raw),
-  async send(config, message, ctx): Promise<SendResult> {
-    return postAndClassify(config.url as string, JSON.stringify(payload(message, ctx)), {}, ctx.timeoutMs);
-  },
-};
+export const teamsDriver = urlOnlyDriver('teams', ConfigSchema, payload);
