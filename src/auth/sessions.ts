@@ -102,8 +102,15 @@ export class SessionService {
   }
 
   async revokeAll(userId: string): Promise<void> {
-    const now = this.clock.now();
-    await this.repo.revokeAllOf(userId, now);
-    await this.repo.purgeEndedBefore(now - SESSION_MAX_MS);
+    await sessionRevoker(this.repo, this.clock)(userId);
   }
+}
+
+/** Ends every session of a user (and purges long-ended ones): what UserService calls on disable, reset or removal. */
+export function sessionRevoker(repo: SessionRepository, clock: Clock): (userId: string) => Promise<void> {
+  return async (userId) => {
+    const now = clock.now();
+    await repo.revokeAllOf(userId, now);
+    await repo.purgeEndedBefore(now - SESSION_MAX_MS);
+  };
 }

@@ -43,35 +43,37 @@ export interface DeviceWithChecks {
 
 export type JobListItem = Omit<JobRow, 'raw' | 'log'>;
 
+export interface CatalogServiceDeps {
+  clients: ClientRepository;
+  devices: DeviceRepository;
+  checks: CheckRepository;
+  jobs: JobRepository;
+  reports: ReportRepository;
+  alerts: AlertRepository;
+  audit: AuditService;
+  clock: Clock;
+}
+
 export class CatalogService {
-  constructor(
-    private readonly clients: ClientRepository,
-    private readonly devices: DeviceRepository,
-    private readonly checks: CheckRepository,
-    private readonly jobs: JobRepository,
-    private readonly reports: ReportRepository,
-    private readonly alerts: AlertRepository,
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly d: CatalogServiceDeps) {}
 
   async listClients(p: Principal, req: PageRequest & { q?: string }): Promise<Page<ClientSummary>> {
     const limit = req.limit ?? DEFAULT_LIMIT;
-    const rows = await this.clients.list({ clientIds: p.clientIds, q: req.q, after: cursorOf(req, 2), limit });
+    const rows = await this.d.clients.list({ clientIds: p.clientIds, q: req.q, after: cursorOf(req, 2), limit });
     const page = toPage(rows, limit, (r) => [r.name_key, r.id], (r) => r);
     return { items: await this.summaries(page.items), next_cursor: page.next_cursor };
   }
 
   async getClient(p: Principal, id: string): Promise<ClientSummary> {
-    const client = await this.clients.byId(id);
+    const client = await this.d.clients.byId(id);
     if (!client || !canSeeClient(p, client.id)) throw new NotFoundError('client', id);
     return (await this.summaries([client]))[0]!;
   }
 
   private async summaries(clients: ClientRow[]): Promise<ClientSummary[]> {
     const ids = clients.map((c) => c.id);
-    const rollups = rollupOf(await this.reports.rollup(ids));
-    const alertCounts = ids.length === 0 ? [] : await this.alerts.counts(ids);
+    const rollups = rollupOf(await this.d.reports.rollup(ids));
+    const alertCounts = ids.length === 0 ? [] : await this.d.alerts.counts(ids);
     return clients.map((client) => {
       const rollup = rollups.get(client.id) ?? emptyRollup();
       const openAlerts = { critical: 0, warning: 0, info: 0 };
@@ -84,7 +86,7 @@ export class CatalogService {
   async resolveClients(refs: string[]): Promise<string[]> {
     const ids: string[] = [];
     for (const ref of refs) {
-      const row = await this.clients.byRef(ref);
+      const row = await this.d.clients.byRef(ref);
       if (!row) throw new NotFoundError('client', ref);
       ids.push(row.id);
     }
@@ -97,10 +99,10 @@ export class CatalogService {
   ): Promise<Page<DeviceWithChecks>> {
     const limit = req.limit ?? DEFAULT_LIMIT;
     const { key } = parseSort(req.sort);
-    const rows = await this.devices.list({ clientIds: p.clientIds, ...req, after: cursorOf(req, key === 'name' ? 2 : 3), limit });
+    const rows = await this.d.devices.list({ clientIds: p.clientIds, ...req, after: cursorOf(req, key === 'name' ? 2 : 3), limit });
     const cursorKey = (r: DeviceRow) => (key === 'name' ? [r.name_key, r.id] : [sortValueOf(r, key), r.name_key, r.id]);
     const page = toPage(rows, limit, cursorKey, (r) => r);
-    const checks = await this.checks.forDevices(page.items.map((d) => d.id));
+    const checks = await this.d.checks.forDevices(page.items.map((d) => d.id));
     return {
       items: page.items.map((device) => ({ device, checks: checks.filter((c) => c.device_id === device.id) })),
       next_cursor: page.next_cursor,
@@ -109,7 +111,7 @@ export class CatalogService {
 
   async getDevice(p: Principal, id: string): Promise<DeviceWithChecks> {
     const device = await this.visibleDevice(p, id);
-    return { device, checks: await this.checks.forDevices([id]) };
+    return { device, checks: await this.d.checks.forDevices([id]) };
   }
 
   async listDeviceJobs(
@@ -119,12 +121,12 @@ export class CatalogService {
   ): Promise<Page<JobListItem>> {
     await this.visibleDevice(p, deviceId);
     const limit = req.limit ?? DEFAULT_LIMIT;
-    const rows = await this.jobs.forDevice({ deviceId, check: req.check, status: req.status, after: cursorOf(req, 2), limit });
+    const rows = await this.d.jobs.forDevice({ deviceId, check: req.check, status: req.status, after: cursorOf(req, 2), limit });
     return toPage(rows, limit, (r) => [r.occurred_at, r.id], (r) => r);
   }
 
   async getJob(p: Principal, id: string): Promise<JobRow> {
-    const job = await this.jobs.byId(id);
+    const job = await this.d.jobs.byId(id);
     if (!job || !canSeeClient(p, job.client_id)) throw new NotFoundError('job', id);
     return job;
   }
@@ -132,17 +134,17 @@ export class CatalogService {
   /** Sets storage facts without a job (SPEC §8 `PUT /devices/<id>/facts`); the device is re-evaluated. */
   async setFacts(p: Principal, deviceId: string, facts: FactsUpdate): Promise<DeviceWithChecks> {
     const device = await this.visibleDevice(p, deviceId);
-    const now = this.clock.now();
-    await this.devices.setFacts(deviceId, facts, now, newId(now));
+    const now = this.d.clock.now();
+    await this.d.devices.setFacts(deviceId, facts, now, newId(now));
     // Sources push facts all day; only a person's change belongs in the audit log.
     if (p.kind === 'user') {
-      await this.audit.record(p, { action: 'device.facts', targetType: 'device', targetId: deviceId, clientId: device.client_id, details: { ...facts } });
+      await this.d.audit.record(p, { action: 'device.facts', targetType: 'device', targetId: deviceId, clientId: device.client_id, details: { ...facts } });
     }
     return this.getDevice(p, deviceId);
   }
 
   async visibleDevice(p: Principal, id: string): Promise<DeviceRow> {
-    const device = await this.devices.byId(id);
+    const device = await this.d.devices.byId(id);
     if (!device || !canSeeClient(p, device.client_id)) throw new NotFoundError('device', id);
     return device;
   }

@@ -1,9 +1,9 @@
 // Creating and editing checks: their schedules, grace and pause. A change makes the device due
 // for evaluation at once, so states and alerts follow the new schedule.
-import type { Kysely } from 'kysely';
+import type { Transactor, Tx } from '../db/transaction.js';
 import type { CheckRepository } from '../db/repositories/checks.js';
 import type { IngestRepository } from '../db/repositories/ingest.js';
-import type { CheckRow, CheckUpdate, DB } from '../db/schema.js';
+import type { CheckRow, CheckUpdate } from '../db/schema.js';
 import { can, canSeeClient, type Principal } from '../domain/access.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { type CheckKind, type CopyTier, type DeviceClass, nameKey } from '../domain/job.js';
@@ -83,37 +83,39 @@ function changesToColumns(c: CheckChanges, now: number): CheckUpdate {
 
 const touchesRules = (cols: CheckUpdate) => cols.email_rules !== undefined;
 
+export interface CheckServiceDeps {
+  db: Transactor;
+  checks: CheckRepository;
+  ingest: IngestRepository;
+  audit: AuditService;
+  clock: Clock;
+  /** Called after a check's e-mail rules changed (the e-mail router reloads them). */
+  onEmailRulesChanged: () => void;
+}
+
 export class CheckService {
-  constructor(
-    private readonly db: Kysely<DB>,
-    private readonly checks: CheckRepository,
-    private readonly ingest: IngestRepository,
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-    /** Called after a check's e-mail rules changed (the e-mail router reloads them). */
-    private readonly onEmailRulesChanged: () => void = () => {},
-  ) {}
+  constructor(private readonly d: CheckServiceDeps) {}
 
   async list(
     p: Principal,
     req: PageRequest & { client?: string; device?: string; kind?: string; state?: string },
   ): Promise<Page<CheckRow>> {
     const limit = req.limit ?? DEFAULT_LIMIT;
-    const rows = await this.checks.list({ clientIds: p.clientIds, ...req, after: cursorOf(req, 1), limit });
+    const rows = await this.d.checks.list({ clientIds: p.clientIds, ...req, after: cursorOf(req, 1), limit });
     return toPage(rows, limit, (r) => [r.id], (r) => r);
   }
 
   async get(p: Principal, id: string): Promise<CheckRow> {
-    const check = await this.checks.byId(id);
+    const check = await this.d.checks.byId(id);
     if (!check || !canSeeClient(p, check.client_id)) throw new NotFoundError('check', id);
     return check;
   }
 
   async create(p: Principal, input: NewCheck): Promise<CheckRow> {
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     const cols = changesToColumns(input, now);
     const id = newId();
-    await this.db.transaction().execute(async (tx) => {
+    await this.d.db.run(async (tx) => {
       const device = await this.resolveDevice(tx, p, input, now);
       const row: CheckRow = {
         id,
@@ -142,58 +144,53 @@ export class CheckService {
         created_at: now,
         updated_at: now,
       };
-      const clash = await tx
-        .selectFrom('checks')
-        .select('id')
-        .where('device_id', '=', row.device_id)
-        .where('name_key', '=', row.name_key)
-        .executeTakeFirst();
+      const clash = await this.d.checks.byDeviceAndName(tx, row.device_id, row.name_key);
       if (clash) throw new ConflictError(`the device already has a check named "${row.name}" (${clash.id})`);
-      await tx.insertInto('checks').values(row).execute();
-      await this.ingest.enqueue(tx, [row.device_id], newId(now), now);
-      await this.audit.record(p, { action: 'check.create', targetType: 'check', targetId: id, clientId: row.client_id, details: { name: row.name } }, tx);
+      await this.d.checks.insert(row, tx);
+      await this.d.ingest.enqueue(tx, [row.device_id], newId(now), now);
+      await this.d.audit.record(p, { action: 'check.create', targetType: 'check', targetId: id, clientId: row.client_id, details: { name: row.name } }, tx);
     });
-    if (touchesRules(cols)) this.onEmailRulesChanged();
-    return (await this.checks.byId(id))!;
+    if (touchesRules(cols)) this.d.onEmailRulesChanged();
+    return (await this.d.checks.byId(id))!;
   }
 
   async update(p: Principal, id: string, changes: CheckChanges): Promise<CheckRow> {
     const check = await this.get(p, id);
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     const cols = changesToColumns(changes, now);
     if (cols.kind !== undefined && cols.kind !== 'copy') cols.tier = null;
     if (cols.kind === 'copy' && check.tier === null && cols.tier === undefined) cols.tier = 'hot';
-    await this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('checks').set(cols).where('id', '=', id).execute();
-      await this.ingest.enqueue(tx, [check.device_id], newId(now), now);
-      await this.audit.record(p, { action: 'check.update', targetType: 'check', targetId: id, clientId: check.client_id, details: { ...changes } }, tx);
+    await this.d.db.run(async (tx) => {
+      await this.d.checks.update(id, cols, tx);
+      await this.d.ingest.enqueue(tx, [check.device_id], newId(now), now);
+      await this.d.audit.record(p, { action: 'check.update', targetType: 'check', targetId: id, clientId: check.client_id, details: { ...changes } }, tx);
     });
-    if (touchesRules(cols)) this.onEmailRulesChanged();
-    return (await this.checks.byId(id))!;
+    if (touchesRules(cols)) this.d.onEmailRulesChanged();
+    return (await this.d.checks.byId(id))!;
   }
 
   private async resolveDevice(
-    tx: Kysely<DB>,
+    tx: Tx,
     p: Principal,
     input: NewCheck,
     now: number,
   ): Promise<{ deviceId: string; clientId: string }> {
     if (input.device_id) {
-      const d = await tx.selectFrom('devices').select(['id', 'client_id']).where('id', '=', input.device_id).executeTakeFirst();
+      const d = await this.d.checks.deviceOwner(tx, input.device_id);
       if (!d || !canSeeClient(p, d.client_id)) throw new NotFoundError('device', input.device_id);
       return { deviceId: d.id, clientId: d.client_id };
     }
     if (!input.device) throw ValidationError.field('device_id', 'required (or give device.name)');
     const clientName = input.client ?? DEFAULT_CLIENT_NAME;
-    const existing = await tx.selectFrom('clients').select('id').where('name_key', '=', nameKey(clientName)).executeTakeFirst();
-    if (!existing && (p.clientIds !== null || !can(p, 'admin'))) {
+    const existingId = await this.d.checks.clientIdByNameKey(tx, nameKey(clientName));
+    if (!existingId && (p.clientIds !== null || !can(p, 'admin'))) {
       throw new ForbiddenError(`client "${clientName}" does not exist, and only an unrestricted admin may create clients`);
     }
     const clientId =
-      existing?.id ?? (await this.ingest.ensureClient(tx, newId(), clientName.trim(), nameKey(clientName), randomKey(12), now));
+      existingId ?? (await this.d.ingest.ensureClient(tx, newId(), clientName.trim(), nameKey(clientName), randomKey(12), now));
     if (!canSeeClient(p, clientId)) throw new NotFoundError('client', clientName);
     const d = input.device;
-    const deviceId = await this.ingest.ensureDevice(
+    const deviceId = await this.d.ingest.ensureDevice(
       tx,
       { id: newId(), clientId, name: d.name.trim(), key: nameKey(d.name), class: d.class ?? 'server', type: d.type ?? d.class ?? 'server' },
       now,

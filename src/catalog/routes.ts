@@ -1,84 +1,47 @@
 import { Type } from 'typebox';
 import { DEVICE_CLASSES, JOB_STATUSES } from '../domain/job.js';
 import { DEVICE_SORTS } from '../db/repositories/devices.js';
-import type { CatalogService } from './catalog.js';
-import { clientDto, deviceDto, jobDto } from '../http/dto.js';
-import {
-  ClientSchema,
-  DEVICE_STATUSES,
-  DeviceSchema,
-  FactsSchema,
-  IdParams,
-  JobSchema,
-  Page,
-  PageQuery,
-  problemResponses,
-  StringEnum,
-} from '../http/schemas.js';
+import type { CatalogService, ClientSummary, DeviceWithChecks } from './catalog.js';
+import { clientDto, deviceDto } from './dto.js';
+import { ClientSchema, DEVICE_STATUSES, DeviceSchema, FactsSchema } from './schemas.js';
+import { jobDto } from '../ingest/api/dto.js';
+import { JobSchema } from '../ingest/api/schemas.js';
+import { resourceRoutes } from '../http/resource-routes.js';
+import { IdParams, PageQuery, problemResponses, StringEnum } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
 
 export function catalogRoutes(app: Api, deps: { catalog: CatalogService; publicUrl: string; mailDomain?: string }): void {
   const { catalog, publicUrl } = deps;
   const mailDomain = deps.mailDomain ?? new URL(publicUrl).hostname;
+  const clients = resourceRoutes(app, { path: '/api/v1/clients', tags: ['clients'], ability: 'read' });
+  const devices = resourceRoutes(app, { path: '/api/v1/devices', tags: ['devices'], ability: 'read' });
+  const client = (c: ClientSummary) => clientDto(c, mailDomain);
+  const device = (d: DeviceWithChecks) => deviceDto(d, publicUrl, mailDomain);
 
-  app.get(
-    '/api/v1/clients',
-    {
-      config: { ability: 'read' },
-      schema: {
-        tags: ['clients'],
-        summary: 'Clients, by name',
-        querystring: Type.Object({ ...PageQuery, q: Type.Optional(Type.String({ description: 'name contains' })) }),
-        response: { 200: Page(ClientSchema), ...problemResponses },
-      },
-    },
-    async (req) => {
-      const page = await catalog.listClients(req.principal, req.query);
-      return { items: page.items.map((c) => clientDto(c, mailDomain)), next_cursor: page.next_cursor };
-    },
+  clients.list(
+    { summary: 'Clients, by name', item: ClientSchema, query: Type.Object({ ...PageQuery, q: Type.Optional(Type.String({ description: 'name contains' })) }) },
+    (p, query) => catalog.listClients(p, query),
+    client,
   );
+  clients.get({ summary: 'One client', item: ClientSchema }, async (p, id) => client(await catalog.getClient(p, id)));
 
-  app.get(
-    '/api/v1/clients/:id',
+  devices.list(
     {
-      config: { ability: 'read' },
-      schema: { tags: ['clients'], summary: 'One client', params: IdParams, response: { 200: ClientSchema, ...problemResponses } },
+      summary: 'Devices with status, score and checks, by name or by sort',
+      item: DeviceSchema,
+      query: Type.Object({
+        ...PageQuery,
+        client: Type.Optional(Type.String({ description: 'client id' })),
+        status: Type.Optional(StringEnum(DEVICE_STATUSES)),
+        class: Type.Optional(StringEnum(DEVICE_CLASSES)),
+        q: Type.Optional(Type.String({ description: 'name contains' })),
+        sort: Type.Optional(StringEnum(DEVICE_SORTS, { description: 'name (default), score or last_good_at; a leading - reverses' })),
+      }),
     },
-    async (req) => clientDto(await catalog.getClient(req.principal, req.params.id), mailDomain),
+    (p, query) => catalog.listDevices(p, query),
+    device,
   );
-
-  app.get(
-    '/api/v1/devices',
-    {
-      config: { ability: 'read' },
-      schema: {
-        tags: ['devices'],
-        summary: 'Devices with status, score and checks, by name or by sort',
-        querystring: Type.Object({
-          ...PageQuery,
-          client: Type.Optional(Type.String({ description: 'client id' })),
-          status: Type.Optional(StringEnum(DEVICE_STATUSES)),
-          class: Type.Optional(StringEnum(DEVICE_CLASSES)),
-          q: Type.Optional(Type.String({ description: 'name contains' })),
-          sort: Type.Optional(StringEnum(DEVICE_SORTS, { description: 'name (default), score or last_good_at; a leading - reverses' })),
-        }),
-        response: { 200: Page(DeviceSchema), ...problemResponses },
-      },
-    },
-    async (req) => {
-      const page = await catalog.listDevices(req.principal, req.query);
-      return { items: page.items.map((d) => deviceDto(d, publicUrl, mailDomain)), next_cursor: page.next_cursor };
-    },
-  );
-
-  app.get(
-    '/api/v1/devices/:id',
-    {
-      config: { ability: 'read' },
-      schema: { tags: ['devices'], summary: 'One device', params: IdParams, response: { 200: DeviceSchema, ...problemResponses } },
-    },
-    async (req) => deviceDto(await catalog.getDevice(req.principal, req.params.id), publicUrl, mailDomain),
-  );
+  devices.get({ summary: 'One device', item: DeviceSchema }, async (p, id) => device(await catalog.getDevice(p, id)));
 
   app.put(
     '/api/v1/devices/:id/facts',
@@ -100,29 +63,23 @@ export function catalogRoutes(app: Api, deps: { catalog: CatalogService; publicU
         ...(b.free_space_percent !== undefined && { free_space_percent: b.free_space_percent }),
         ...(b.purgeable !== undefined && { purgeable: b.purgeable === null ? null : b.purgeable ? 1 : 0 }),
       };
-      return deviceDto(await catalog.setFacts(req.principal, req.params.id, facts), publicUrl, mailDomain);
+      return device(await catalog.setFacts(req.principal, req.params.id, facts));
     },
   );
 
-  app.get(
-    '/api/v1/devices/:id/jobs',
+  devices.history(
+    'jobs',
     {
-      config: { ability: 'read' },
-      schema: {
-        tags: ['devices', 'jobs'],
-        summary: "A device's jobs, newest first",
-        params: IdParams,
-        querystring: Type.Object({
-          ...PageQuery,
-          check: Type.Optional(Type.String({ description: 'check id' })),
-          status: Type.Optional(StringEnum(JOB_STATUSES)),
-        }),
-        response: { 200: Page(JobSchema), ...problemResponses },
-      },
+      summary: "A device's jobs, newest first",
+      tags: ['devices', 'jobs'],
+      item: JobSchema,
+      query: Type.Object({
+        ...PageQuery,
+        check: Type.Optional(Type.String({ description: 'check id' })),
+        status: Type.Optional(StringEnum(JOB_STATUSES)),
+      }),
     },
-    async (req) => {
-      const page = await catalog.listDeviceJobs(req.principal, req.params.id, req.query);
-      return { items: page.items.map(jobDto), next_cursor: page.next_cursor };
-    },
+    (p, id, query) => catalog.listDeviceJobs(p, id, query),
+    jobDto,
   );
 }

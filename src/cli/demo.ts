@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import type { Keepwatch } from '../app.js';
-import { loadDemo as load } from '../demo/load.js';
 import { cliActor, withKeepwatch } from './context.js';
 
 /** Loads the demo estate through recordJobs, as a real source would, then sets server schedules. */
 export async function loadDemo(kw: Keepwatch): Promise<{ jobs: number }> {
-  const { ingest, checks } = kw.services;
-  return load({ db: kw.database.db, clock: kw.clock, ingest, checks, evaluateAll: () => kw.evaluator.runUntilIdle() }, cliActor());
+  return kw.loadDemo(cliActor());
 }
 
 export function demoCommand(program: Command): void {

@@ -39,26 +39,28 @@ function summarise(result: SyncResult | null, error: unknown): string | null {
   return result.errors.map((e) => `${e.scope}: ${e.message}`).join('; ').slice(0, 2000);
 }
 
+export interface ConnectorRunnerDeps {
+  repo: ConnectorRepository;
+  ingest: IngestService;
+  integrations: IntegrationService;
+  secrets: SecretBox;
+  clock: Clock;
+  logger: Logger;
+  options: RunnerOptions;
+  metrics?: Metrics | null;
+}
+
 export class ConnectorRunner {
   private readonly running = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
 
-  constructor(
-    private readonly repo: ConnectorRepository,
-    private readonly ingest: IngestService,
-    private readonly integrations: IntegrationService,
-    private readonly secrets: SecretBox,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly options: RunnerOptions,
-    private readonly metrics: Metrics | null = null,
-  ) {}
+  constructor(private readonly d: ConnectorRunnerDeps) {}
 
   /** Syncs one connector now. ConflictError while a sync of it runs (here or on another instance). */
   async syncNow(id: string, trigger: RunTrigger): Promise<ConnectorRunRow> {
-    const runId = newId(this.clock.now());
-    const row = await this.repo.claim(id, runId, this.clock.now(), this.options.leaseMs);
+    const runId = newId(this.d.clock.now());
+    const row = await this.d.repo.claim(id, runId, this.d.clock.now(), this.d.options.leaseMs);
     if (!row) {
-      const exists = await this.repo.byId(id);
+      const exists = await this.d.repo.byId(id);
       if (!exists) throw new NotFoundError('connector', id);
       throw new ConflictError(`a sync of connector "${exists.name}" is already running; try again when it has finished`);
     }
@@ -67,11 +69,11 @@ export class ConnectorRunner {
 
   /** Claims up to `limit` connectors that are due; the caller runs each with execute(). */
   async claimDue(limit: number): Promise<Array<{ row: ConnectorRow; runId: string }>> {
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     const claimed: Array<{ row: ConnectorRow; runId: string }> = [];
-    for (const id of await this.repo.due(now, limit)) {
+    for (const id of await this.d.repo.due(now, limit)) {
       const runId = newId(now);
-      const row = await this.repo.claim(id, runId, now, this.options.leaseMs);
+      const row = await this.d.repo.claim(id, runId, now, this.d.options.leaseMs);
       if (row) claimed.push({ row, runId });
     }
     return claimed;
@@ -98,11 +100,11 @@ export class ConnectorRunner {
   }
 
   private async run(row: ConnectorRow, runId: string, trigger: RunTrigger, controller: AbortController): Promise<ConnectorRunRow> {
-    const startedAt = this.clock.now();
-    await this.repo.abandonRuns(row.id, startedAt);
+    const startedAt = this.d.clock.now();
+    await this.d.repo.abandonRuns(row.id, startedAt);
     const run: ConnectorRunRow = { id: runId, connector_id: row.id, trigger, status: 'running', outcome: null, started_at: startedAt, finished_at: null, counts: '{}', errors: '[]', error: null };
-    await this.repo.insertRun(run);
-    const heartbeat = setInterval(() => void this.renew(row.id, runId, controller), Math.max(1000, this.options.leaseMs / 4));
+    await this.d.repo.insertRun(run);
+    const heartbeat = setInterval(() => void this.renew(row.id, runId, controller), Math.max(1000, this.d.options.leaseMs / 4));
     heartbeat.unref();
     let result: SyncResult | null = null;
     let error: unknown = null;
@@ -118,41 +120,41 @@ export class ConnectorRunner {
 
   private async renew(id: string, runId: string, controller: AbortController): Promise<void> {
     try {
-      const held = await this.repo.renew(id, runId, this.clock.now() + this.options.leaseMs);
+      const held = await this.d.repo.renew(id, runId, this.d.clock.now() + this.d.options.leaseMs);
       if (!held) controller.abort(new Error('this sync lost its claim on the connector (another instance took it over)'));
     } catch (err) {
-      this.logger.warn({ err, connector: id }, 'could not renew the connector claim');
+      this.d.logger.warn({ err, connector: id }, 'could not renew the connector claim');
     }
   }
 
   private async sync(row: ConnectorRow, startedAt: number, signal: AbortSignal): Promise<SyncResult> {
     const type = connectorType(row.type);
     if (!type) throw new Error(`unknown connector type "${row.type}"`);
-    const connector = type.create(resolvedConfig(type, row, this.secrets), {
-      now: () => this.clock.now(),
-      sleep: (ms) => sleepOn(this.clock, ms),
-      logger: this.logger.child({ connector: row.id }),
+    const connector = type.create(resolvedConfig(type, row, this.d.secrets), {
+      now: () => this.d.clock.now(),
+      sleep: (ms) => sleepOn(this.d.clock, ms),
+      logger: this.d.logger.child({ connector: row.id }),
     });
     return connector.sync({
       source: row.source,
       cursor: row.cursor === null ? null : (JSON.parse(row.cursor) as unknown),
       now: startedAt,
       emit: async (jobs) => {
-        const recorded = await this.ingest.recordJobs(jobs);
+        const recorded = await this.d.ingest.recordJobs(jobs);
         return { created: recorded.filter((r) => r.created).length };
       },
-      known: (ids) => this.repo.knownJobs(row.source, ids),
+      known: (ids) => this.d.repo.knownJobs(row.source, ids),
       signal,
     });
   }
 
   private async finish(row: ConnectorRow, run: ConnectorRunRow, result: SyncResult | null, error: unknown, aborted: boolean): Promise<ConnectorRunRow> {
-    const finishedAt = this.clock.now();
+    const finishedAt = this.d.clock.now();
     const outcome: SyncOutcome = result ? result.outcome : outcomeOf(error);
     const status = result ? (result.errors.length > 0 ? 'partial' : 'succeeded') : aborted ? 'abandoned' : 'failed';
     const lastError = summarise(result, error);
     // The next run is one interval after this one started, so a schedule does not drift by sync time.
-    const held = await this.repo.release(row.id, run.id, {
+    const held = await this.d.repo.release(row.id, run.id, {
       cursor: result ? JSON.stringify(result.cursor) : row.cursor,
       // A sync stopped by shutdown is due again at once (another instance may take it).
       next_run_at: status === 'abandoned' ? finishedAt : Math.max(run.started_at + row.interval_ms, finishedAt),
@@ -170,11 +172,11 @@ export class ConnectorRunner {
       errors: JSON.stringify(result?.errors ?? []),
       error: held ? lastError : `${lastError ?? ''} (the claim was lost: the cursor was not saved)`.trim(),
     };
-    await this.repo.finishRun(run.id, done);
-    this.metrics?.connectorSyncs.inc({ type: row.type, outcome: outcome.ok ? 'ok' : outcome.kind === 'other' ? 'error' : outcome.kind });
-    this.metrics?.connectorSyncDuration.observe({ type: row.type }, Math.max(0, finishedAt - run.started_at) / 1000);
-    if (held) await this.integrations.report({ id: row.id, name: row.name, type: row.type, source: row.source }, outcome);
-    if (status !== 'succeeded') this.logger.warn({ connector: row.id, run: run.id, status, error: lastError }, 'connector sync did not fully succeed');
+    await this.d.repo.finishRun(run.id, done);
+    this.d.metrics?.connectorSyncs.inc({ type: row.type, outcome: outcome.ok ? 'ok' : outcome.kind === 'other' ? 'error' : outcome.kind });
+    this.d.metrics?.connectorSyncDuration.observe({ type: row.type }, Math.max(0, finishedAt - run.started_at) / 1000);
+    if (held) await this.d.integrations.report({ id: row.id, name: row.name, type: row.type, source: row.source }, outcome);
+    if (status !== 'succeeded') this.d.logger.warn({ connector: row.id, run: run.id, status, error: lastError }, 'connector sync did not fully succeed');
     return done;
   }
 }

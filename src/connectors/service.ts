@@ -40,23 +40,25 @@ export interface ConnectorView {
   running: boolean;
 }
 
+export interface ConnectorServiceDeps {
+  repo: ConnectorRepository;
+  runner: ConnectorRunner;
+  integrations: IntegrationService;
+  secrets: SecretBox;
+  audit: AuditService;
+  clock: Clock;
+  logger: Logger;
+  onChanged: () => void;
+}
+
 export class ConnectorService {
-  constructor(
-    private readonly repo: ConnectorRepository,
-    private readonly runner: ConnectorRunner,
-    private readonly integrations: IntegrationService,
-    private readonly secrets: SecretBox,
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly onChanged: () => void = () => {},
-  ) {}
+  constructor(private readonly d: ConnectorServiceDeps) {}
 
   async list(p: Principal, req: PageRequest): Promise<Page<ConnectorView>> {
     this.assertWorkspace(p);
     const limit = req.limit ?? DEFAULT_LIMIT;
     const after = cursorOf(req, 2) as [string, string] | null;
-    const rows = await this.repo.list(after, limit);
+    const rows = await this.d.repo.list(after, limit);
     return toPage(rows, limit, (r) => [r.name_key, r.id], (r) => this.view(r));
   }
 
@@ -73,7 +75,7 @@ export class ConnectorService {
     }
     const config = type.initialConfig ? type.initialConfig(input.config, name) : input.config;
     const resolved = type.resolve(config, name);
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     const id = newId(now);
     await this.assertNameFree(name);
     const row: ConnectorRow = {
@@ -82,7 +84,7 @@ export class ConnectorService {
       name,
       name_key: nameKey(name),
       source: `${type.type}:${id}`,
-      config: JSON.stringify(sealSecrets(this.secrets, config, type.secretFields)),
+      config: JSON.stringify(sealSecrets(this.d.secrets, config, type.secretFields)),
       enabled: input.enabled === false ? 0 : 1,
       interval_ms: type.intervalMs(resolved),
       cursor: null,
@@ -96,9 +98,9 @@ export class ConnectorService {
       created_at: now,
       updated_at: now,
     };
-    await this.repo.insert(row);
-    await this.audit.record(p, { action: 'connector.create', targetType: 'connector', targetId: id, details: { type: row.type, name } });
-    this.onChanged();
+    await this.d.repo.insert(row);
+    await this.d.audit.record(p, { action: 'connector.create', targetType: 'connector', targetId: id, details: { type: row.type, name } });
+    this.d.onChanged();
     return this.view(row);
   }
 
@@ -106,43 +108,43 @@ export class ConnectorService {
   async update(p: Principal, id: string, patch: ConnectorPatch): Promise<ConnectorView> {
     const row = await this.find(p, id);
     const type = this.typeOf(row.type);
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     const changes: Partial<ConnectorRow> = { updated_at: now };
     const name = patch.name === undefined ? row.name : patch.name.trim().replace(/\s+/g, ' ');
     if (nameKey(name) !== row.name_key) await this.assertNameFree(name);
     if (patch.name !== undefined) Object.assign(changes, { name, name_key: nameKey(name) });
     if (patch.config !== undefined) {
-      const stored = mergeSecrets(this.secrets, JSON.parse(row.config) as Record<string, unknown>, patch.config, type.secretFields);
-      const resolved = resolvedConfig(type, { ...row, name, config: JSON.stringify(stored) }, this.secrets);
+      const stored = mergeSecrets(this.d.secrets, JSON.parse(row.config) as Record<string, unknown>, patch.config, type.secretFields);
+      const resolved = resolvedConfig(type, { ...row, name, config: JSON.stringify(stored) }, this.d.secrets);
       Object.assign(changes, { config: JSON.stringify(stored), interval_ms: type.intervalMs(resolved), next_run_at: now });
     }
     if (patch.enabled !== undefined) {
       changes.enabled = patch.enabled ? 1 : 0;
       if (patch.enabled && row.enabled === 0) changes.next_run_at = now;
     }
-    await this.repo.update(id, changes);
+    await this.d.repo.update(id, changes);
     const fields = Object.keys(patch.config ?? {}).map((k) => (type.secretFields.includes(k) ? `${k} (secret)` : k));
-    await this.audit.record(p, { action: 'connector.update', targetType: 'connector', targetId: id, details: { name: patch.name, enabled: patch.enabled, config_fields: fields } });
-    this.onChanged();
-    return this.view((await this.repo.byId(id))!);
+    await this.d.audit.record(p, { action: 'connector.update', targetType: 'connector', targetId: id, details: { name: patch.name, enabled: patch.enabled, config_fields: fields } });
+    this.d.onChanged();
+    return this.view((await this.d.repo.byId(id))!);
   }
 
   /** Deletes it with its sync history; its integration alerts resolve. Its jobs, devices and checks stay. */
   async remove(p: Principal, id: string): Promise<void> {
     const row = await this.find(p, id);
-    await this.repo.delete(id);
-    await this.integrations.remove({ id: row.id, name: row.name, type: row.type, source: row.source });
-    await this.audit.record(p, { action: 'connector.delete', targetType: 'connector', targetId: id, details: { name: row.name } });
+    await this.d.repo.delete(id);
+    await this.d.integrations.remove({ id: row.id, name: row.name, type: row.type, source: row.source });
+    await this.d.audit.record(p, { action: 'connector.delete', targetType: 'connector', targetId: id, details: { name: row.name } });
   }
 
   /** Checks the connection step by step without syncing; says which step failed. */
   async test(p: Principal, id: string): Promise<TestReport> {
     const row = await this.find(p, id);
     const type = this.typeOf(row.type);
-    const connector = type.create(resolvedConfig(type, row, this.secrets), {
-      now: () => this.clock.now(),
-      sleep: (ms) => sleepOn(this.clock, ms),
-      logger: this.logger.child({ connector: row.id }),
+    const connector = type.create(resolvedConfig(type, row, this.d.secrets), {
+      now: () => this.d.clock.now(),
+      sleep: (ms) => sleepOn(this.d.clock, ms),
+      logger: this.d.logger.child({ connector: row.id }),
     });
     return connector.test();
   }
@@ -150,22 +152,22 @@ export class ConnectorService {
   /** Syncs now and answers the finished run. */
   async sync(p: Principal, id: string, trigger: RunTrigger = 'manual'): Promise<ConnectorRunRow> {
     const row = await this.find(p, id);
-    await this.audit.record(p, { action: 'connector.sync', targetType: 'connector', targetId: id, details: { name: row.name, trigger } });
-    return this.runner.syncNow(id, trigger);
+    await this.d.audit.record(p, { action: 'connector.sync', targetType: 'connector', targetId: id, details: { name: row.name, trigger } });
+    return this.d.runner.syncNow(id, trigger);
   }
 
   async runs(p: Principal, id: string, req: PageRequest): Promise<Page<ConnectorRunRow>> {
     await this.find(p, id);
     const limit = req.limit ?? DEFAULT_LIMIT;
     const before = cursorOf(req, 1)?.[0];
-    const rows = await this.repo.runs(id, typeof before === 'string' ? before : null, limit);
+    const rows = await this.d.repo.runs(id, typeof before === 'string' ? before : null, limit);
     return toPage(rows, limit, (r) => [r.id], (r) => r);
   }
 
   /** By id or by name (the CLI). */
   async resolve(p: Principal, idOrName: string): Promise<ConnectorRow> {
     this.assertWorkspace(p);
-    const row = (await this.repo.byId(idOrName)) ?? (await this.repo.byNameKey(nameKey(idOrName)));
+    const row = (await this.d.repo.byId(idOrName)) ?? (await this.d.repo.byNameKey(nameKey(idOrName)));
     if (!row) throw new NotFoundError('connector', idOrName);
     return row;
   }
@@ -173,12 +175,12 @@ export class ConnectorService {
   private view(row: ConnectorRow): ConnectorView {
     const type = connectorType(row.type);
     const stored = JSON.parse(row.config) as Record<string, unknown>;
-    return { row, config: maskSecrets(stored, type?.secretFields ?? []), running: row.claimed_until !== null && row.claimed_until >= this.clock.now() };
+    return { row, config: maskSecrets(stored, type?.secretFields ?? []), running: row.claimed_until !== null && row.claimed_until >= this.d.clock.now() };
   }
 
   private async find(p: Principal, id: string): Promise<ConnectorRow> {
     this.assertWorkspace(p);
-    const row = await this.repo.byId(id);
+    const row = await this.d.repo.byId(id);
     if (!row) throw new NotFoundError('connector', id);
     return row;
   }
@@ -191,7 +193,7 @@ export class ConnectorService {
 
   private async assertNameFree(name: string): Promise<void> {
     if (name === '') throw ValidationError.field('name', 'must not be blank');
-    const clash = await this.repo.byNameKey(nameKey(name));
+    const clash = await this.d.repo.byNameKey(nameKey(name));
     if (clash) throw new ConflictError(`a connector named "${clash.name}" already exists (${clash.id})`);
   }
 

@@ -3,8 +3,10 @@
 // in settings; an escalation rule can page only outside (or only inside) them.
 import { wallTime } from '../lib/tz.js';
 import type { FieldProblem } from './errors.js';
-import { WEEKDAYS, type Weekday } from './notify.js';
 import { isValidTimeZone } from './schedule.js';
+
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
 
 export interface BusinessHours {
   days: Weekday[];

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from './errors.js';
-import { isGood, type JobReport, nameKey, normaliseJob } from './job.js';
+import { isGood, type JobReport, nameKey } from './job.js';
+import { normaliseJob } from './job-report.js';
+import {
+  buildJob,
+  type JobInput,
+  MAX_DEVICE_TYPE_LENGTH,
+  MAX_ERROR_CODE_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_RAW_STATUS_LENGTH,
+  MAX_SOURCE_LENGTH,
+} from './job-build.js';
 
 const report = (overrides: Partial<JobReport> = {}): JobReport => ({
   source: 'veeam',
@@ -58,6 +69,118 @@ describe('normaliseJob', () => {
   it('keeps the report verbatim, unknown fields included', () => {
     const raw = JSON.parse(normaliseJob(report({ vendor_session: 'x1' } as Partial<JobReport>)).raw);
     expect(raw.vendor_session).toBe('x1');
+  });
+});
+
+const input = (overrides: Partial<JobInput> = {}): JobInput => ({
+  source: 'veeam',
+  device: { name: 'SRV01' },
+  status: 'succeeded',
+  raw: { vendor: 'x' },
+  ...overrides,
+});
+
+describe('buildJob', () => {
+  it('fills the defaults: a server, a scheduled backup to the "Backup" check, nothing else known', () => {
+    expect(buildJob(input())).toEqual({
+      source: 'veeam',
+      externalId: null,
+      clientName: null,
+      device: { name: 'SRV01', class: 'server', type: 'server', facts: null },
+      check: { name: 'Backup', kind: 'backup', tier: null },
+      status: 'succeeded',
+      rawStatus: 'succeeded',
+      operation: 'backup',
+      trigger: 'scheduled',
+      startedAt: null,
+      endedAt: null,
+      durationMs: null,
+      bytes: null,
+      message: null,
+      errorCode: null,
+      reason: null,
+      healthReplication: null,
+      healthFailover: null,
+      log: null,
+      raw: '{"vendor":"x"}',
+    });
+  });
+
+  it('types a device by its class unless the source names a type', () => {
+    expect(buildJob(input({ device: { name: 'M365', class: 'saas' } })).device).toMatchObject({ class: 'saas', type: 'saas' });
+    expect(buildJob(input({ device: { name: 'vm-a', type: 'vm' } })).device).toMatchObject({ class: 'server', type: 'vm' });
+  });
+
+  it("gives the operation's default check when none is said, and no check when told null", () => {
+    expect(buildJob(input({ operation: 'replication' })).check).toEqual({ name: 'Replication', kind: 'replication', tier: null });
+    expect(buildJob(input({ operation: 'restore' })).check).toBeNull();
+    expect(buildJob(input({ check: null })).check).toBeNull();
+  });
+
+  it("takes a check's kind from the operation when it does not say, and makes a copy hot unless told cold", () => {
+    expect(buildJob(input({ operation: 'copy', check: { name: 'To cloud' } })).check).toEqual({ name: 'To cloud', kind: 'copy', tier: 'hot' });
+    expect(buildJob(input({ check: { name: 'Tape', kind: 'copy', tier: 'cold' } })).check).toEqual({ name: 'Tape', kind: 'copy', tier: 'cold' });
+    expect(buildJob(input({ check: { name: 'Nightly', tier: 'cold' } })).check).toEqual({ name: 'Nightly', kind: 'backup', tier: null });
+  });
+
+  it('derives the duration from start and end unless the source gives one, or says it is unknown', () => {
+    const times = { startedAt: 1_000, endedAt: 61_000 };
+    expect(buildJob(input(times)).durationMs).toBe(60_000);
+    expect(buildJob(input({ ...times, durationMs: 5_000 })).durationMs).toBe(5_000);
+    expect(buildJob(input({ ...times, durationMs: null })).durationMs).toBeNull();
+    expect(buildJob(input({ startedAt: 1_000 })).durationMs).toBeNull();
+  });
+
+  it('cleans names and cuts every text to its limit', () => {
+    const long = 'x'.repeat(20_000);
+    const job = buildJob(
+      input({
+        source: ` ${long} `,
+        clientName: '  Contoso   Ltd ',
+        device: { name: `  File \n Server  ${long}`, type: long },
+        check: { name: long },
+        rawStatus: long,
+        message: long,
+        errorCode: long,
+      }),
+    );
+    expect(job.clientName).toBe('Contoso Ltd');
+    expect(job.device.name).toBe(`File Server ${long}`.slice(0, MAX_NAME_LENGTH));
+    expect(job.check?.name).toHaveLength(MAX_NAME_LENGTH);
+    expect(job.source).toHaveLength(MAX_SOURCE_LENGTH);
+    expect(job.device.type).toHaveLength(MAX_DEVICE_TYPE_LENGTH);
+    expect(job.rawStatus).toHaveLength(MAX_RAW_STATUS_LENGTH);
+    expect(job.message).toHaveLength(MAX_MESSAGE_LENGTH);
+    expect(job.errorCode).toHaveLength(MAX_ERROR_CODE_LENGTH);
+  });
+
+  it('counts characters as the API schema does, so a name the API accepts is never cut', () => {
+    const emoji = (n: number) => '💾'.repeat(n);
+    expect(buildJob(input({ device: { name: emoji(MAX_NAME_LENGTH) } })).device.name).toBe(emoji(MAX_NAME_LENGTH));
+    expect(buildJob(input({ device: { name: emoji(MAX_NAME_LENGTH + 1) } })).device.name).toBe(emoji(MAX_NAME_LENGTH));
+  });
+
+  it('leaves the client out when the source names none, and keeps an empty message empty', () => {
+    expect(buildJob(input({ clientName: '' })).clientName).toBeNull();
+    expect(buildJob(input({ message: '' })).message).toBe('');
+  });
+
+  it('keeps a log as given unless the source says how to cut it', () => {
+    const log = 'y'.repeat(200_000);
+    expect(buildJob(input({ log })).log).toBe(log);
+    expect(buildJob(input({ log: null, logCut: { maxChars: 10, note: 'cut' } })).log).toBeNull();
+  });
+
+  it('cuts a log by characters, then notes the cut', () => {
+    expect(buildJob(input({ log: 'abcdef', logCut: { maxChars: 4, note: 'cut here' } })).log).toBe('abcd\n[… cut here]');
+    expect(buildJob(input({ log: 'abcd', logCut: { maxChars: 4, note: 'cut here' } })).log).toBe('abcd');
+  });
+
+  it('cuts a log by UTF-8 bytes without splitting a character, then notes the cut', () => {
+    const logCut = { maxBytes: 5, note: 'truncated' };
+    expect(buildJob(input({ log: 'aéééé', logCut })).log).toBe('aéé\n[… truncated]');
+    expect(buildJob(input({ log: 'ééééé', logCut })).log).toBe('éé\n[… truncated]');
+    expect(buildJob(input({ log: 'aéé', logCut })).log).toBe('aéé');
   });
 });
 

@@ -1,5 +1,6 @@
-// Job vocabulary and normalisation: every source's report becomes one NormalisedJob.
-import { ValidationError, type FieldProblem } from './errors.js';
+// Job vocabulary: statuses, kinds, operations, the report the API takes and the NormalisedJob every
+// source produces. Every source builds its jobs with buildJob (job-build.ts), where the defaults
+// and limits live; the API's reports go through normaliseJob (job-report.ts) first.
 
 export const JOB_STATUSES = ['succeeded', 'warning', 'partial', 'failed', 'cancelled', 'skipped', 'running'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -108,119 +109,11 @@ export interface NormalisedJob {
   healthReplication: HealthLevel | null;
   healthFailover: HealthLevel | null;
   log: string | null;
-  /** The report exactly as received (extra fields included), as JSON text. */
+  /** The payload exactly as received (a report with its extra fields included), as JSON text. */
   raw: string;
 }
-
-const DEFAULT_CHECK_BY_OPERATION: Partial<Record<Operation, { name: string; kind: CheckKind }>> = {
-  backup: { name: 'Backup', kind: 'backup' },
-  copy: { name: 'Backup copy', kind: 'copy' },
-  replication: { name: 'Replication', kind: 'replication' },
-  verification: { name: 'Restore test', kind: 'verification' },
-};
-
-const KIND_BY_OPERATION: Partial<Record<Operation, CheckKind>> = {
-  copy: 'copy',
-  replication: 'replication',
-  verification: 'verification',
-};
-
-export const MAX_NAME_LENGTH = 200;
 
 /** Natural key of a client, device or check name: trimmed, whitespace collapsed, lower case. */
 export function nameKey(name: string): string {
   return name.trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
-function cleanName(name: string): string {
-  return name.trim().replace(/\s+/g, ' ');
-}
-
-function time(value: string | null | undefined, field: string, problems: FieldProblem[]): number | null {
-  if (value === null || value === undefined) return null;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) {
-    problems.push({ field, message: 'must be an ISO-8601 date-time' });
-    return null;
-  }
-  return ms;
-}
-
-function facts(device: JobReport['device']): DeviceFacts | null {
-  const f: DeviceFacts = {
-    storageUsedBytes: device.storage_used_bytes ?? null,
-    storageQuotaBytes: device.storage_quota_bytes ?? null,
-    freeSpacePercent: device.free_space_percent ?? null,
-    purgeable: device.purgeable ?? null,
-  };
-  return Object.values(f).every((v) => v === null) ? null : f;
-}
-
-function resolveCheck(report: JobReport, operation: Operation): NormalisedJob['check'] {
-  if (report.check) {
-    const kind = report.check.kind ?? KIND_BY_OPERATION[operation] ?? 'backup';
-    return { name: cleanName(report.check.name), kind, tier: kind === 'copy' ? (report.check.tier ?? 'hot') : null };
-  }
-  const fallback = DEFAULT_CHECK_BY_OPERATION[operation];
-  return fallback ? { ...fallback, tier: fallback.kind === 'copy' ? 'hot' : null } : null;
-}
-
-/**
- * Turns a validated report into a NormalisedJob. `path` prefixes field names in errors
- * (`jobs[3]`). Shape and enum checks happen at the edge; this checks what a schema cannot.
- */
-export function normaliseJob(report: JobReport, path = ''): NormalisedJob {
-  const problems: FieldProblem[] = [];
-  const at = (f: string) => (path ? `${path}.${f}` : f);
-  const startedAt = time(report.started_at, at('started_at'), problems);
-  const endedAt = time(report.ended_at, at('ended_at'), problems);
-  if (startedAt !== null && endedAt !== null && endedAt < startedAt) {
-    problems.push({ field: at('ended_at'), message: 'must not be before started_at' });
-  }
-  for (const [field, value] of [
-    ['source', report.source],
-    ['device.name', report.device.name],
-    ['check.name', report.check?.name],
-  ] as const) {
-    if (value !== undefined && cleanName(value) === '') problems.push({ field: at(field), message: 'must not be blank' });
-  }
-  if (report.client !== undefined && report.client !== null && cleanName(report.client) === '') {
-    problems.push({ field: at('client'), message: 'must not be blank' });
-  }
-  if (problems.length > 0) throw new ValidationError(problems);
-
-  const operation = report.operation ?? 'backup';
-  const durationMs =
-    report.duration_seconds != null
-      ? Math.round(report.duration_seconds * 1000)
-      : startedAt !== null && endedAt !== null
-        ? endedAt - startedAt
-        : null;
-  return {
-    source: report.source.trim(),
-    externalId: report.external_id ?? null,
-    clientName: report.client ? cleanName(report.client) : null,
-    device: {
-      name: cleanName(report.device.name),
-      class: report.device.class ?? 'server',
-      type: report.device.type ?? report.device.class ?? 'server',
-      facts: facts(report.device),
-    },
-    check: resolveCheck(report, operation),
-    status: report.status,
-    rawStatus: report.raw_status ?? report.status,
-    operation,
-    trigger: report.trigger ?? 'scheduled',
-    startedAt,
-    endedAt,
-    durationMs,
-    bytes: report.bytes ?? null,
-    message: report.message ?? null,
-    errorCode: report.error_code ?? null,
-    reason: report.reason ?? null,
-    healthReplication: report.health?.replication ?? null,
-    healthFailover: report.health?.failover ?? null,
-    log: report.log ?? null,
-    raw: JSON.stringify(report),
-  };
 }

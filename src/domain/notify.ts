@@ -1,5 +1,6 @@
 // Notification rules, pure: which channels an alert event goes to, how long to wait before the
 // next attempt, which alerts an hourly digest holds, and when digests and weekly summaries fall due.
+import { WEEKDAYS, type Weekday } from './business-hours.js';
 import { type Severity, SEVERITY_RANK } from './settings.js';
 import { wallTime, zonedToUtc } from '../lib/tz.js';
 
@@ -146,8 +147,7 @@ export function digestSelection<T extends DigestCandidate>(alerts: readonly T[],
 
 // ---- weekly summary --------------------------------------------------------------------------
 
-export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+export { WEEKDAYS, type Weekday };
 
 /** The latest scheduled instant (weekday at hour:00, zone time) at or before `now`. */
 export function lastWeeklyInstant(now: number, day: Weekday, hour: number, tz: string): number {

@@ -1,19 +1,9 @@
 import { Type } from 'typebox';
 import { ALERT_TYPES, SEVERITIES } from '../domain/settings.js';
 import type { AlertService } from './alerts.js';
-import { alertDto, alertEventDto } from '../http/dto.js';
-import {
-  AlertDetailSchema,
-  AlertSchema,
-  GroupDismissBody,
-  IdParams,
-  NoteBody,
-  Page,
-  PageQuery,
-  ProblemSchema,
-  problemResponses,
-  StringEnum,
-} from '../http/schemas.js';
+import { alertDto, alertEventDto } from './dto.js';
+import { AlertDetailSchema, AlertSchema, GroupDismissBody, NoteBody } from './alert-schemas.js';
+import { IdParams, Page, PageQuery, ProblemSchema, problemResponses, StringEnum } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
 
 export function alertRoutes(app: Api, deps: { alerts: AlertService }): void {

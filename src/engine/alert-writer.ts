@@ -1,14 +1,14 @@
 // Every alert transition goes through here: the alert row, its history event (with the actor)
 // and a domain event in the outbox, all in the caller's transaction.
-import type { Kysely } from 'kysely';
+import { actorColumns } from '../db/repositories/actor.js';
+import type { Tx } from '../db/transaction.js';
 import type { AlertRepository } from '../db/repositories/alerts.js';
-import type { AlertRow, DB } from '../db/schema.js';
+import type { AlertRow } from '../db/schema.js';
 import type { Principal } from '../domain/access.js';
 import type { Condition } from '../domain/history.js';
 import { newId } from '../lib/ids.js';
 import { toIso } from '../lib/time.js';
 
-type Tx = Kysely<DB>;
 
 /** Names for the outbox payload, so a notifier never has to look anything up. */
 export interface AlertNames {
@@ -118,9 +118,7 @@ export class AlertWriter {
       alert_id: a.id,
       at: now,
       kind,
-      actor_type: actor.kind,
-      actor_id: actor.id,
-      actor_name: actor.name,
+      ...actorColumns(actor),
       from_severity: extra.from ?? null,
       to_severity: extra.to ?? null,
       note: extra.note ?? null,

@@ -1,11 +1,11 @@
 // Evaluating a device: load its snapshot, call the pure evaluateDevice, reconcile the alerts, and
 // write the difference — alerts, history, outbox, check states, score — in one transaction that
 // holds the device's row lock, so evaluations of one device never interleave.
-import type { Kysely } from 'kysely';
+import type { Transactor, Tx } from '../db/transaction.js';
 import type { AlertRepository } from '../db/repositories/alerts.js';
 import type { EvaluationRepository, HistoryRow } from '../db/repositories/evaluation.js';
 import type { IntegrationRepository } from '../db/repositories/integrations.js';
-import type { AlertRow, CheckRow, DB, DeviceRow, MaintenanceWindowRow } from '../db/schema.js';
+import type { AlertRow, CheckRow, DeviceRow, MaintenanceWindowRow } from '../db/schema.js';
 import { type DeviceEvaluation, evaluateDevice } from '../domain/evaluate.js';
 import type { CheckInfo, DeviceSnapshot, HistoryJob } from '../domain/history.js';
 import { evaluateIntegration, isBroken } from '../domain/integration.js';
@@ -134,23 +134,25 @@ interface Pass {
   windows: Map<string, Promise<MaintenanceWindowRow[]>>;
 }
 
+export interface EvaluationServiceDeps {
+  db: Transactor;
+  repo: EvaluationRepository;
+  alerts: AlertRepository;
+  integrations: IntegrationRepository;
+  writer: AlertWriter;
+  settings: SettingsService;
+  clock: Clock;
+}
+
 export class EvaluationService {
-  constructor(
-    private readonly db: Kysely<DB>,
-    private readonly repo: EvaluationRepository,
-    private readonly alerts: AlertRepository,
-    private readonly integrations: IntegrationRepository,
-    private readonly writer: AlertWriter,
-    private readonly settings: SettingsService,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly d: EvaluationServiceDeps) {}
 
   /** Evaluates one device and writes the result. `queued` removes its queue entry in the same transaction. */
   async evaluateDevice(deviceId: string, queued?: { seq: string }): Promise<DeviceEvaluation | null> {
     const pass = await this.pass();
-    return this.db.transaction().execute(async (tx) => {
+    return this.d.db.run(async (tx) => {
       const result = await this.evaluateIn(tx, deviceId, pass);
-      if (queued) await this.repo.finishQueued(tx, deviceId, queued.seq);
+      if (queued) await this.d.repo.finishQueued(tx, deviceId, queued.seq);
       return result;
     });
   }
@@ -169,16 +171,16 @@ export class EvaluationService {
     const ordered = [...items].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
     const pass = await this.pass();
     try {
-      await this.db.transaction().execute(async (tx) => {
+      await this.d.db.run(async (tx) => {
         // A device taken for its deadline may also wait in the queue (a full pass queues every
         // device): note its entry now, before its history is read, so the entry can go with this
         // evaluation if no job has come since, instead of evaluating the device a second time.
-        const now = this.clock.now();
-        const byDeadline = await this.repo.unclaimedSeqs(tx, ordered.filter((i) => i.seq === undefined).map((i) => i.deviceId), now);
+        const now = this.d.clock.now();
+        const byDeadline = await this.d.repo.unclaimedSeqs(tx, ordered.filter((i) => i.seq === undefined).map((i) => i.deviceId), now);
         for (const i of ordered) await this.evaluateIn(tx, i.deviceId, pass);
         for (const i of ordered) {
-          if (i.seq !== undefined) await this.repo.finishQueued(tx, i.deviceId, i.seq);
-          else if (byDeadline.has(i.deviceId)) await this.repo.dropQueuedIfUnchanged(tx, i.deviceId, byDeadline.get(i.deviceId)!, now);
+          if (i.seq !== undefined) await this.d.repo.finishQueued(tx, i.deviceId, i.seq);
+          else if (byDeadline.has(i.deviceId)) await this.d.repo.dropQueuedIfUnchanged(tx, i.deviceId, byDeadline.get(i.deviceId)!, now);
         }
       });
       return items.length;
@@ -200,25 +202,25 @@ export class EvaluationService {
    * settings or an integration's health a moment ago, and a device evaluated with stale ones
    * keeps the wrong answer until its next evaluation. */
   private async pass(): Promise<Pass> {
-    return { brokenSources: await this.brokenSources(), config: this.settings.reader(), names: new Map(), windows: new Map() };
+    return { brokenSources: await this.brokenSources(), config: this.d.settings.reader(), names: new Map(), windows: new Map() };
   }
 
-  private clientName(tx: Kysely<DB>, pass: Pass, clientId: string): Promise<string> {
-    return memo(pass.names, clientId, () => this.repo.clientName(tx, clientId));
+  private clientName(tx: Tx, pass: Pass, clientId: string): Promise<string> {
+    return memo(pass.names, clientId, () => this.d.repo.clientName(tx, clientId));
   }
 
-  private clientWindows(tx: Kysely<DB>, pass: Pass, clientId: string, now: number): Promise<MaintenanceWindowRow[]> {
-    return memo(pass.windows, clientId, () => this.repo.windowsOfClient(tx, clientId, now - HISTORY_DAYS * DAY));
+  private clientWindows(tx: Tx, pass: Pass, clientId: string, now: number): Promise<MaintenanceWindowRow[]> {
+    return memo(pass.windows, clientId, () => this.d.repo.windowsOfClient(tx, clientId, now - HISTORY_DAYS * DAY));
   }
 
-  private async evaluateIn(tx: Kysely<DB>, deviceId: string, pass: Pass): Promise<DeviceEvaluation | null> {
-    const now = this.clock.now();
-    const device = await this.repo.lockDevice(tx, deviceId);
+  private async evaluateIn(tx: Tx, deviceId: string, pass: Pass): Promise<DeviceEvaluation | null> {
+    const now = this.d.clock.now();
+    const device = await this.d.repo.lockDevice(tx, deviceId);
     if (!device) return null;
     const config = await pass.config(device.client_id, tx);
     const { snap, checks } = await this.snapshot(tx, device, pass, now);
     const result = evaluateDevice(snap, config, now);
-    const active = await this.alerts.activeForDevice(tx, deviceId);
+    const active = await this.d.alerts.activeForDevice(tx, deviceId);
     const names: AlertNames = {
       clientId: device.client_id,
       clientName: await this.clientName(tx, pass, device.client_id),
@@ -232,7 +234,7 @@ export class EvaluationService {
     for (const e of result.checks) {
       const row = checks.find((c) => c.id === e.id)!;
       const cols = changed(row, checkColumns(row, e));
-      if (cols) await this.repo.updateCheck(tx, row.id, { ...cols, updated_at: now });
+      if (cols) await this.d.repo.updateCheck(tx, row.id, { ...cols, updated_at: now });
     }
     const reraiseAt = active.filter((a) => a.state === 'dismissed' && a.dismissed_until !== null && a.dismissed_until > now).map((a) => a.dismissed_until!);
     const next = [result.nextEvalAt, ...reraiseAt].filter((t): t is number => t !== null);
@@ -246,14 +248,14 @@ export class EvaluationService {
       next_eval_at: next.length > 0 ? Math.min(...next) : null,
       eval_claimed_until: null,
     });
-    if (cols) await this.repo.updateDevice(tx, device.id, cols);
+    if (cols) await this.d.repo.updateDevice(tx, device.id, cols);
     return result;
   }
 
-  private async snapshot(tx: Kysely<DB>, device: DeviceRow, pass: Pass, now: number) {
-    const checks = await this.repo.checksOf(tx, device.id);
+  private async snapshot(tx: Tx, device: DeviceRow, pass: Pass, now: number) {
+    const checks = await this.d.repo.checksOf(tx, device.id);
     let windowStart = now - HISTORY_DAYS * DAY;
-    const rows = await this.repo.historySince(tx, device.id, windowStart, HISTORY_LIMIT);
+    const rows = await this.d.repo.historySince(tx, device.id, windowStart, HISTORY_LIMIT);
     if (rows.length === HISTORY_LIMIT) windowStart = rows[0]!.occurred_at;
     let jobs = rows.map(toHistoryJob);
     const older: HistoryJob[] = [];
@@ -262,17 +264,17 @@ export class EvaluationService {
       const needsDepth = c.kind !== 'verification' && c.kind !== 'replication' ? true : userSchedule(c) === null;
       const good = jobs.filter((j) => j.checkId === c.id && (j.status === 'succeeded' || j.status === 'warning')).length;
       if (needsDepth && good < RUNS_REMEMBERED) {
-        older.push(...(await this.repo.olderOfCheck(tx, device.id, c.id, windowStart, 2 * RUNS_REMEMBERED)).map(toHistoryJob));
+        older.push(...(await this.d.repo.olderOfCheck(tx, device.id, c.id, windowStart, 2 * RUNS_REMEMBERED)).map(toHistoryJob));
       }
     }
     if (older.length > 0) jobs = [...older, ...jobs].sort((a, b) => a.occurredAt - b.occurredAt);
     const goodBefore = new Map<string, { endedAt: number; startedAt: number }>();
     for (const c of checks) {
       if (jobs.some((j) => j.checkId === c.id && (j.status === 'succeeded' || j.status === 'warning'))) continue;
-      const g = await this.repo.lastGoodBefore(tx, device.id, c.id, windowStart);
+      const g = await this.d.repo.lastGoodBefore(tx, device.id, c.id, windowStart);
       if (g) goodBefore.set(c.id, g);
     }
-    const destructiveOps = (await this.repo.destructiveOf(tx, device.id)).map(toHistoryJob);
+    const destructiveOps = (await this.d.repo.destructiveOf(tx, device.id)).map(toHistoryJob);
     const snap: DeviceSnapshot = {
       device: {
         id: device.id,
@@ -294,49 +296,49 @@ export class EvaluationService {
       windowStart,
       destructiveOps,
       goodBefore,
-      lastBefore: jobs.length > 0 ? null : await this.repo.lastJobBefore(tx, device.id, windowStart),
+      lastBefore: jobs.length > 0 ? null : await this.d.repo.lastJobBefore(tx, device.id, windowStart),
       windows: (await this.clientWindows(tx, pass, device.client_id, now)).map(toWindow),
       brokenSources: pass.brokenSources,
       // Only a device with a destructive operation in its history needs to know what was acknowledged.
-      destructiveAckedThrough: destructiveOps.length > 0 ? await this.repo.destructiveAckedThrough(tx, device.id) : null,
+      destructiveAckedThrough: destructiveOps.length > 0 ? await this.d.repo.destructiveAckedThrough(tx, device.id) : null,
     };
     return { snap, checks };
   }
 
-  private async apply(tx: Kysely<DB>, actions: AlertAction[], active: AlertRow[], names: AlertNames, now: number): Promise<void> {
+  private async apply(tx: Tx, actions: AlertAction[], active: AlertRow[], names: AlertNames, now: number): Promise<void> {
     const byId = new Map(active.map((a) => [a.id, a]));
     // Close superseded alerts first: they free the (scope, type) slot their successor takes.
-    for (const a of actions) if (a.kind === 'close') await this.writer.close(tx, byId.get(a.alertId)!, now);
+    for (const a of actions) if (a.kind === 'close') await this.d.writer.close(tx, byId.get(a.alertId)!, now);
     for (const a of actions) {
-      if (a.kind === 'raise') await this.writer.raise(tx, a.condition, names, a.replaces, now);
-      else if (a.kind === 'update') await this.writer.update(tx, byId.get(a.alertId)!, a.condition, a.severityChange, a.notify, names, now);
-      else if (a.kind === 'resolve') await this.writer.resolve(tx, byId.get(a.alertId)!, a.notify, names, now);
+      if (a.kind === 'raise') await this.d.writer.raise(tx, a.condition, names, a.replaces, now);
+      else if (a.kind === 'update') await this.d.writer.update(tx, byId.get(a.alertId)!, a.condition, a.severityChange, a.notify, names, now);
+      else if (a.kind === 'resolve') await this.d.writer.resolve(tx, byId.get(a.alertId)!, a.notify, names, now);
     }
   }
 
   /** Puts every device on the queue (a full pass: `keepwatch evaluate`, the demo load). */
   async enqueueEverything(now: number, seq: string): Promise<void> {
-    await this.repo.enqueueAll(now, seq);
+    await this.d.repo.enqueueAll(now, seq);
   }
 
   async evaluateAllIntegrations(): Promise<number> {
-    const all = await this.integrations.all();
+    const all = await this.d.integrations.all();
     for (const i of all) await this.evaluateIntegration(i.id);
     return all.length;
   }
 
   /** Sources whose integration is broken now. */
   async brokenSources(): Promise<Map<string, string>> {
-    const rows = await this.integrations.all();
+    const rows = await this.d.integrations.all();
     return new Map(rows.filter((r) => r.auth_error !== null || r.quota_error !== null).map((r) => [r.source, r.id]));
   }
 
   /** Integration alerts (integration_auth, integration_quota) for one integration. */
   async evaluateIntegration(id: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      const config = await this.settings.reader()(null, tx);
-      const now = this.clock.now();
-      const row = await this.integrations.byId(tx, id);
+    await this.d.db.run(async (tx) => {
+      const config = await this.d.settings.reader()(null, tx);
+      const now = this.d.clock.now();
+      const row = await this.d.integrations.byId(tx, id);
       if (!row) return;
       const health = {
         id: row.id,
@@ -349,9 +351,9 @@ export class EvaluationService {
         quotaSince: row.quota_since,
         lastSuccessAt: row.last_success_at,
       };
-      const heldBack = isBroken(health) ? await this.integrations.devicesBehind(tx, row.source) : 0;
+      const heldBack = isBroken(health) ? await this.d.integrations.devicesBehind(tx, row.source) : 0;
       const conditions = evaluateIntegration(health, config, now, heldBack);
-      const active = await this.alerts.activeForIntegration(tx, id);
+      const active = await this.d.alerts.activeForIntegration(tx, id);
       const names: AlertNames = {
         clientId: null,
         clientName: null,

@@ -8,21 +8,18 @@ import type { IntegrationService } from './integrations.js';
 import type { ComplianceReport, ReportService } from '../reports/service.js';
 import type { SettingsService } from './settings.js';
 import type { WindowService } from './windows.js';
-import { integrationDto, windowDto } from '../http/dto.js';
+import { integrationDto, windowDto } from './dto.js';
 import {
   ComplianceReportSchema,
   GridSchema,
-  IdParams,
   IntegrationSchema,
   NewWindowSchema,
-  PageQuery,
-  problemResponses,
   SettingsOverrideSchema,
   SettingsSchema,
   SnoozeBody,
-  StringEnum,
   WindowSchema,
-} from '../http/schemas.js';
+} from './schemas.js';
+import { IdParams, PageQuery, problemResponses, StringEnum } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
 
 interface Deps {

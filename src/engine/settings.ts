@@ -2,10 +2,9 @@
 // severities, time zone, grid). A change makes every affected device due; the evaluator reads the
 // settings fresh for each pass (reader()), so whichever instance takes those devices applies it.
 // Other reads (the API, the console) are cached for a few seconds.
-import type { Kysely } from 'kysely';
+import type { Tx } from '../db/transaction.js';
 import type { EvaluationRepository } from '../db/repositories/evaluation.js';
 import type { SettingsRepository } from '../db/repositories/settings.js';
-import type { DB } from '../db/schema.js';
 import type { Principal } from '../domain/access.js';
 import { ValidationError, ForbiddenError } from '../domain/errors.js';
 import { type ConfigOverride, type EngineConfig, mergeConfig, overrideProblems } from '../domain/settings.js';
@@ -16,7 +15,7 @@ import type { AuditService } from '../ops/audit.js';
 const TTL_MS = 5000;
 
 /** The configuration in force for a client (null: the workspace's), read within `tx`. */
-export type SettingsReader = (clientId: string | null, tx: Kysely<DB>) => Promise<EngineConfig>;
+export type SettingsReader = (clientId: string | null, tx: Tx) => Promise<EngineConfig>;
 const WORKSPACE = 'workspace';
 const clientScope = (id: string) => `client:${id}`;
 
@@ -31,7 +30,7 @@ export class SettingsService {
     private readonly onQueued: () => void = () => {},
   ) {}
 
-  private async doc(scope: string, tx?: Kysely<DB>): Promise<ConfigOverride | null> {
+  private async doc(scope: string, tx?: Tx): Promise<ConfigOverride | null> {
     const now = this.clock.now();
     const hit = this.cache.get(scope);
     if (hit && hit.expires > now) return hit.doc;
@@ -46,7 +45,7 @@ export class SettingsService {
    * may have changed them since this one cached them, and enqueued every device to say so. */
   reader(): SettingsReader {
     const docs = new Map<string, ConfigOverride | null>();
-    const doc = async (scope: string, tx: Kysely<DB>) => {
+    const doc = async (scope: string, tx: Tx) => {
       if (!docs.has(scope)) {
         const text = await this.repo.get(scope, tx);
         docs.set(scope, text === null ? null : (JSON.parse(text) as ConfigOverride));
@@ -60,7 +59,7 @@ export class SettingsService {
   }
 
   /** The configuration in force for a client (null: the workspace's). Inside a transaction, pass it. */
-  async effective(clientId: string | null, tx?: Kysely<DB>): Promise<EngineConfig> {
+  async effective(clientId: string | null, tx?: Tx): Promise<EngineConfig> {
     const workspace = await this.doc(WORKSPACE, tx);
     return clientId === null ? mergeConfig(workspace) : mergeConfig(workspace, await this.doc(clientScope(clientId), tx));
   }

@@ -24,19 +24,21 @@ export interface NewWindow {
   reason?: string;
 }
 
+export interface WindowServiceDeps {
+  repo: WindowRepository;
+  catalog: CatalogService;
+  checks: CheckRepository;
+  evaluation: EvaluationRepository;
+  audit: AuditService;
+  clock: Clock;
+  onQueued: () => void;
+}
+
 export class WindowService {
-  constructor(
-    private readonly repo: WindowRepository,
-    private readonly catalog: CatalogService,
-    private readonly checks: CheckRepository,
-    private readonly evaluation: EvaluationRepository,
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-    private readonly onQueued: () => void = () => {},
-  ) {}
+  constructor(private readonly d: WindowServiceDeps) {}
 
   async list(p: Principal, filter: { client?: string; device?: string; check?: string }): Promise<MaintenanceWindowRow[]> {
-    return this.repo.list(p.clientIds, filter);
+    return this.d.repo.list(p.clientIds, filter);
   }
 
   async create(p: Principal, input: NewWindow, kind: 'maintenance' | 'snooze' = 'maintenance'): Promise<MaintenanceWindowRow> {
@@ -57,7 +59,7 @@ export class WindowService {
       problems.push({ field: 'tz', message: `unknown IANA time zone "${input.tz}"` });
     }
     if (problems.length > 0) throw new ValidationError(problems);
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     const row: MaintenanceWindowRow = {
       id: newId(now),
       client_id: clientId,
@@ -73,15 +75,15 @@ export class WindowService {
       created_at: now,
       created_by: p.name,
     };
-    await this.repo.insert(row);
-    await this.audit.record(p, { action: `${kind}.create`, targetType: input.scope, targetId: input.scope_id, clientId, details: { window_id: row.id } });
+    await this.d.repo.insert(row);
+    await this.d.audit.record(p, { action: `${kind}.create`, targetType: input.scope, targetId: input.scope_id, clientId, details: { window_id: row.id } });
     await this.requeue(clientId);
     return row;
   }
 
   /** Holds a device's or check's alerts back for the next N hours. */
   async snooze(p: Principal, scope: 'device' | 'check', id: string, hours: number, reason?: string): Promise<MaintenanceWindowRow> {
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     return this.create(
       p,
       { scope, scope_id: id, starts_at: new Date(now).toISOString(), ends_at: new Date(now + hours * HOUR).toISOString(), reason },
@@ -90,26 +92,26 @@ export class WindowService {
   }
 
   async remove(p: Principal, id: string): Promise<void> {
-    const row = await this.repo.byId(id);
+    const row = await this.d.repo.byId(id);
     if (!row || !canSeeClient(p, row.client_id)) throw new NotFoundError('maintenance window', id);
-    await this.repo.remove(id);
-    await this.audit.record(p, { action: `${row.kind}.delete`, targetType: row.scope, targetId: row.scope_id, clientId: row.client_id, details: { window_id: id } });
+    await this.d.repo.remove(id);
+    await this.d.audit.record(p, { action: `${row.kind}.delete`, targetType: row.scope, targetId: row.scope_id, clientId: row.client_id, details: { window_id: id } });
     await this.requeue(row.client_id);
   }
 
   private async requeue(clientId: string): Promise<void> {
-    const now = this.clock.now();
-    await this.evaluation.enqueueAll(now, newId(now), clientId);
-    this.onQueued();
+    const now = this.d.clock.now();
+    await this.d.evaluation.enqueueAll(now, newId(now), clientId);
+    this.d.onQueued();
   }
 
   private async clientOf(p: Principal, scope: NewWindow['scope'], id: string): Promise<string> {
     if (scope === 'client') {
-      await this.catalog.getClient(p, id);
+      await this.d.catalog.getClient(p, id);
       return id;
     }
-    if (scope === 'device') return (await this.catalog.visibleDevice(p, id)).client_id;
-    const check = await this.checks.byId(id);
+    if (scope === 'device') return (await this.d.catalog.visibleDevice(p, id)).client_id;
+    const check = await this.d.checks.byId(id);
     if (!check || !canSeeClient(p, check.client_id)) throw new NotFoundError('check', id);
     return check.client_id;
   }

@@ -1,10 +1,9 @@
 // recordJobs: the one entry point for every job, whatever its source (API, ping, e-mail,
 // connector). Adapters parse; this resolves clients, devices and checks by natural key
 // (auto-discovery), stores the jobs, marks devices for evaluation, and answers after commit.
-import type { Kysely } from 'kysely';
+import type { Transactor, Tx } from '../db/transaction.js';
 import type { Dialect } from '../db/connection.js';
 import type { IngestRepository, JobWrite, PingTarget } from '../db/repositories/ingest.js';
-import type { DB } from '../db/schema.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { nameKey, type NormalisedJob } from '../domain/job.js';
 import type { Clock } from '../lib/clock.js';
@@ -71,7 +70,7 @@ export class IngestService {
   private readonly committer: GroupCommitter<Request, RecordedJob[]>;
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: Transactor,
     dialect: Dialect,
     private readonly repo: IngestRepository,
     private readonly clock: Clock,
@@ -112,7 +111,7 @@ export class IngestService {
   async pingTarget(pingKey: string): Promise<PingTarget> {
     const cached = this.pingTargets.get(pingKey);
     if (cached) return cached;
-    const target = await this.repo.pingTarget(this.db, pingKey);
+    const target = await this.repo.pingTarget(this.db.plain, pingKey);
     if (!target) throw new NotFoundError('check', pingKey);
     this.pingTargets.set(pingKey, target);
     return target;
@@ -137,7 +136,7 @@ export class IngestService {
    */
   private async write(requests: Request[]): Promise<RecordedJob[][]> {
     const state: BatchState = { now: this.clock.now(), clients: new Map(), devices: new Map(), checks: new Map(), due: new Set(), openRuns: new Map() };
-    const results = await this.db.transaction().execute(async (tx) => {
+    const results = await this.db.run(async (tx) => {
       for (const { job, scope } of byNaturalKey(requests)) if (!job.target) await this.resolveTarget(tx, job, scope, state);
       const writes: JobWrite[] = [];
       for (const request of requests) {
@@ -167,7 +166,7 @@ export class IngestService {
   }
 
   /** Resolves a job's client, device and check (creating them if new) and shapes its row. */
-  private async prepare(tx: Kysely<DB>, job: IngestJob, scope: WriterScope, state: BatchState): Promise<JobWrite> {
+  private async prepare(tx: Tx, job: IngestJob, scope: WriterScope, state: BatchState): Promise<JobWrite> {
     const target = job.target ?? (await this.resolveTarget(tx, job, scope, state));
     let externalId = job.externalId;
     if (externalId === null && job.pairWithOpenRun && job.target) {
@@ -206,7 +205,7 @@ export class IngestService {
   }
 
   private async resolveTarget(
-    tx: Kysely<DB>,
+    tx: Tx,
     job: NormalisedJob,
     scope: WriterScope,
     state: BatchState,
@@ -237,7 +236,7 @@ export class IngestService {
     return { clientId, deviceId, checkId };
   }
 
-  private async resolveClient(tx: Kysely<DB>, name: string | null, scope: WriterScope, state: BatchState): Promise<string> {
+  private async resolveClient(tx: Tx, name: string | null, scope: WriterScope, state: BatchState): Promise<string> {
     const allowed = scope.clientIds;
     if (allowed !== null && name === null) {
       if (allowed.length === 1) return allowed[0]!;

@@ -2,9 +2,9 @@
 // alert (scope integration, id = the channel's), through the same writer as every alert, so it
 // shows on the alerts page and is routed to the other channels. Resolved when the channel
 // delivers again, is edited, or is deleted.
-import type { Kysely } from 'kysely';
+import type { Transactor, } from '../db/transaction.js';
 import type { AlertRepository } from '../db/repositories/alerts.js';
-import type { ChannelRow, DB } from '../db/schema.js';
+import type { ChannelRow } from '../db/schema.js';
 import type { Condition } from '../domain/history.js';
 import { baseSeverity } from '../domain/settings.js';
 import type { Clock } from '../lib/clock.js';
@@ -21,18 +21,20 @@ const names = (ch: Pick<ChannelRow, 'id' | 'name'>): AlertNames => ({
   integrationName: ch.name,
 });
 
+export interface ChannelHealthDeps {
+  db: Transactor;
+  alerts: AlertRepository;
+  writer: AlertWriter;
+  settings: SettingsService;
+  clock: Clock;
+}
+
 export class ChannelHealth {
-  constructor(
-    private readonly db: Kysely<DB>,
-    private readonly alerts: AlertRepository,
-    private readonly writer: AlertWriter,
-    private readonly settings: SettingsService,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly d: ChannelHealthDeps) {}
 
   /** Answers whether it raised a new alert (its event is in the outbox now). */
   async failing(ch: Pick<ChannelRow, 'id' | 'name' | 'type'>, error: string, since: number, broken: boolean): Promise<boolean> {
-    const config = await this.settings.effective(null);
+    const config = await this.d.settings.effective(null);
     if (!config.categories.channel_failing) return false;
     const condition: Condition = {
       type: 'channel_failing',
@@ -46,23 +48,23 @@ export class ChannelHealth {
       suppressed: false,
       inhibitedBy: null,
     };
-    return this.db.transaction().execute(async (tx) => {
-      const now = this.clock.now();
-      const open = (await this.alerts.activeForIntegration(tx, ch.id)).find((a) => a.type === 'channel_failing');
+    return this.d.db.run(async (tx) => {
+      const now = this.d.clock.now();
+      const open = (await this.d.alerts.activeForIntegration(tx, ch.id)).find((a) => a.type === 'channel_failing');
       if (!open) {
-        await this.writer.raise(tx, condition, names(ch), null, now);
+        await this.d.writer.raise(tx, condition, names(ch), null, now);
         return true;
       }
-      if (open.title !== condition.title && broken) await this.writer.update(tx, open, condition, null, false, names(ch), now);
+      if (open.title !== condition.title && broken) await this.d.writer.update(tx, open, condition, null, false, names(ch), now);
       return false;
     });
   }
 
   async recovered(ch: Pick<ChannelRow, 'id' | 'name'>, note: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      const now = this.clock.now();
-      for (const a of await this.alerts.activeForIntegration(tx, ch.id)) {
-        if (a.type === 'channel_failing') await this.writer.resolve(tx, a, true, names(ch), now, undefined, note);
+    await this.d.db.run(async (tx) => {
+      const now = this.d.clock.now();
+      for (const a of await this.d.alerts.activeForIntegration(tx, ch.id)) {
+        if (a.type === 'channel_failing') await this.d.writer.resolve(tx, a, true, names(ch), now, undefined, note);
       }
     });
   }

@@ -13,7 +13,7 @@ import type { Severity } from '../domain/settings.js';
 import { newId } from '../lib/ids.js';
 import { type ChannelView, routable } from './channel-model.js';
 import { deliveryRow } from './router.js';
-import { eventOf } from './schedule.js';
+import { eventOf } from './events.js';
 import type { SettingsService } from '../engine/settings.js';
 
 export class NotifyPaging {

@@ -2,7 +2,8 @@
 // metadata for the settings form, and the PSA's inbound status callbacks (X-Integration-Key).
 import { Type } from 'typebox';
 import type { PsaService } from './psa.js';
-import { IdParams, Nullable, ProblemSchema, problemResponses } from '../http/schemas.js';
+import { resourceRoutes } from '../http/resource-routes.js';
+import { IdParams, Nullable, ProblemSchema } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
 
 const Choice = Type.Object({ id: Type.Integer(), name: Type.String() });
@@ -34,27 +35,15 @@ const CallbackSchema = Type.Object({
   action: Type.Union([Type.Literal('acknowledged'), Type.Literal('none')]),
 });
 
-const upstream = { ...problemResponses, 502: ProblemSchema };
-
 export function psaRoutes(app: Api, deps: { psa: PsaService }): void {
   const { psa } = deps;
   const tags = ['channels'];
-  app.get(
-    '/api/v1/channels/:id/psa/companies',
-    {
-      config: { ability: 'admin' },
-      schema: { tags, summary: "A PSA channel's companies, with each client's mapping and exact-name match", params: IdParams, response: { 200: CompaniesSchema, ...upstream } },
-    },
-    async (req) => psa.companies(req.principal, req.params.id),
+  const r = resourceRoutes(app, { path: '/api/v1/channels', tags, ability: 'admin' });
+  const upstream = [502];
+  r.action('GET', 'psa/companies', { summary: "A PSA channel's companies, with each client's mapping and exact-name match", answer: CompaniesSchema, problems: upstream }, (p, id) =>
+    psa.companies(p, id),
   );
-  app.get(
-    '/api/v1/channels/:id/psa/metadata',
-    {
-      config: { ability: 'admin' },
-      schema: { tags, summary: "The PSA's boards or queues, priorities, statuses and ticket types", params: IdParams, response: { 200: MetadataSchema, ...upstream } },
-    },
-    async (req) => psa.metadata(req.principal, req.params.id),
-  );
+  r.action('GET', 'psa/metadata', { summary: "The PSA's boards or queues, priorities, statuses and ticket types", answer: MetadataSchema, problems: upstream }, (p, id) => psa.metadata(p, id));
   app.post(
     '/api/v1/integrations/psa/:id/callback',
     {

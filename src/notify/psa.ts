@@ -42,23 +42,25 @@ function sameKey(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+export interface PsaServiceDeps {
+  channels: ChannelService;
+  channelRepo: ChannelRepository;
+  deliveries: DeliveryRepository;
+  reads: NotifyReadRepository;
+  registry: ChannelRegistry;
+  secrets: SecretBox;
+  alerts: AlertService;
+}
+
 export class PsaService {
-  constructor(
-    private readonly channels: ChannelService,
-    private readonly channelRepo: ChannelRepository,
-    private readonly deliveries: DeliveryRepository,
-    private readonly reads: NotifyReadRepository,
-    private readonly registry: ChannelRegistry,
-    private readonly secrets: SecretBox,
-    private readonly alerts: AlertService,
-  ) {}
+  constructor(private readonly d: PsaServiceDeps) {}
 
   async companies(p: Principal, channelId: string): Promise<{ companies: PsaChoice[]; clients: CompanyMatch[] }> {
     const { api, config } = await this.open(p, channelId);
     const companies = await upstream(() => api.companies());
     const byName = new Map(companies.map((c) => [norm(c.name), c]));
     const mapped = (config.companies as Record<string, number | null> | undefined) ?? {};
-    const visible = (await this.reads.clients()).filter((c) => p.clientIds === null || p.clientIds.includes(c.id));
+    const visible = (await this.d.reads.clients()).filter((c) => p.clientIds === null || p.clientIds.includes(c.id));
     return {
       companies,
       clients: visible.map((c) => ({ client_id: c.id, client_name: c.name, company_id: mapped[c.id] ?? null, suggestion: byName.get(norm(c.name)) ?? null })),
@@ -75,20 +77,20 @@ export class PsaService {
    * (`{ ID, Entity }`, the entity's `closedFlag`), or Autotask's webhook (`{ Id, Fields: { Status } }`).
    */
   async callback(channelId: string, key: string | undefined, body: unknown): Promise<CallbackOutcome> {
-    const row = await this.channelRepo.byId(channelId);
-    const v = row ? view(row, this.registry) : null;
+    const row = await this.d.channelRepo.byId(channelId);
+    const v = row ? view(row, this.d.registry) : null;
     if (!v || !PSA_APIS[v.row.type]) throw new UnauthenticatedError('an X-Integration-Key of a PSA channel is required');
-    const config = openConfig(v, this.secrets);
+    const config = openConfig(v, this.d.secrets);
     const expected = config.integration_key;
     if (typeof expected !== 'string' || typeof key !== 'string' || !sameKey(key, expected)) throw new UnauthenticatedError('the X-Integration-Key is missing or wrong');
     const { ticketId, closed } = readCallback(body, (config.complete_status_id as number | undefined) ?? 5);
-    const found = await this.deliveries.alertOfTicket(v.row.id, ticketId);
+    const found = await this.d.deliveries.alertOfTicket(v.row.id, ticketId);
     if (!found || !closed) return { ticket_id: ticketId, alert_id: found?.alert_id ?? null, action: 'none' };
     const state = found.state as TicketState;
-    await this.deliveries.putState(v.row.id, found.alert_id, { ...state, closed: true }, Date.now());
+    await this.d.deliveries.putState(v.row.id, found.alert_id, { ...state, closed: true }, Date.now());
     const actor: Principal = { kind: 'system', id: `psa:${v.row.id}`, name: `${PSA_ACTOR_PREFIX}${v.row.name}`, abilities: new Set(['read', 'operate']), clientIds: null };
     try {
-      await this.alerts.acknowledge(actor, found.alert_id, `Ticket ${ticketId} was closed in ${PSA_LABELS[v.row.type]}`);
+      await this.d.alerts.acknowledge(actor, found.alert_id, `Ticket ${ticketId} was closed in ${PSA_LABELS[v.row.type]}`);
     } catch (err) {
       if (err instanceof ConflictError || err instanceof NotFoundError) return { ticket_id: ticketId, alert_id: found.alert_id, action: 'none' };
       throw err;
@@ -97,10 +99,10 @@ export class PsaService {
   }
 
   private async open(p: Principal, channelId: string): Promise<{ api: PsaApi; config: ChannelConfig }> {
-    const row = await this.channels.get(p, channelId);
+    const row = await this.d.channels.get(p, channelId);
     const make = PSA_APIS[row.type];
     if (!make) throw new NotFoundError('PSA channel', channelId);
-    const config = openConfig(view(row, this.registry)!, this.secrets);
+    const config = openConfig(view(row, this.d.registry)!, this.d.secrets);
     return { api: make(config, 15_000), config };
   }
 }

@@ -2,10 +2,10 @@
 // each one (domain/notify.ts), and in one transaction writes a delivery per event × channel
 // (idempotency key = that pair, so a batch routed twice after a crash adds nothing) and marks the
 // events processed. Destructive operations also go to every owner and admin by e-mail.
-import type { Kysely } from 'kysely';
+import type { Transactor, } from '../db/transaction.js';
 import type { ChannelRepository } from '../db/repositories/channels.js';
 import type { DeliveryRepository, OutboxEvent } from '../db/repositories/deliveries.js';
-import type { DB, DeliveryRow } from '../db/schema.js';
+import type { DeliveryRow } from '../db/schema.js';
 import { type AlertEvent, needsOwners, routeEvent } from '../domain/notify.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -36,32 +36,34 @@ export function deliveryRow(channelId: string, alertId: string | null, topic: st
   };
 }
 
+export interface NotifyRouterDeps {
+  db: Transactor;
+  channels: ChannelRepository;
+  deliveries: DeliveryRepository;
+  registry: ChannelRegistry;
+  clock: Clock;
+  options: { leaseMs: number; batch: number };
+  onQueued: () => void;
+}
+
 export class NotifyRouter {
   routed = 0;
 
-  constructor(
-    private readonly db: Kysely<DB>,
-    private readonly channels: ChannelRepository,
-    private readonly deliveries: DeliveryRepository,
-    private readonly registry: ChannelRegistry,
-    private readonly clock: Clock,
-    private readonly options: { leaseMs: number; batch: number },
-    private readonly onQueued: () => void = () => {},
-  ) {}
+  constructor(private readonly d: NotifyRouterDeps) {}
 
   /** Routes one batch; answers how many events it took. */
   async tick(): Promise<number> {
-    const now = this.clock.now();
-    const events = await this.deliveries.claimOutbox(now, this.options.leaseMs, this.options.batch);
+    const now = this.d.clock.now();
+    const events = await this.d.deliveries.claimOutbox(now, this.d.options.leaseMs, this.d.options.batch);
     if (events.length === 0) return 0;
-    const views = (await this.channels.all()).filter((c) => c.enabled === 1).map((c) => view(c, this.registry)).filter((v): v is ChannelView => v !== null);
+    const views = (await this.d.channels.all()).filter((c) => c.enabled === 1).map((c) => view(c, this.d.registry)).filter((v): v is ChannelView => v !== null);
     const rows = await this.route(events, views, now);
-    await this.db.transaction().execute(async (tx) => {
-      await this.deliveries.insertMany(tx, rows);
-      await this.deliveries.markOutboxProcessed(tx, events.map((e) => e.id), now);
+    await this.d.db.run(async (tx) => {
+      await this.d.deliveries.insertMany(tx, rows);
+      await this.d.deliveries.markOutboxProcessed(tx, events.map((e) => e.id), now);
     });
     this.routed += events.length;
-    if (rows.length > 0) this.onQueued();
+    if (rows.length > 0) this.d.onQueued();
     return events.length;
   }
 
@@ -70,9 +72,9 @@ export class NotifyRouter {
     const targets = regular.map(routable);
     const byId = new Map(regular.map((v) => [v.row.id, v]));
     const followUps = [...new Set(events.filter((e) => FOLLOW_UPS.has(e.topic) && e.alert_id).map((e) => e.alert_id!))];
-    const notified = await this.deliveries.channelsNotified(followUps);
+    const notified = await this.d.deliveries.channelsNotified(followUps);
     const parsed = events.map((e) => ({ row: e, event: JSON.parse(e.payload) as AlertEvent }));
-    const owners = parsed.some((p) => needsOwners(p.event)) && views.some((v) => v.row.id === OWNERS_CHANNEL_ID) ? await this.channels.ownerAndAdminEmails() : [];
+    const owners = parsed.some((p) => needsOwners(p.event)) && views.some((v) => v.row.id === OWNERS_CHANNEL_ID) ? await this.d.channels.ownerAndAdminEmails() : [];
     const rows: DeliveryRow[] = [];
     for (const { row, event } of parsed) {
       if (!event.event || !event.alert) continue;

@@ -17,9 +17,19 @@ import {
   NotificationSettingsSchema,
   TestResultSchema,
 } from './schemas.js';
-import { IdParams, Page, PageQuery, ProblemSchema, problemResponses } from '../http/schemas.js';
+import { resourceRoutes } from '../http/resource-routes.js';
+import { IdParams, PageQuery, problemResponses } from '../http/schemas.js';
 import { TypeDescriptionSchema } from '../http/type-schemas.js';
 import type { Api } from '../http/types.js';
+
+const ChannelTypeListSchema = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      ...TypeDescriptionSchema.properties,
+      carries: Type.Array(Type.String(), { description: 'what it can carry: alert, digest, welcome, summary, test' }),
+    }),
+  ),
+});
 
 export interface ChannelRouteDeps {
   channels: ChannelService;
@@ -29,103 +39,36 @@ export interface ChannelRouteDeps {
 
 export function channelRoutes(app: Api, deps: ChannelRouteDeps): void {
   const { channels, notificationSettings, registry } = deps;
-  const withConflict = { ...problemResponses, 409: ProblemSchema };
   const dto = (c: ChannelRow) => {
     const warnings = c.type === 'email' && !channels.mailerConfigured() ? [NO_RELAY] : [];
     return channelDto(c, registry.get(c.type)?.secretFields ?? [], warnings);
   };
   const admin = { ability: 'admin' as const };
   const tags = ['channels'];
+  const r = resourceRoutes(app, { path: '/api/v1/channels', tags, ability: 'admin' });
 
-  app.get(
-    '/api/v1/channel-types',
+  r.types('/api/v1/channel-types', { summary: 'Every channel type with the fields of its config (for forms)', answer: ChannelTypeListSchema }, () => registry.describe());
+  r.list({ summary: 'Notification channels', item: ChannelSchema }, (p, query) => channels.list(p, query), dto);
+  r.create(
+    { summary: 'Add a channel (an e-mail channel greets its recipients with a welcome message)', body: NewChannelSchema, item: ChannelSchema },
+    async (p, body) => dto(await channels.create(p, body)),
+  );
+  r.get({ summary: 'One channel', item: ChannelSchema }, async (p, id) => dto(await channels.get(p, id)));
+  r.update(
+    { summary: 'Change a channel; clears a broken state and tries its queue again', body: ChannelPatchSchema, item: ChannelSchema, problems: [409] },
+    async (p, id, body) => dto(await channels.update(p, id, body)),
+  );
+  r.remove({ summary: 'Delete a channel and its delivery log', problems: [409] }, (p, id) => channels.remove(p, id));
+  r.action('POST', 'test', { summary: 'Send a test notification now and answer how the receiver took it', answer: TestResultSchema }, (p, id) => channels.test(p, id));
+  r.history(
+    'deliveries',
     {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Every channel type with the fields of its config (for forms)',
-        response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                ...TypeDescriptionSchema.properties,
-                carries: Type.Array(Type.String(), { description: 'what it can carry: alert, digest, welcome, summary, test' }),
-              }),
-            ),
-          }),
-          ...problemResponses,
-        },
-      },
+      summary: "A channel's delivery log, newest first",
+      item: DeliverySchema,
+      query: Type.Object({ ...PageQuery, state: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed'), Type.Literal('expired')])) }),
     },
-    async () => ({ items: registry.describe() }),
-  );
-  app.get(
-    '/api/v1/channels',
-    { config: admin, schema: { tags, summary: 'Notification channels', querystring: Type.Object(PageQuery), response: { 200: Page(ChannelSchema), ...problemResponses } } },
-    async (req) => {
-      const page = await channels.list(req.principal, req.query);
-      return { items: page.items.map(dto), next_cursor: page.next_cursor };
-    },
-  );
-  app.post(
-    '/api/v1/channels',
-    {
-      config: admin,
-      schema: { tags, summary: 'Add a channel (an e-mail channel greets its recipients with a welcome message)', body: NewChannelSchema, response: { 201: ChannelSchema, ...problemResponses } },
-    },
-    async (req, reply) => reply.code(201).send(dto(await channels.create(req.principal, req.body))),
-  );
-  app.get(
-    '/api/v1/channels/:id',
-    { config: admin, schema: { tags, summary: 'One channel', params: IdParams, response: { 200: ChannelSchema, ...problemResponses } } },
-    async (req) => dto(await channels.get(req.principal, req.params.id)),
-  );
-  app.patch(
-    '/api/v1/channels/:id',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Change a channel; clears a broken state and tries its queue again',
-        params: IdParams,
-        body: ChannelPatchSchema,
-        response: { 200: ChannelSchema, ...withConflict },
-      },
-    },
-    async (req) => dto(await channels.update(req.principal, req.params.id, req.body)),
-  );
-  app.delete(
-    '/api/v1/channels/:id',
-    { config: admin, schema: { tags, summary: 'Delete a channel and its delivery log', params: IdParams, response: { 204: Type.Null(), ...withConflict } } },
-    async (req, reply) => {
-      await channels.remove(req.principal, req.params.id);
-      return reply.code(204).send(null);
-    },
-  );
-  app.post(
-    '/api/v1/channels/:id/test',
-    {
-      config: admin,
-      schema: { tags, summary: 'Send a test notification now and answer how the receiver took it', params: IdParams, response: { 200: TestResultSchema, ...problemResponses } },
-    },
-    async (req) => channels.test(req.principal, req.params.id),
-  );
-  app.get(
-    '/api/v1/channels/:id/deliveries',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: "A channel's delivery log, newest first",
-        params: IdParams,
-        querystring: Type.Object({ ...PageQuery, state: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed'), Type.Literal('expired')])) }),
-        response: { 200: Page(DeliverySchema), ...problemResponses },
-      },
-    },
-    async (req) => {
-      const page = await channels.channelDeliveries(req.principal, req.params.id, req.query);
-      return { items: page.items.map(deliveryDto), next_cursor: page.next_cursor };
-    },
+    (p, id, query) => channels.channelDeliveries(p, id, query),
+    deliveryDto,
   );
   app.get(
     '/api/v1/alerts/:id/deliveries',

@@ -51,42 +51,44 @@ interface Sending {
   max: number;
 }
 
+export interface DeliverySenderDeps {
+  channels: ChannelRepository;
+  deliveries: DeliveryRepository;
+  registry: ChannelRegistry;
+  secrets: SecretBox;
+  health: ChannelHealth;
+  mailer: () => Mailer | null;
+  clock: Clock;
+  logger: Logger;
+  options: SenderOptions;
+  metrics?: Metrics | null;
+}
+
 export class DeliverySender {
   sent = 0;
 
-  constructor(
-    private readonly channels: ChannelRepository,
-    private readonly deliveries: DeliveryRepository,
-    private readonly registry: ChannelRegistry,
-    private readonly secrets: SecretBox,
-    private readonly health: ChannelHealth,
-    private readonly mailer: () => Mailer | null,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly options: SenderOptions,
-    private readonly metrics: Metrics | null = null,
-  ) {}
+  constructor(private readonly d: DeliverySenderDeps) {}
 
   /** Sends what is due on a few channels; answers how many deliveries it sent. */
   async tick(): Promise<number> {
-    const claimed = await this.channels.claimDue(this.clock.now(), this.options.leaseMs, this.options.channels);
+    const claimed = await this.d.channels.claimDue(this.d.clock.now(), this.d.options.leaseMs, this.d.options.channels);
     const counts = await Promise.all(claimed.map((c) => this.drain(c)));
     return counts.reduce((a, b) => a + b, 0);
   }
 
   private async drain(row: ChannelRow): Promise<number> {
-    const v = view(row, this.registry);
+    const v = view(row, this.d.registry);
     const s: Sending = { v: v!, config: {}, held: row.claimed_until!, sent: [], count: 0, release: {}, stop: false, lost: false, error: null, window: 1, max: 1 };
     try {
       if (!v) {
-        s.release = { broken_at: this.clock.now(), broken_reason: `unknown channel type ${row.type}` };
+        s.release = { broken_at: this.d.clock.now(), broken_reason: `unknown channel type ${row.type}` };
         return 0;
       }
-      s.config = openConfig(v, this.secrets);
+      s.config = openConfig(v, this.d.secrets);
       s.max = Math.max(1, v.driver.maxInFlight?.(s.config) ?? 1);
       s.window = row.failing_since === null ? s.max : 1;
       while (!s.stop && !s.lost) {
-        const batch = await this.deliveries.pendingOf(row.id, 200);
+        const batch = await this.d.deliveries.pendingOf(row.id, 200);
         if (batch.length === 0) break;
         await this.sendBatch(s, batch);
         await this.flush(s);
@@ -94,15 +96,15 @@ export class DeliverySender {
       if (s.lost) return s.count;
       if (!s.stop && row.failing_since !== null) {
         s.release = { failing_since: null };
-        await this.health.recovered(row, 'the channel delivers again');
+        await this.d.health.recovered(row, 'the channel delivers again');
       }
       return s.count;
     } catch (err) {
-      this.logger.error({ err, channel: row.id }, 'sending to a channel failed');
+      this.d.logger.error({ err, channel: row.id }, 'sending to a channel failed');
       return s.count;
     } finally {
-      await this.flush(s).catch((err) => this.logger.error({ err }, 'recording sent deliveries failed'));
-      await this.channels.release(row.id, s.held, s.release).catch((err) => this.logger.error({ err }, 'releasing a channel failed'));
+      await this.flush(s).catch((err) => this.d.logger.error({ err }, 'recording sent deliveries failed'));
+      await this.d.channels.release(row.id, s.held, s.release).catch((err) => this.d.logger.error({ err }, 'releasing a channel failed'));
       this.sent += s.count;
     }
   }
@@ -145,34 +147,34 @@ export class DeliverySender {
 
   /** Keeps the lease at least one send ahead; false when it was lost (another sender has the channel). */
   private async keepLease(s: Sending): Promise<boolean> {
-    const now = this.clock.now();
-    if (s.held - now > this.options.timeoutMs + 1000) return true;
+    const now = this.d.clock.now();
+    if (s.held - now > this.d.options.timeoutMs + 1000) return true;
     await this.flush(s);
-    const until = now + this.options.leaseMs;
-    if (!(await this.channels.renew(s.v.row.id, s.held, until))) return false;
+    const until = now + this.d.options.leaseMs;
+    if (!(await this.d.channels.renew(s.v.row.id, s.held, until))) return false;
     s.held = until;
     return true;
   }
 
   private async one(s: Sending, d: DeliveryRow): Promise<void> {
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     if (now - d.created_at > DELIVERY_EXPIRY_MS) {
       await this.flush(s);
-      await this.deliveries.setState(d.id, 'expired', 'expired', `not delivered within ${DELIVERY_EXPIRY_MS / 3_600_000} h`, now);
+      await this.d.deliveries.setState(d.id, 'expired', 'expired', `not delivered within ${DELIVERY_EXPIRY_MS / 3_600_000} h`, now);
       return;
     }
     const message = JSON.parse(d.payload) as Message;
     if (!s.v.driver.kinds.includes(message.kind)) {
-      await this.deliveries.setState(d.id, 'failed', 'unsupported', `a ${s.v.row.type} channel cannot carry ${message.kind} messages`, now);
+      await this.d.deliveries.setState(d.id, 'failed', 'unsupported', `a ${s.v.row.type} channel cannot carry ${message.kind} messages`, now);
       return;
     }
     const stateful = d.alert_id !== null && s.v.driver.keepsState === true;
-    const state = stateful ? await this.deliveries.getState(s.v.row.id, d.alert_id!) : null;
+    const state = stateful ? await this.d.deliveries.getState(s.v.row.id, d.alert_id!) : null;
     const result = await this.send(s, d, message, state, now);
-    this.metrics?.deliveries.inc({ channel_type: s.v.row.type, outcome: result.ok ? 'sent' : result.retry ? 'retry' : 'failed' });
+    this.d.metrics?.deliveries.inc({ channel_type: s.v.row.type, outcome: result.ok ? 'sent' : result.retry ? 'retry' : 'failed' });
     if (result.ok) {
       s.window = s.max;
-      if (stateful && result.state !== undefined) await this.deliveries.putState(s.v.row.id, d.alert_id!, result.state, now);
+      if (stateful && result.state !== undefined) await this.d.deliveries.putState(s.v.row.id, d.alert_id!, result.state, now);
       s.sent.push({ id: d.id, status: result.status, response: result.response.slice(0, 2000) });
       s.count++;
       if (s.sent.length >= FLUSH_EVERY) await this.flush(s);
@@ -186,16 +188,16 @@ export class DeliverySender {
     try {
       return await s.v.driver.send(s.config, message, {
         idempotencyKey: d.idempotency_key,
-        publicUrl: this.options.publicUrl,
+        publicUrl: this.d.options.publicUrl,
         now,
         state,
-        mailer: this.mailer(),
-        timeoutMs: this.options.timeoutMs,
-        facts: this.options.facts,
+        mailer: this.d.mailer(),
+        timeoutMs: this.d.options.timeoutMs,
+        facts: this.d.options.facts,
       });
     } catch (err) {
       // A bug in a channel must not stop the queue for good: retry, and log it.
-      this.logger.error({ err, delivery: d.id }, 'a channel threw while sending');
+      this.d.logger.error({ err, delivery: d.id }, 'a channel threw while sending');
       return { ok: false, retry: true, breaksChannel: false, status: 'error', error: (err as Error).message };
     }
   }
@@ -205,29 +207,29 @@ export class DeliverySender {
     const ch = s.v.row;
     if (r.retry) {
       const next = now + backoffMs(d.attempts + 1, Math.random(), r.retryAfterMs ?? null);
-      await this.deliveries.recordAttempt(d.id, { state: 'pending', next_attempt_at: next, last_status: r.status, last_response: response }, now);
+      await this.d.deliveries.recordAttempt(d.id, { state: 'pending', next_attempt_at: next, last_status: r.status, last_response: response }, now);
       const since = ch.failing_since ?? now;
       s.release = { hold_until: next, failing_since: since };
       s.stop = true;
       if (now - since >= FAILING_REPORT_AFTER_MS) {
-        await this.health.failing(ch, r.error, since, false);
-        await this.options.fallback?.queueWaiting(s.v, s.config, `failing since ${new Date(since).toISOString()}: ${r.error}`);
+        await this.d.health.failing(ch, r.error, since, false);
+        await this.d.options.fallback?.queueWaiting(s.v, s.config, `failing since ${new Date(since).toISOString()}: ${r.error}`);
       }
       return;
     }
-    await this.deliveries.recordAttempt(d.id, { state: 'failed', next_attempt_at: d.next_attempt_at, last_status: r.status, last_response: response }, now);
-    await this.options.fallback?.queue(s.v, s.config, [d], r.error);
+    await this.d.deliveries.recordAttempt(d.id, { state: 'failed', next_attempt_at: d.next_attempt_at, last_status: r.status, last_response: response }, now);
+    await this.d.options.fallback?.queue(s.v, s.config, [d], r.error);
     if (!r.breaksChannel) return;
-    await this.options.fallback?.queueWaiting(s.v, s.config, `the channel is broken: ${r.error}`);
+    await this.d.options.fallback?.queueWaiting(s.v, s.config, `the channel is broken: ${r.error}`);
     s.release = { broken_at: now, broken_reason: r.error, hold_until: null };
     s.stop = true;
-    this.logger.warn({ channel: ch.id, error: r.error }, 'notification channel broken');
-    await this.health.failing(ch, r.error, now, true);
+    this.d.logger.warn({ channel: ch.id, error: r.error }, 'notification channel broken');
+    await this.d.health.failing(ch, r.error, now, true);
   }
 
   private async flush(s: Sending): Promise<void> {
     if (s.sent.length === 0) return;
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     const groups = new Map<string, string[]>();
     for (const x of s.sent.splice(0)) {
       const k = JSON.stringify([x.status, x.response]);
@@ -236,7 +238,7 @@ export class DeliverySender {
     }
     for (const [k, ids] of groups) {
       const [status, response] = JSON.parse(k) as [string, string];
-      await this.deliveries.markSent(ids, now, status, response);
+      await this.d.deliveries.markSent(ids, now, status, response);
     }
   }
 }

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Tx } from '../db/transaction.js';
+import { actorColumns } from '../db/repositories/actor.js';
 import type { AuditRepository } from '../db/repositories/audit.js';
-import type { DB } from '../db/schema.js';
 import type { Principal } from '../domain/access.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -20,14 +20,12 @@ export class AuditService {
     private readonly clock: Clock,
   ) {}
 
-  async record(actor: Principal, event: AuditEvent, tx?: Kysely<DB>): Promise<void> {
+  async record(actor: Principal, event: AuditEvent, tx?: Tx): Promise<void> {
     await this.repo.append(
       {
         id: newId(),
         at: this.clock.now(),
-        actor_type: actor.kind,
-        actor_id: actor.id,
-        actor_name: actor.name,
+        ...actorColumns(actor),
         action: event.action,
         target_type: event.targetType ?? null,
         target_id: event.targetId ?? null,

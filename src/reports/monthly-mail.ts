@@ -3,10 +3,10 @@
 // is sent last month's SLA compliance report of that client as a PDF attachment (rendered when the
 // mail is sent). Behind a mark moved by compare-and-set, so with several instances each month is
 // sent once; the first look after install only sets the mark (never a report at once).
-import type { Kysely } from 'kysely';
+import type { Transactor, } from '../db/transaction.js';
 import type { DeliveryRepository } from '../db/repositories/deliveries.js';
 import type { NotifyReadRepository } from '../db/repositories/notify-reads.js';
-import type { DB, DeliveryRow } from '../db/schema.js';
+import type { DeliveryRow } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import { wallTime, zonedToUtc } from '../lib/tz.js';
 import type { Message } from '../notify/channels/channel.js';
@@ -36,7 +36,7 @@ export function previousMonth(instant: number, tz: string): { from: string; to: 
 
 export class MonthlyReports {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: Transactor,
     private readonly deliveries: DeliveryRepository,
     private readonly reads: NotifyReadRepository,
   ) {}
@@ -47,7 +47,7 @@ export class MonthlyReports {
     const mark = await this.deliveries.mark(MONTHLY_MARK);
     if (mark !== null && mark >= instant) return 0;
     if (mark === null) {
-      await this.db.transaction().execute((tx) => this.deliveries.moveMark(tx, MONTHLY_MARK, null, instant));
+      await this.db.run((tx) => this.deliveries.moveMark(tx, MONTHLY_MARK, null, instant));
       return 0;
     }
     const period = previousMonth(instant, tz);
@@ -58,7 +58,7 @@ export class MonthlyReports {
       const message: Message = { kind: 'report', client_id: clientId, client_name: name ?? clientId, period_from: period.from, period_to: period.to, timezone: tz };
       rows.push(deliveryRow(v.row.id, null, 'report', newId(now), `report:${v.row.id}:${instant}`, message, now));
     }
-    const won = await this.db.transaction().execute(async (tx) => {
+    const won = await this.db.run(async (tx) => {
       if (!(await this.deliveries.moveMark(tx, MONTHLY_MARK, mark, instant))) return false;
       await this.deliveries.insertMany(tx, rows);
       return true;

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
-import type { ComplianceReport, DeviceCompliance } from './service.js';
+import type { ComplianceReport, DeviceCompliance } from './report.js';
 
 const FONT_DIR = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 const REGULAR = join(FONT_DIR, 'DejaVuSans.ttf');

@@ -20,30 +20,10 @@ import type { CatalogService, PageRequest } from '../catalog/catalog.js';
 import { cursorOf, DEFAULT_LIMIT } from '../catalog/catalog.js';
 import { toCheckInfo, toHistoryJob, toWindow } from '../engine/evaluation.js';
 import { renderCompliancePdf } from './pdf.js';
+import type { ComplianceReport, DeviceCompliance } from './report.js';
+
+export type { ComplianceReport, DeviceCompliance } from './report.js';
 import type { SettingsService } from '../engine/settings.js';
-
-export interface DeviceCompliance {
-  device_id: string;
-  device_name: string;
-  client_id: string;
-  client_name: string;
-  class: string;
-  status: string;
-  score: number;
-  sla_hours: number;
-  compliant_now: boolean | null;
-  compliance_percent: number | null;
-  breaches: Array<{ start: string; end: string; hours: number }>;
-  breached_hours: number;
-}
-
-export interface ComplianceReport {
-  from: string;
-  to: string;
-  generated_at: string;
-  clients: Array<{ client_id: string; client_name: string; devices: number; compliance_percent: number | null; compliant_now: number; rollup: Rollup }>;
-  devices: DeviceCompliance[];
-}
 
 export interface GridPage {
   days: string[];
@@ -68,49 +48,51 @@ function parseBound(value: string, field: string): number {
   return ms;
 }
 
+export interface ReportServiceDeps {
+  repo: ReportRepository;
+  windows: WindowRepository;
+  catalog: CatalogService;
+  settings: SettingsService;
+  clock: Clock;
+}
+
 export class ReportService {
-  constructor(
-    private readonly repo: ReportRepository,
-    private readonly windows: WindowRepository,
-    private readonly catalog: CatalogService,
-    private readonly settings: SettingsService,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly d: ReportServiceDeps) {}
 
   async rollups(clientIds: string[]): Promise<Map<string, Rollup>> {
-    const map = rollupOf(await this.repo.rollup(clientIds));
+    const map = rollupOf(await this.d.repo.rollup(clientIds));
     for (const id of clientIds) if (!map.has(id)) map.set(id, emptyRollup());
     return map;
   }
 
   async compliance(p: Principal, q: { from?: string; to?: string; client?: string }): Promise<ComplianceReport> {
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     const to = q.to ? Math.min(parseBound(q.to, 'to') + (/^\d{4}-\d{2}-\d{2}$/.test(q.to) ? DAY : 0), now) : now;
     const from = q.from ? parseBound(q.from, 'from') : to - 30 * DAY;
     if (from >= to) throw ValidationError.field('from', 'must be before to (and before now)');
     if (to - from > 400 * DAY) throw ValidationError.field('from', 'a report covers at most 400 days');
-    if (q.client) await this.catalog.getClient(p, q.client);
-    const devices = (await this.repo.devicesOf(p.clientIds, q.client)).filter((d) => d.status !== 'retired');
-    const kinds = await this.repo.deviceKinds(devices.map((d) => d.id));
+    if (q.client) await this.d.catalog.getClient(p, q.client);
+    const devices = (await this.d.repo.devicesOf(p.clientIds, q.client)).filter((d) => d.status !== 'retired');
+    const kinds = await this.d.repo.deviceKinds(devices.map((d) => d.id));
     const clientNames = new Map<string, string>();
     const rows: DeviceCompliance[] = [];
     const byClass = (cls: string) => (cls === 'saas' ? ['saas_backup'] : ['backup']);
     for (const group of this.groupByClient(devices)) {
-      const client = (await this.catalog.getClient(p, group.clientId)).client;
+      const client = (await this.d.catalog.getClient(p, group.clientId)).client;
       clientNames.set(client.id, client.name);
-      const config = await this.settings.effective(client.id);
-      const windows = (await this.windows.list(null, { client: client.id })).map(toWindow);
+      const config = await this.d.settings.effective(client.id);
+      const windows = (await this.d.windows.list(null, { client: client.id })).map(toWindow);
       const maxSla = Math.max(...Object.values(config.thresholds.sla_hours)) * HOUR;
-      const ends = await this.repo.goodEnds(group.devices.map((d) => d.id), ['backup', 'saas_backup'], from - maxSla, to);
+      const ends = await this.d.repo.goodEnds(group.devices.map((d) => d.id), ['backup', 'saas_backup'], from - maxSla, to);
       for (const d of group.devices) {
         const k = kinds.get(d.id);
         if (!k || !byClass(d.class).some((x) => k.has(x))) continue;
         const sla = config.thresholds.sla_hours[d.class as DeviceClass] * HOUR;
         const list = ends.get(d.id) ?? [];
-        const before = list.length > 0 && list[0]! <= from ? null : await this.repo.lastGoodEndBefore(d.id, byClass(d.class), from);
+        const before = list.length > 0 && list[0]! <= from ? null : await this.d.repo.lastGoodEndBefore(d.id, byClass(d.class), from);
         const deviceWindows = windows.filter((w) => w.scope === 'client' || (w.scope === 'device' && w.scopeId === d.id));
         // First seen is the oldest job when history was backfilled, as the engine counts it.
-        const firstJob = d.created_at > from ? await this.repo.firstJobAt(d.id) : null;
+        const firstJob = d.created_at > from ? await this.d.repo.firstJobAt(d.id) : null;
         const result = complianceOverPeriod({
           slaMs: sla,
           createdAt: Math.min(d.created_at, firstJob ?? Number.POSITIVE_INFINITY),
@@ -153,8 +135,8 @@ export class ReportService {
   /** The compliance report as a PDF, with the file name to offer. */
   async compliancePdf(p: Principal, q: { from?: string; to?: string; client?: string }): Promise<{ pdf: Buffer; filename: string }> {
     const report = await this.compliance(p, q);
-    const scopeName = q.client ? (await this.catalog.getClient(p, q.client)).client.name : null;
-    const { timezone } = await this.settings.effective(q.client ?? null);
+    const scopeName = q.client ? (await this.d.catalog.getClient(p, q.client)).client.name : null;
+    const { timezone } = await this.d.settings.effective(q.client ?? null);
     const pdf = await renderCompliancePdf(report, { scopeName, timezone });
     const slug = scopeName ? `${scopeName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}-` : '';
     return { pdf, filename: `compliance-${slug}${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.pdf` };
@@ -191,8 +173,8 @@ export class ReportService {
     p: Principal,
     q: PageRequest & { client?: string; from?: string; to?: string; rollup?: string },
   ): Promise<GridPage> {
-    const now = this.clock.now();
-    const config = await this.settings.effective(q.client ?? null);
+    const now = this.d.clock.now();
+    const config = await this.d.settings.effective(q.client ?? null);
     const rollup = (q.rollup ?? config.grid_rollup) as GridRollup;
     if (!GRID_ROLLUPS.includes(rollup)) throw ValidationError.field('rollup', `must be one of: ${GRID_ROLLUPS.join(', ')}`);
     const today = businessDate(now, config.timezone, config.day_start);
@@ -204,13 +186,13 @@ export class ReportService {
     if (from > to) throw ValidationError.field('from', 'must not be after to');
     const days: GridDay[] = gridDays(from, to, config.timezone, config.day_start);
     if (days.length > 92) throw ValidationError.field('from', 'a grid page covers at most 92 days');
-    if (q.client) await this.catalog.getClient(p, q.client);
+    if (q.client) await this.d.catalog.getClient(p, q.client);
     const limit = q.limit ?? DEFAULT_LIMIT;
-    const checks = await this.repo.gridChecks(p.clientIds, q.client, cursorOf(q, 3), limit);
+    const checks = await this.d.repo.gridChecks(p.clientIds, q.client, cursorOf(q, 3), limit);
     const page = toPage(checks, limit, (c) => [c.device_name_key, c.name_key, c.id], (c) => c);
     const start = days[0]!.start;
     const end = days[days.length - 1]!.end;
-    const history = (await this.repo.history([...new Set(page.items.map((c) => c.device_id))], start - 7 * DAY, end)).map(toHistoryJob);
+    const history = (await this.d.repo.history([...new Set(page.items.map((c) => c.device_id))], start - 7 * DAY, end)).map(toHistoryJob);
     const items = [];
     for (const c of page.items) {
       const info = toCheckInfo(c);
@@ -218,7 +200,7 @@ export class ReportService {
       const schedule = info.schedule ?? (c.schedule_type === 'interval' && c.interval_ms ? { type: 'interval' as const, intervalMs: c.interval_ms } : null);
       const goodBefore = jobs.some((j) => j.status === 'succeeded' || j.status === 'warning')
         ? null
-        : await this.repo.lastGoodOfCheckBefore(c.device_id, c.id, start - 7 * DAY);
+        : await this.d.repo.lastGoodOfCheckBefore(c.device_id, c.id, start - 7 * DAY);
       items.push({
         check_id: c.id,
         check_name: c.name,

@@ -34,7 +34,15 @@ async function secondRunner(): Promise<{ runner: ConnectorRunner; close(): Promi
     return { runner: other.kw.connectorRunner, close: () => other.close() };
   }
   const s = app.kw.services;
-  const runner = new ConnectorRunner(new ConnectorRepository(app.kw.database.db), s.ingest, s.integrations, app.kw.secrets, app.clock, pino({ level: 'silent' }), { leaseMs: 120_000 });
+  const runner = new ConnectorRunner({
+    repo: new ConnectorRepository(app.kw.database.db),
+    ingest: s.ingest,
+    integrations: s.integrations,
+    secrets: app.kw.secrets,
+    clock: app.clock,
+    logger: pino({ level: 'silent' }),
+    options: { leaseMs: 120_000 },
+  });
   return { runner, close: async () => {} };
 }
 

@@ -84,7 +84,7 @@ export function itemRecords(item: ProtectedItem, ctx: MapContext, horizon: numbe
   const device = (p.friendlyName ?? '').trim();
   if (device === '' || !item.name) return [];
   const key = `item:${vaultTag(ctx)}/${item.name.toLowerCase()}`;
-  const base = { device, type: deviceType(p.backupManagementType), check: { name: BACKUP_CHECK, kind: 'backup' as const }, operation: 'backup' as const, raw: item };
+  const base = { device: { name: device, type: deviceType(p.backupManagementType) }, check: { name: BACKUP_CHECK, kind: 'backup' as const }, operation: 'backup' as const, raw: item };
   const state = `protection state ${p.protectionState ?? 'unknown'}, health ${p.healthStatus ?? 'unknown'}`;
   const last = azureTime(p.lastBackupTime);
   if (last === null) {
@@ -139,13 +139,11 @@ export function replicationRecord(item: ReplicationItem, ctx: MapContext, key: s
   const p = item.properties ?? {};
   const device = (p.friendlyName ?? '').trim();
   if (device === '') return null;
-  const repl = healthLevel(p.replicationHealth);
-  const failover = healthLevel(p.failoverHealth);
   const { text } = errorSummary(p.healthErrors);
-  const job = recordJob(ctx, {
+  const code = p.healthErrors?.find((e) => e.errorCode !== undefined)?.errorCode;
+  return recordJob(ctx, {
     externalId: `${key}:${at}`,
-    device,
-    type: 'vm',
+    device: { name: device, type: 'vm' },
     check: { name: REPLICATION_CHECK, kind: 'replication' },
     // The observation itself succeeded; replication_unhealthy judges the health it carries.
     status: 'succeeded',
@@ -153,10 +151,11 @@ export function replicationRecord(item: ReplicationItem, ctx: MapContext, key: s
     at,
     operation: 'replication',
     message: text,
+    errorCode: code === undefined ? null : String(code),
+    healthReplication: healthLevel(p.replicationHealth),
+    healthFailover: healthLevel(p.failoverHealth),
     raw: item,
   });
-  const code = p.healthErrors?.find((e) => e.errorCode !== undefined)?.errorCode;
-  return { ...job, healthReplication: repl, healthFailover: failover, errorCode: code === undefined ? null : String(code) };
 }
 
 function severityLevel(severity: unknown): HealthLevel {
@@ -181,17 +180,16 @@ export function vaultHealthSummary(h: VaultHealth): { level: HealthLevel; issues
 }
 
 export function vaultHealthRecord(h: VaultHealth, ctx: MapContext, key: string, at: number, summary: { level: HealthLevel; issues: string[] }): NormalisedJob {
-  const job = recordJob(ctx, {
+  return recordJob(ctx, {
     externalId: `${key}:${at}`,
-    device: ctx.vault.name,
-    type: 'vault',
+    device: { name: ctx.vault.name, type: 'vault' },
     check: { name: VAULT_HEALTH_CHECK, kind: 'replication' },
     status: 'succeeded',
     rawStatus: `vault health ${summary.level}`,
     at,
     operation: 'replication',
     message: summary.issues.length > 0 ? summary.issues.join('; ') : null,
+    healthReplication: summary.level,
     raw: h,
   });
-  return { ...job, healthReplication: summary.level };
 }

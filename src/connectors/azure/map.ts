@@ -1,6 +1,7 @@
 // Azure Backup and Site Recovery payloads to normalised jobs, without I/O. Status, operation
 // and reason mapping follow docs/azure.md; the raw payload is kept as the job's `raw`.
-import type { CheckKind, HealthLevel, JobStatus, NormalisedJob, Operation, Reason } from '../../domain/job.js';
+import type { HealthLevel, JobStatus, NormalisedJob, Operation, Reason } from '../../domain/job.js';
+import { buildJob, type JobInput } from '../../domain/job-build.js';
 import { azureTime, parseDuration, parseSize, type VaultRef } from './parse.js';
 
 export const BACKUP_CHECK = 'Azure Backup';
@@ -134,10 +135,6 @@ export function jobExternalId(job: AzureJob): string | null {
   return name ? name.toLowerCase() : null;
 }
 
-function clip(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
-}
-
 function message(job: AzureJob): { message: string | null; errorCode: string | null; log: string | null } {
   const details = job.properties?.errorDetails ?? [];
   const texts = details.map((e) => String(e.errorString ?? e.errorTitle ?? '')).filter((s) => s !== '');
@@ -146,8 +143,8 @@ function message(job: AzureJob): { message: string | null; errorCode: string | n
   const code = details.find((e) => e.errorCode !== undefined && e.errorCode !== null)?.errorCode;
   const recs = details.flatMap((e) => (Array.isArray(e.recommendations) ? e.recommendations.map(String) : []));
   return {
-    message: texts.length > 0 ? clip(texts.join('; '), 10_000) : null,
-    errorCode: code === undefined ? null : clip(String(code), 200),
+    message: texts.length > 0 ? texts.join('; ') : null,
+    errorCode: code === undefined ? null : String(code),
     log: recs.length > 0 ? `Recommendations:\n${recs.map((r) => `- ${r}`).join('\n')}` : null,
   };
 }
@@ -164,59 +161,41 @@ export function mapJob(job: AzureJob, ctx: MapContext): NormalisedJob | null {
   const duration = parseDuration(p.duration);
   let endedAt = status === 'running' ? null : azureTime(p.endTime);
   if (endedAt === null && status !== 'running' && startedAt !== null && duration !== null) endedAt = startedAt + duration;
-  const { message: text, errorCode, log } = message(job);
   const bag = p.extendedInfo?.propertyBag;
-  return {
+  return buildJob({
     source: ctx.source,
     externalId,
     clientName: ctx.client,
-    device: { name: clip(device, 200), class: 'server', type: deviceType(p.backupManagementType), facts: null },
-    check: operation === 'backup' ? { name: BACKUP_CHECK, kind: 'backup', tier: null } : null,
+    device: { name: device, type: deviceType(p.backupManagementType) },
+    check: operation === 'backup' ? { name: BACKUP_CHECK, kind: 'backup' } : null,
     status,
-    rawStatus: clip(String(p.status ?? 'unknown'), 200),
+    rawStatus: String(p.status ?? 'unknown'),
     operation,
     trigger: p.isUserTriggered === true ? 'manual' : 'scheduled',
     startedAt,
     endedAt,
-    durationMs: status === 'running' ? null : (duration ?? (startedAt !== null && endedAt !== null ? endedAt - startedAt : null)),
+    // Azure's own duration when it gives one; a running job has none yet.
+    durationMs: status === 'running' ? null : (duration ?? undefined),
     bytes: bag ? parseSize(bag['Backup Size']) : null,
-    message: text,
-    errorCode,
+    ...message(job),
     reason: jobReason(job, status),
-    healthReplication: null,
-    healthFailover: null,
-    log,
-    raw: JSON.stringify(job),
-  };
+    raw: job,
+  });
 }
 
-/** A job stub for records Keepwatch makes itself (protected items, Site Recovery health). */
-export function recordJob(
-  ctx: MapContext,
-  r: { externalId: string; device: string; type: string; check: { name: string; kind: CheckKind }; status: JobStatus; rawStatus: string; at: number | null; operation: Operation; message: string | null; raw: unknown },
-): NormalisedJob {
-  return {
+/** What Keepwatch knows of a record it makes itself: a job input with one time, `at`. */
+export type RecordInput = Omit<JobInput, 'source' | 'clientName' | 'startedAt' | 'endedAt' | 'durationMs'> & { externalId: string; at: number | null };
+
+/** A job for records Keepwatch makes itself (protected items, Site Recovery health). */
+export function recordJob(ctx: MapContext, { at, ...r }: RecordInput): NormalisedJob {
+  return buildJob({
+    ...r,
     source: ctx.source,
-    externalId: r.externalId,
     clientName: ctx.client,
-    device: { name: clip(r.device, 200), class: 'server', type: r.type, facts: null },
-    check: { name: r.check.name, kind: r.check.kind, tier: null },
-    status: r.status,
-    rawStatus: clip(r.rawStatus, 200),
-    operation: r.operation,
-    trigger: 'scheduled',
-    startedAt: r.at,
-    endedAt: r.status === 'running' || r.status === 'skipped' ? null : r.at,
+    startedAt: at,
+    endedAt: r.status === 'running' || r.status === 'skipped' ? null : at,
     durationMs: null,
-    bytes: null,
-    message: r.message === null ? null : clip(r.message, 10_000),
-    errorCode: null,
-    reason: null,
-    healthReplication: null,
-    healthFailover: null,
-    log: null,
-    raw: JSON.stringify(r.raw),
-  };
+  });
 }
 
 /** Site Recovery's health strings (`Normal`, `Warning`, `Critical`); `None` or absent: unknown. */

@@ -35,11 +35,38 @@ export class CheckRepository {
     return this.db.selectFrom('checks').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async insert(row: CheckRow): Promise<void> {
-    await this.db.insertInto('checks').values(row).execute();
+  async insert(row: CheckRow, tx: Kysely<DB> = this.db): Promise<void> {
+    await tx.insertInto('checks').values(row).execute();
   }
 
-  async update(id: string, changes: CheckUpdate): Promise<void> {
-    await this.db.updateTable('checks').set(changes).where('id', '=', id).execute();
+  async update(id: string, changes: CheckUpdate, tx: Kysely<DB> = this.db): Promise<void> {
+    await tx.updateTable('checks').set(changes).where('id', '=', id).execute();
+  }
+
+  /** The check of that name (natural key) on the device, if there is one. */
+  async byDeviceAndName(tx: Kysely<DB>, deviceId: string, nameKey: string): Promise<{ id: string } | undefined> {
+    return tx.selectFrom('checks').select('id').where('device_id', '=', deviceId).where('name_key', '=', nameKey).executeTakeFirst();
+  }
+
+  /** The check named by client, device and check natural keys. */
+  async byNames(clientKey: string, deviceKey: string, checkKey: string): Promise<{ id: string } | undefined> {
+    return this.db
+      .selectFrom('checks')
+      .innerJoin('devices', 'devices.id', 'checks.device_id')
+      .innerJoin('clients', 'clients.id', 'checks.client_id')
+      .select('checks.id')
+      .where('clients.name_key', '=', clientKey)
+      .where('devices.name_key', '=', deviceKey)
+      .where('checks.name_key', '=', checkKey)
+      .executeTakeFirst();
+  }
+
+  /** A device's id and client, for attaching a new check to it. */
+  async deviceOwner(tx: Kysely<DB>, deviceId: string): Promise<{ id: string; client_id: string } | undefined> {
+    return tx.selectFrom('devices').select(['id', 'client_id']).where('id', '=', deviceId).executeTakeFirst();
+  }
+
+  async clientIdByNameKey(tx: Kysely<DB>, nameKey: string): Promise<string | undefined> {
+    return (await tx.selectFrom('clients').select('id').where('name_key', '=', nameKey).executeTakeFirst())?.id;
   }
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CursorKey } from '../../lib/cursor.js';
+import { newId, randomKey } from '../../lib/ids.js';
 import type { ClientRow, DB } from '../schema.js';
 import { contains } from './like.js';
 
@@ -43,5 +44,11 @@ export class ClientRepository {
 
   async insert(row: ClientRow): Promise<void> {
     await this.db.insertInto('clients').values(row).onConflict((oc) => oc.column('name_key').doNothing()).execute();
+  }
+
+  /** Creates the client of that natural key unless it exists; looks first, so a database that has it is not written. */
+  async ensure(nameKey: string, now: number): Promise<void> {
+    if (await this.byNameKey(nameKey)) return;
+    await this.insert({ id: newId(), name: nameKey, name_key: nameKey, inbound_key: randomKey(12), created_at: now, updated_at: now });
   }
 }

@@ -1,19 +1,13 @@
 import { Type } from 'typebox';
 import type { FastifySchemaCompiler } from 'fastify';
 import { ValidationError, type FieldProblem } from '../../domain/errors.js';
-import { type JobReport, normaliseJob, type NormalisedJob } from '../../domain/job.js';
+import type { JobReport, NormalisedJob } from '../../domain/job.js';
+import { normaliseJob } from '../../domain/job-report.js';
 import type { CatalogService } from '../../catalog/catalog.js';
 import type { IngestService } from '../service.js';
-import { jobDetailDto } from '../../http/dto.js';
-import {
-  IdParams,
-  JobBatchSchema,
-  JobDetailSchema,
-  JobReportSchema,
-  ProblemSchema,
-  problemResponses,
-  RecordedJobsSchema,
-} from '../../http/schemas.js';
+import { jobDetailDto } from './dto.js';
+import { JobBatchSchema, JobDetailSchema, JobReportSchema, RecordedJobsSchema } from './schemas.js';
+import { IdParams, ProblemSchema, problemResponses } from '../../http/schemas.js';
 import type { Api } from '../../http/types.js';
 import { compileBody } from '../../http/validation.js';
 

@@ -13,7 +13,6 @@ import { type Page, toPage } from '../../lib/cursor.js';
 import { cursorOf, DEFAULT_LIMIT, type PageRequest } from '../../catalog/catalog.js';
 import type { CheckService, NewCheck } from '../../catalog/checks.js';
 import type { EmailPipeline, MailPlan } from './pipeline.js';
-import type { EmailWorker } from './worker.js';
 import type { AuditService } from '../../ops/audit.js';
 
 export interface EmailDetail {
@@ -47,7 +46,8 @@ export class EmailService {
     private readonly pipeline: EmailPipeline,
     private readonly checks: CheckService,
     private readonly clientName: (id: string) => Promise<string | undefined>,
-    private readonly worker: () => EmailWorker | null,
+    /** Wakes the e-mail worker: requeued messages wait for it. */
+    private readonly wakeWorker: () => void,
     private readonly audit: AuditService,
   ) {}
 
@@ -89,7 +89,7 @@ export class EmailService {
   /** Queues stored messages again (after a parser fix, say); the worker runs them. Admin only. */
   async requeue(p: Principal, filter: { state?: string; since?: number }): Promise<number> {
     const n = await this.repo.requeue(filter);
-    this.worker()?.wake();
+    this.wakeWorker();
     await this.audit.record(p, { action: 'email.requeue', details: { ...filter, queued: n } });
     return n;
   }

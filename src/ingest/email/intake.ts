@@ -1,10 +1,9 @@
 // Durable intake of raw messages: every transport (SMTP, IMAP, Graph) hands a message here and
 // may acknowledge it (250, or move it out of the polled folder) only once this resolves, which is
 // after the transaction holding it has committed. Concurrent messages share one commit.
-import type { Kysely } from 'kysely';
+import type { Transactor, } from '../../db/transaction.js';
 import type { Dialect } from '../../db/connection.js';
 import type { EmailRepository, NewEmail } from '../../db/repositories/emails.js';
-import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { GroupCommitter } from '../../lib/group-commit.js';
 import { newId } from '../../lib/ids.js';
@@ -16,7 +15,7 @@ export class EmailIntake {
   stored = 0;
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: Transactor,
     dialect: Dialect,
     private readonly repo: EmailRepository,
     private readonly clock: Clock,
@@ -42,7 +41,7 @@ export class EmailIntake {
   }
 
   private async write(emails: NewEmail[]): Promise<string[]> {
-    await this.db.transaction().execute((tx) => this.repo.insert(tx, emails));
+    await this.db.run((tx) => this.repo.insert(tx, emails));
     this.stored += emails.length;
     this.onStored();
     return emails.map((e) => e.id);

@@ -4,7 +4,8 @@
 // jobs instead of counting twice.
 import type { PingTarget } from '../../db/repositories/ingest.js';
 import { statusByRules, type CompiledRules, type StatusVerdict } from '../../domain/email-rules.js';
-import { type CheckKind, type JobStatus, MAX_NAME_LENGTH, nameKey, type Operation } from '../../domain/job.js';
+import { type CheckKind, type JobStatus, nameKey, type Operation } from '../../domain/job.js';
+import { buildJob, type JobInput } from '../../domain/job-build.js';
 import type { IngestJob } from '../service.js';
 import type { ParsedEmail, Recognised, TemplateJob } from './templates/types.js';
 
@@ -14,13 +15,12 @@ export const EMAIL_SOURCE = 'email';
  * whole message stays in stored mail. Small rows keep the engine's history reads fast. */
 export const MAX_EMAIL_LOG_CHARS = 16_000;
 
-function logOf(text: string): string | null {
-  if (text === '') return null;
-  return text.length <= MAX_EMAIL_LOG_CHARS ? text : `${text.slice(0, MAX_EMAIL_LOG_CHARS)}\n[… cut; the whole message is kept in stored mail]`;
+function logOf(ctx: MailContext): Pick<JobInput, 'log' | 'logCut'> {
+  return { log: ctx.mail.text || null, logCut: { maxChars: MAX_EMAIL_LOG_CHARS, note: 'cut; the whole message is kept in stored mail' } };
 }
 
-/** Names as the API would accept them: trimmed, at most 200 characters, never empty. */
-const name = (s: string) => s.trim().replace(/\s+/g, ' ').slice(0, MAX_NAME_LENGTH) || 'unnamed';
+/** An object's or check's name, never blank (buildJob cleans and cuts it). */
+const named = (s: string) => (s.trim() === '' ? 'unnamed' : s);
 
 /** Worse first: the status a check gets from a mail that lists several objects. */
 const SEVERITY: Record<JobStatus, number> = { failed: 6, partial: 5, warning: 4, cancelled: 3, skipped: 2, running: 1, succeeded: 0 };
@@ -79,8 +79,8 @@ export function checkVerdict(check: CheckForMail, ctx: MailContext): CheckVerdic
   return { status: d, rawStatus: `default: ${d}` };
 }
 
-function rawOf(ctx: MailContext, extra: Record<string, unknown>): string {
-  return JSON.stringify({
+function rawOf(ctx: MailContext, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
     email_id: ctx.emailId,
     message_id: ctx.mail.messageId,
     transport: ctx.transport,
@@ -89,12 +89,12 @@ function rawOf(ctx: MailContext, extra: Record<string, unknown>): string {
     subject: ctx.mail.subject,
     template: ctx.recognised?.template.id ?? null,
     ...extra,
-  });
+  };
 }
 
 function messages(jobs: TemplateJob[]): string | null {
   const parts = jobs.filter((j) => j.message).map((j) => (jobs.length > 1 ? `${j.device}: ${j.message}` : j.message!));
-  return parts.length > 0 ? parts.join('\n').slice(0, 10_000) : null;
+  return parts.length > 0 ? parts.join('\n') : null;
 }
 
 /** One job for a check that a message reported to (by its address or its matching rules). */
@@ -106,26 +106,24 @@ export function checkJob(check: CheckForMail, ctx: MailContext, verdict: { statu
   const good = verdict.status === 'succeeded';
   return {
     target,
-    source: EMAIL_SOURCE,
-    externalId: `${ctx.mailKey}:${check.id}`,
-    clientName: null,
-    device: { name: '', class: 'server', type: 'server', facts: null },
-    check: null,
-    status: verdict.status,
-    rawStatus: verdict.rawStatus.slice(0, 200),
-    operation: OPERATION_BY_KIND[check.kind as CheckKind] ?? 'backup',
-    trigger: 'scheduled',
-    startedAt: single?.startedAt ?? null,
-    endedAt: single?.endedAt ?? mailTime(ctx),
-    durationMs: single?.durationMs ?? null,
-    bytes,
-    message: messages(tjobs) ?? (good ? null : ctx.mail.subject.slice(0, 10_000) || null),
-    errorCode: null,
-    reason: null,
-    healthReplication: single?.health?.replication ?? null,
-    healthFailover: single?.health?.failover ?? null,
-    log: logOf(ctx.mail.text),
-    raw: rawOf(ctx, { check_id: check.id, rule: verdict.rawStatus }),
+    ...buildJob({
+      source: EMAIL_SOURCE,
+      externalId: `${ctx.mailKey}:${check.id}`,
+      device: { name: '' },
+      check: null,
+      status: verdict.status,
+      rawStatus: verdict.rawStatus,
+      operation: OPERATION_BY_KIND[check.kind as CheckKind],
+      startedAt: single?.startedAt ?? null,
+      endedAt: single?.endedAt ?? mailTime(ctx),
+      durationMs: single?.durationMs ?? null,
+      bytes,
+      message: messages(tjobs) ?? (good ? null : ctx.mail.subject || null),
+      healthReplication: single?.health?.replication,
+      healthFailover: single?.health?.failover,
+      ...logOf(ctx),
+      raw: rawOf(ctx, { check_id: check.id, rule: verdict.rawStatus }),
+    }),
   };
 }
 
@@ -133,26 +131,24 @@ export function checkJob(check: CheckForMail, ctx: MailContext, verdict: { statu
 export function templateJobs(ctx: MailContext): IngestJob[] {
   const rec = ctx.recognised;
   if (!rec) return [];
-  return rec.jobs.map((j) => ({
-    source: EMAIL_SOURCE,
-    externalId: `${ctx.mailKey}:${nameKey(j.device)}/${nameKey(j.check)}`,
-    clientName: null,
-    device: { name: name(j.device), class: j.kind === 'saas_backup' ? 'saas' : 'server', type: j.kind === 'saas_backup' ? 'saas' : 'server', facts: null },
-    check: { name: name(j.check), kind: j.kind, tier: j.kind === 'copy' ? 'hot' : null },
-    status: j.status,
-    rawStatus: j.rawStatus.slice(0, 200),
-    operation: OPERATION_BY_KIND[j.kind],
-    trigger: 'scheduled',
-    startedAt: j.startedAt,
-    endedAt: j.endedAt ?? (j.status === 'running' ? null : mailTime(ctx)),
-    durationMs: j.durationMs,
-    bytes: j.bytes,
-    message: j.message?.slice(0, 10_000) ?? null,
-    errorCode: null,
-    reason: null,
-    healthReplication: j.health?.replication ?? null,
-    healthFailover: j.health?.failover ?? null,
-    log: logOf(ctx.mail.text),
-    raw: rawOf(ctx, { object: j.device, check: j.check, raw_status: j.rawStatus }),
-  }));
+  return rec.jobs.map((j) =>
+    buildJob({
+      source: EMAIL_SOURCE,
+      externalId: `${ctx.mailKey}:${nameKey(j.device)}/${nameKey(j.check)}`,
+      device: { name: named(j.device), class: j.kind === 'saas_backup' ? 'saas' : 'server' },
+      check: { name: named(j.check), kind: j.kind },
+      status: j.status,
+      rawStatus: j.rawStatus,
+      operation: OPERATION_BY_KIND[j.kind],
+      startedAt: j.startedAt,
+      endedAt: j.endedAt ?? (j.status === 'running' ? null : mailTime(ctx)),
+      durationMs: j.durationMs,
+      bytes: j.bytes,
+      message: j.message,
+      healthReplication: j.health?.replication,
+      healthFailover: j.health?.failover,
+      ...logOf(ctx),
+      raw: rawOf(ctx, { object: j.device, check: j.check, raw_status: j.rawStatus }),
+    }),
+  );
 }

@@ -35,33 +35,35 @@ type StoredMail = Pick<ClaimedEmail, 'id' | 'raw' | 'envelope_to' | 'transport' 
 /** After this many failed attempts (the database was down, say) a message is marked `error`. */
 const MAX_ATTEMPTS = 5;
 
+export interface EmailPipelineDeps {
+  repo: EmailRepository;
+  addresses: AddressBook;
+  rules: RuleBook;
+  ingest: IngestService;
+  parser: MailParser;
+  clock: Clock;
+  logger: Logger;
+  leaseMs: number;
+}
+
 export class EmailPipeline {
-  constructor(
-    private readonly repo: EmailRepository,
-    private readonly addresses: AddressBook,
-    private readonly rules: RuleBook,
-    private readonly ingest: IngestService,
-    private readonly parser: MailParser,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly leaseMs: number,
-  ) {}
+  constructor(private readonly d: EmailPipelineDeps) {}
 
   /** Processes claimed messages; each one's outcome is noted (in one commit), whatever happens to
    * the others. Their jobs are recorded concurrently, so the ingest group commit batches them. */
   async processBatch(claimed: ClaimedEmail[]): Promise<number> {
     const results = await Promise.all(claimed.map((c) => this.processOne(c)));
     const done = results.filter((r): r is { id: string; outcome: EmailOutcome } => r !== null);
-    await this.repo.finishMany(done, this.clock.now());
+    await this.d.repo.finishMany(done, this.d.clock.now());
     return done.length;
   }
 
   /** Processes one stored message now, whatever its state; null if a worker holds it. */
   async reprocess(id: string): Promise<EmailOutcome | null> {
-    const claimed = await this.repo.claimOne(id, this.clock.now(), this.leaseMs);
+    const claimed = await this.d.repo.claimOne(id, this.d.clock.now(), this.d.leaseMs);
     if (!claimed) return null;
     const r = await this.processOne(claimed);
-    if (r) await this.repo.finish(r.id, r.outcome, this.clock.now());
+    if (r) await this.d.repo.finish(r.id, r.outcome, this.d.clock.now());
     return r?.outcome ?? null;
   }
 
@@ -71,15 +73,15 @@ export class EmailPipeline {
     try {
       plan = await this.plan(c);
       let jobCount = 0;
-      for (const r of plan.requests) jobCount += (await this.ingest.recordJobs(r.jobs, r.scope)).length;
+      for (const r of plan.requests) jobCount += (await this.d.ingest.recordJobs(r.jobs, r.scope)).length;
       return { id: c.id, outcome: this.outcome(plan, plan.state, jobCount, null) };
     } catch (err) {
       // Bad input (a parser or a rule refusing this message) will not get better by retrying.
       const permanent = err instanceof DomainError || c.attempts >= MAX_ATTEMPTS;
       const message = (err as Error).message ?? String(err);
-      this.logger.warn({ err, emailId: c.id, permanent }, 'e-mail processing failed');
+      this.d.logger.warn({ err, emailId: c.id, permanent }, 'e-mail processing failed');
       if (!permanent) {
-        await this.repo.release(c.id, message).catch(() => {});
+        await this.d.repo.release(c.id, message).catch(() => {});
         return null;
       }
       return { id: c.id, outcome: plan ? this.outcome(plan, 'error', 0, message) : errorOutcome(message) };
@@ -114,7 +116,7 @@ export class EmailPipeline {
     const envelope = JSON.parse(c.envelope_to) as string[];
     let analysis: { mail: ParsedEmail; recognised: Recognised | null };
     try {
-      analysis = await this.parser.analyse(c.raw, envelope);
+      analysis = await this.d.parser.analyse(c.raw, envelope);
     } catch (err) {
       throw new MailParseError(`cannot parse the message: ${(err as Error).message}`);
     }
@@ -126,7 +128,7 @@ export class EmailPipeline {
   private async recipients(envelope: string[], transport: string): Promise<Recipient[]> {
     const out: Recipient[] = [];
     for (const address of envelope) {
-      const r = await this.addresses.resolve(address);
+      const r = await this.d.addresses.resolve(address);
       if (r) out.push(r);
     }
     // A polled mailbox is an inbox whatever its address: its mail is matched by rules.
@@ -140,11 +142,11 @@ export class EmailPipeline {
     let inbox = false;
     for (const r of recipients) {
       if (r.kind === 'check') {
-        checks.set(r.check.id, (await this.rules.byId(r.check.id)) ?? { ...r.check, rules: null });
+        checks.set(r.check.id, (await this.d.rules.byId(r.check.id)) ?? { ...r.check, rules: null });
       } else if (r.kind === 'client') clients.add(r.clientId);
       else inbox = true;
     }
-    const ruled = await this.rules.all();
+    const ruled = await this.d.rules.all();
     const matching = (c: CheckForMail) => c.rules !== null && matchesCheck(c.rules, ctx.mail);
     if (inbox) for (const c of ruled) if (matching(c)) checks.set(c.id, c);
     const requests: MailPlan['requests'] = [];

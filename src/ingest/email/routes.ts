@@ -2,7 +2,7 @@
 import { type Static, Type } from 'typebox';
 import type { EmailSummary } from '../../db/repositories/emails.js';
 import type { EmailDetail, EmailService } from './inbox.js';
-import { checkDto } from '../../http/dto.js';
+import { checkDto } from '../../catalog/dto.js';
 import {
   CheckDraftSchema,
   CheckFromEmailBody,
@@ -15,7 +15,8 @@ import {
   RuleTrialSchema,
   UnmatchedGroupSchema,
 } from './schemas.js';
-import { IdParams, Page, PageQuery, problemResponses, StringEnum } from '../../http/schemas.js';
+import { resourceRoutes } from '../../http/resource-routes.js';
+import { IdParams, PageQuery, problemResponses, StringEnum } from '../../http/schemas.js';
 import type { Api } from '../../http/types.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -108,6 +109,7 @@ function inboxAddresses(entries: readonly string[], domain: string): string[] {
 export function emailRoutes(app: Api, deps: { emails: EmailService; publicUrl: string; mailDomain?: string; inbound?: InboundSetup }): void {
   const { emails, publicUrl, mailDomain, inbound } = deps;
   const tags = ['emails'];
+  const r = resourceRoutes(app, { path: '/api/v1/emails', tags, ability: 'read' });
 
   app.get(
     '/api/v1/emails/inbound',
@@ -128,26 +130,19 @@ export function emailRoutes(app: Api, deps: { emails: EmailService; publicUrl: s
     },
   );
 
-  app.get(
-    '/api/v1/emails',
+  r.list(
     {
-      config: { ability: 'read' },
-      schema: {
-        tags,
-        summary: 'Stored messages, newest first',
-        querystring: Type.Object({
-          ...PageQuery,
-          state: Type.Optional(StringEnum(EMAIL_STATES)),
-          from: Type.Optional(Type.String()),
-          subject_pattern: Type.Optional(Type.String()),
-        }),
-        response: { 200: Page(EmailSummarySchema), ...problemResponses },
-      },
+      summary: 'Stored messages, newest first',
+      item: EmailSummarySchema,
+      query: Type.Object({
+        ...PageQuery,
+        state: Type.Optional(StringEnum(EMAIL_STATES)),
+        from: Type.Optional(Type.String()),
+        subject_pattern: Type.Optional(Type.String()),
+      }),
     },
-    async (req) => {
-      const page = await emails.list(req.principal, req.query);
-      return { items: page.items.map(emailSummaryDto), next_cursor: page.next_cursor };
-    },
+    (p, query) => emails.list(p, query),
+    emailSummaryDto,
   );
 
   app.get(
@@ -169,14 +164,7 @@ export function emailRoutes(app: Api, deps: { emails: EmailService; publicUrl: s
     },
   );
 
-  app.get(
-    '/api/v1/emails/:id',
-    {
-      config: { ability: 'read' },
-      schema: { tags, summary: 'One message: parsed text, recognised product, where it goes', params: IdParams, response: { 200: EmailDetailSchema, ...problemResponses } },
-    },
-    async (req) => detailDto(await emails.get(req.principal, req.params.id)),
-  );
+  r.get({ summary: 'One message: parsed text, recognised product, where it goes', item: EmailDetailSchema }, async (p, id) => detailDto(await emails.get(p, id)));
 
   app.get(
     '/api/v1/emails/:id/raw',
@@ -192,13 +180,8 @@ export function emailRoutes(app: Api, deps: { emails: EmailService; publicUrl: s
     async (req, reply) => reply.type('message/rfc822').send((await emails.raw(req.principal, req.params.id)) as unknown as string),
   );
 
-  app.post(
-    '/api/v1/emails/:id/reprocess',
-    {
-      config: { ability: 'operate' },
-      schema: { tags, summary: 'Run the pipeline on a stored message again, now', params: IdParams, response: { 200: EmailSummarySchema, ...problemResponses } },
-    },
-    async (req) => emailSummaryDto(await emails.reprocess(req.principal, req.params.id)),
+  r.action('POST', 'reprocess', { summary: 'Run the pipeline on a stored message again, now', ability: 'operate', answer: EmailSummarySchema }, async (p, id) =>
+    emailSummaryDto(await emails.reprocess(p, id)),
   );
 
   app.post(
@@ -218,13 +201,8 @@ export function emailRoutes(app: Api, deps: { emails: EmailService; publicUrl: s
     },
   );
 
-  app.get(
-    '/api/v1/emails/:id/check-draft',
-    {
-      config: { ability: 'operate' },
-      schema: { tags, summary: 'A check that would catch this message, rules pre-filled; nothing is saved', params: IdParams, response: { 200: CheckDraftSchema, ...problemResponses } },
-    },
-    async (req) => emails.draft(req.principal, req.params.id),
+  r.action('GET', 'check-draft', { summary: 'A check that would catch this message, rules pre-filled; nothing is saved', ability: 'operate', answer: CheckDraftSchema }, (p, id) =>
+    emails.draft(p, id),
   );
 
   app.post(
@@ -240,8 +218,8 @@ export function emailRoutes(app: Api, deps: { emails: EmailService; publicUrl: s
       },
     },
     async (req, reply) => {
-      const r = await emails.createCheck(req.principal, req.params.id, req.body);
-      return reply.code(201).send({ check: checkDto(r.check, publicUrl, mailDomain), reprocessed: r.reprocessed });
+      const made = await emails.createCheck(req.principal, req.params.id, req.body);
+      return reply.code(201).send({ check: checkDto(made.check, publicUrl, mailDomain), reprocessed: made.reprocessed });
     },
   );
 

@@ -1,7 +1,8 @@
 // Schemas of the e-mail routes: stored messages, the unmatched inbox, rule trials, mailboxes.
 import { Type } from 'typebox';
 import { CHECK_KINDS, DEVICE_CLASSES, JOB_STATUSES } from '../../domain/job.js';
-import { CheckSchema, EmailRulesSchema, Id, Name, Nullable, StringEnum } from '../../http/schemas.js';
+import { CheckSchema, EmailRulesSchema } from '../../catalog/schemas.js';
+import { Id, Name, Nullable, StringEnum } from '../../http/schemas.js';
 
 export const EMAIL_STATES = ['pending', 'processed', 'unmatched', 'ignored', 'error'] as const;
 const Time = Nullable(Type.String({ format: 'date-time' }));

@@ -1,10 +1,9 @@
 // Ping URLs for scripts: `/ping/<key>` (success), `/start`, `/fail`, `/warn`, `/<exit-code>`.
 // The adapter only parses; the job goes through recordJobs like every other.
 import type { JobStatus } from '../../domain/job.js';
+import { buildJob, MAX_LOG_BYTES } from '../../domain/job-build.js';
 import type { PingTarget } from '../../db/repositories/ingest.js';
 import type { IngestJob } from '../service.js';
-
-export const MAX_PING_LOG_BYTES = 100_000;
 
 export type PingSignal = 'success' | 'start' | 'fail' | 'warn' | { exitCode: number };
 
@@ -27,14 +26,6 @@ function statusOf(signal: PingSignal): { status: JobStatus; raw: string } {
   return { status: status[signal], raw: signal };
 }
 
-/** Keeps the first 100 kB of a body, cut on a character boundary. */
-export function truncateLog(body: string | null): string | null {
-  if (body === null || body === '') return null;
-  const buf = Buffer.from(body, 'utf8');
-  if (buf.length <= MAX_PING_LOG_BYTES) return body;
-  return `${buf.subarray(0, MAX_PING_LOG_BYTES).toString('utf8').replace(/\uFFFD$/, '')}\n[… truncated at 100 kB]`;
-}
-
 export function pingJob(
   target: PingTarget,
   signal: PingSignal,
@@ -42,28 +33,24 @@ export function pingJob(
 ): IngestJob {
   const { status, raw } = statusOf(signal);
   const starting = status === 'running';
+  const failedWith = typeof signal === 'object' && signal.exitCode !== 0 ? signal.exitCode : null;
   return {
     target,
     pairWithOpenRun: input.runId === null,
-    source: 'ping',
-    externalId: input.runId === null ? null : `${target.checkId}:${input.runId}`,
-    clientName: null,
-    device: { name: '', class: 'server', type: 'server', facts: null },
-    check: null,
-    status,
-    rawStatus: raw,
-    operation: 'backup',
-    trigger: 'scheduled',
-    startedAt: starting ? input.now : null,
-    endedAt: starting ? null : input.now,
-    durationMs: null,
-    bytes: null,
-    message: typeof signal === 'object' && signal.exitCode !== 0 ? `exit code ${signal.exitCode}` : null,
-    errorCode: typeof signal === 'object' && signal.exitCode !== 0 ? String(signal.exitCode) : null,
-    reason: null,
-    healthReplication: null,
-    healthFailover: null,
-    log: truncateLog(input.body),
-    raw: JSON.stringify({ signal: raw, run_id: input.runId, user_agent: input.userAgent ?? null }),
+    ...buildJob({
+      source: 'ping',
+      externalId: input.runId === null ? null : `${target.checkId}:${input.runId}`,
+      device: { name: '' },
+      check: null,
+      status,
+      rawStatus: raw,
+      startedAt: starting ? input.now : null,
+      endedAt: starting ? null : input.now,
+      message: failedWith === null ? null : `exit code ${failedWith}`,
+      errorCode: failedWith === null ? null : String(failedWith),
+      log: input.body || null,
+      logCut: { maxBytes: MAX_LOG_BYTES, note: `truncated at ${MAX_LOG_BYTES / 1000} kB` },
+      raw: { signal: raw, run_id: input.runId, user_agent: input.userAgent ?? null },
+    }),
   };
 }

@@ -69,18 +69,20 @@ function problems(type: MailboxType, c: Config): FieldProblem[] {
   return out;
 }
 
+export interface MailboxServiceDeps {
+  repo: MailboxRepository;
+  intake: EmailIntake;
+  secrets: SecretBox;
+  integrations: IntegrationService;
+  audit: AuditService;
+  clock: Clock;
+}
+
 export class MailboxService {
-  constructor(
-    private readonly repo: MailboxRepository,
-    private readonly intake: EmailIntake,
-    private readonly secrets: SecretBox,
-    private readonly integrations: IntegrationService,
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly d: MailboxServiceDeps) {}
 
   async list(): Promise<MailboxView[]> {
-    return (await this.repo.list()).map((row) => this.view(row));
+    return (await this.d.repo.list()).map((row) => this.view(row));
   }
 
   async get(id: string): Promise<MailboxView> {
@@ -91,12 +93,12 @@ export class MailboxService {
     const config = withDefaults(input.type, input.config);
     const bad = problems(input.type, config);
     if (bad.length > 0) throw new ValidationError(bad);
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     const row: MailboxRow = {
       id: newId(now),
       type: input.type,
       name: input.name.trim(),
-      config: JSON.stringify(sealSecrets(this.secrets, config, MAILBOX_SECRETS[input.type])),
+      config: JSON.stringify(sealSecrets(this.d.secrets, config, MAILBOX_SECRETS[input.type])),
       enabled: input.enabled === false ? 0 : 1,
       interval_ms: (input.interval_seconds ?? DEFAULT_INTERVAL_SECONDS) * 1000,
       next_poll_at: now,
@@ -108,17 +110,17 @@ export class MailboxService {
       created_at: now,
       updated_at: now,
     };
-    await this.repo.insert(row);
-    await this.audit.record(p, { action: 'mailbox.create', targetType: 'mailbox', targetId: row.id, details: { name: row.name, type: row.type } });
+    await this.d.repo.insert(row);
+    await this.d.audit.record(p, { action: 'mailbox.create', targetType: 'mailbox', targetId: row.id, details: { name: row.name, type: row.type } });
     return this.view(row);
   }
 
   async update(p: Principal, id: string, patch: Partial<Omit<MailboxInput, 'type'>>): Promise<MailboxView> {
     const row = await this.row(id);
     const type = row.type as MailboxType;
-    const changes: Partial<MailboxRow> = { updated_at: this.clock.now() };
+    const changes: Partial<MailboxRow> = { updated_at: this.d.clock.now() };
     if (patch.config !== undefined) {
-      const merged = mergeSecrets(this.secrets, JSON.parse(row.config) as Config, patch.config, MAILBOX_SECRETS[type]);
+      const merged = mergeSecrets(this.d.secrets, JSON.parse(row.config) as Config, patch.config, MAILBOX_SECRETS[type]);
       const bad = problems(type, merged);
       if (bad.length > 0) throw new ValidationError(bad);
       changes.config = JSON.stringify(merged);
@@ -126,20 +128,20 @@ export class MailboxService {
     if (patch.name !== undefined) changes.name = patch.name.trim();
     if (patch.enabled !== undefined) changes.enabled = patch.enabled ? 1 : 0;
     if (patch.interval_seconds !== undefined) changes.interval_ms = patch.interval_seconds * 1000;
-    await this.repo.update(id, changes);
-    await this.audit.record(p, { action: 'mailbox.update', targetType: 'mailbox', targetId: id, details: { fields: Object.keys(patch) } });
+    await this.d.repo.update(id, changes);
+    await this.d.audit.record(p, { action: 'mailbox.update', targetType: 'mailbox', targetId: id, details: { fields: Object.keys(patch) } });
     return this.get(id);
   }
 
   async delete(p: Principal, id: string): Promise<void> {
-    if (!(await this.repo.delete(id))) throw new NotFoundError('mailbox', id);
-    await this.audit.record(p, { action: 'mailbox.delete', targetType: 'mailbox', targetId: id });
+    if (!(await this.d.repo.delete(id))) throw new NotFoundError('mailbox', id);
+    await this.d.audit.record(p, { action: 'mailbox.delete', targetType: 'mailbox', targetId: id });
   }
 
   /** Polls one mailbox now (unless another poll holds it); answers what it stored. */
   async pollNow(id: string): Promise<PollResult> {
     await this.row(id);
-    const claimed = await this.repo.claimOne(id, this.clock.now(), LEASE_MS);
+    const claimed = await this.d.repo.claimOne(id, this.d.clock.now(), LEASE_MS);
     if (!claimed) return { stored: 0, error: 'a poll of this mailbox is already running' };
     return this.poll(claimed, 'manual');
   }
@@ -148,13 +150,13 @@ export class MailboxService {
   async test(id: string): Promise<{ ok: boolean; steps: TestStep[] }> {
     const row = await this.row(id);
     const type = row.type as MailboxType;
-    const steps = await this.poller(type, openSecrets(this.secrets, JSON.parse(row.config) as Config, MAILBOX_SECRETS[type])).test();
+    const steps = await this.poller(type, openSecrets(this.d.secrets, JSON.parse(row.config) as Config, MAILBOX_SECRETS[type])).test();
     return { ok: steps.every((s) => s.ok), steps };
   }
 
   /** Polls every mailbox that is due; answers how many were polled. */
   async pollDue(): Promise<number> {
-    const due = await this.repo.claimDue(this.clock.now(), LEASE_MS, 10);
+    const due = await this.d.repo.claimDue(this.d.clock.now(), LEASE_MS, 10);
     for (const row of due) await this.poll(row, 'schedule');
     return due.length;
   }
@@ -164,33 +166,33 @@ export class MailboxService {
     await this.row(id);
     const limit = req.limit ?? DEFAULT_LIMIT;
     const before = cursorOf(req, 1)?.[0];
-    const rows = await this.repo.polls(id, typeof before === 'string' ? before : null, limit + 1);
+    const rows = await this.d.repo.polls(id, typeof before === 'string' ? before : null, limit + 1);
     return toPage(rows, limit, (r) => [r.id], (r) => r);
   }
 
   private async poll(row: MailboxRow, trigger: 'schedule' | 'manual'): Promise<PollResult> {
-    const startedAt = this.clock.now();
+    const startedAt = this.d.clock.now();
     const type = row.type as MailboxType;
-    const config = openSecrets(this.secrets, JSON.parse(row.config) as Config, MAILBOX_SECRETS[type]);
+    const config = openSecrets(this.d.secrets, JSON.parse(row.config) as Config, MAILBOX_SECRETS[type]);
     let stored = 0;
     let error: string | null = null;
     let auth = false;
     try {
       stored = await this.poller(type, config).poll(async (m) => {
-        await this.intake.store({ transport: type, mailboxId: row.id, remoteKey: m.remoteKey, envelopeFrom: null, envelopeTo: m.recipients, raw: m.raw });
+        await this.d.intake.store({ transport: type, mailboxId: row.id, remoteKey: m.remoteKey, envelopeFrom: null, envelopeTo: m.recipients, raw: m.raw });
       }, POLL_LIMIT);
     } catch (err) {
       error = (err as Error).message;
       auth = err instanceof MailboxAuthError;
     }
-    const at = this.clock.now();
+    const at = this.d.clock.now();
     // A full batch means more is waiting: poll again at once.
     const nextPollAt = stored >= POLL_LIMIT ? at : at + row.interval_ms;
-    await this.repo.finish(row.id, { at, ok: error === null, error, count: stored, nextPollAt });
+    await this.d.repo.finish(row.id, { at, ok: error === null, error, count: stored, nextPollAt });
     const outcome = error === null ? 'ok' : auth ? 'auth' : 'other';
-    await this.repo.recordPoll({ id: newId(startedAt), mailbox_id: row.id, trigger, started_at: startedAt, finished_at: at, stored, outcome, error });
+    await this.d.repo.recordPoll({ id: newId(startedAt), mailbox_id: row.id, trigger, started_at: startedAt, finished_at: at, stored, outcome, error });
     const who = { id: row.id, name: row.name, type: `mailbox_${type}`, source: `mailbox:${row.id}` };
-    await this.integrations.report(who, error === null ? { ok: true } : { ok: false, kind: auth ? 'auth' : 'other', error });
+    await this.d.integrations.report(who, error === null ? { ok: true } : { ok: false, kind: auth ? 'auth' : 'other', error });
     return { stored, error };
   }
 
@@ -200,7 +202,7 @@ export class MailboxService {
   }
 
   private async row(id: string): Promise<MailboxRow> {
-    const row = await this.repo.byId(id);
+    const row = await this.d.repo.byId(id);
     if (!row) throw new NotFoundError('mailbox', id);
     return row;
   }

@@ -1,9 +1,11 @@
 // Polled mailboxes (admin): IMAP and Microsoft 365 through Graph (docs/email.md).
 import { type Static, type TOptional, type TSchema, Type } from 'typebox';
+import type { MailboxPollRow } from '../../../db/schema.js';
 import { ForbiddenError } from '../../../domain/errors.js';
 import { describeType } from '../../../lib/config-fields.js';
 import { MAILBOX_SECRETS, type MailboxService, type MailboxView } from './mailboxes.js';
-import { IdParams, Name, Nullable, Page, PageQuery, ProblemSchema, problemResponses, StringEnum } from '../../../http/schemas.js';
+import { resourceRoutes } from '../../../http/resource-routes.js';
+import { Name, Nullable, StringEnum } from '../../../http/schemas.js';
 import { TypeListSchema } from '../../../http/type-schemas.js';
 import type { Api } from '../../../http/types.js';
 
@@ -82,6 +84,9 @@ const PollSchema = Type.Object({
   error: Nullable(Type.String()),
 });
 
+const TestSchema = Type.Object({ ok: Type.Boolean(), steps: Type.Array(Type.Object({ step: Type.String(), ok: Type.Boolean(), message: Type.String() })) });
+const PollNowSchema = Type.Object({ stored: Type.Integer(), error: Nullable(Type.String()) });
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function dto({ row, config }: MailboxView): Static<typeof MailboxSchema> {
@@ -100,6 +105,10 @@ function dto({ row, config }: MailboxView): Static<typeof MailboxSchema> {
   };
 }
 
+function pollDto(p: MailboxPollRow): Static<typeof PollSchema> {
+  return { ...p, trigger: p.trigger as 'manual', outcome: p.outcome as 'ok', started_at: iso(p.started_at)!, finished_at: iso(p.finished_at)!, duration_ms: p.finished_at - p.started_at };
+}
+
 // Mailboxes feed every client, like connectors: not for a principal limited to some.
 async function workspaceOnly(req: { principal: { clientIds: readonly string[] | null } }): Promise<void> {
   if (req.principal.clientIds !== null) throw new ForbiddenError('mailboxes are workspace-wide: a principal limited to clients may not manage them');
@@ -107,87 +116,22 @@ async function workspaceOnly(req: { principal: { clientIds: readonly string[] | 
 
 export function mailboxRoutes(app: Api, deps: { mailboxes: MailboxService }): void {
   const { mailboxes } = deps;
-  const tags = ['mailboxes'];
-  const config = { ability: 'admin' as const };
+  const r = resourceRoutes(app, { path: '/api/v1/mailboxes', tags: ['mailboxes'], ability: 'admin', preHandler: workspaceOnly });
 
-  app.get(
-    '/api/v1/mailbox-types',
-    { config, schema: { tags, summary: 'Every mailbox type with the fields of its config (for forms)', response: { 200: TypeListSchema, ...problemResponses } } },
-    async () => ({ items: (['imap', 'graph'] as const).map((t) => describeType(t, MAILBOX_TYPES[t], MAILBOX_SECRETS[t])) }),
+  r.types('/api/v1/mailbox-types', { summary: 'Every mailbox type with the fields of its config (for forms)', answer: TypeListSchema }, () =>
+    (['imap', 'graph'] as const).map((t) => describeType(t, MAILBOX_TYPES[t], MAILBOX_SECRETS[t])),
   );
-  app.get(
-    '/api/v1/mailboxes',
-    { config, preHandler: workspaceOnly, schema: { tags, summary: 'Polled mailboxes', response: { 200: Type.Object({ items: Type.Array(MailboxSchema), next_cursor: Nullable(Type.String()) }), ...problemResponses } } },
-    async () => ({ items: (await mailboxes.list()).map(dto), next_cursor: null }),
+  r.list({ summary: 'Polled mailboxes', item: MailboxSchema, query: null }, async () => ({ items: await mailboxes.list(), next_cursor: null }), dto);
+  r.create({ summary: 'Add a mailbox to poll (IMAP or Microsoft 365 through Graph)', body: NewMailbox, item: MailboxSchema }, async (p, body) => dto(await mailboxes.create(p, body)));
+  r.get({ summary: 'One mailbox', item: MailboxSchema }, async (_p, id) => dto(await mailboxes.get(id)));
+  r.update({ summary: 'Change a mailbox; secrets left out or sent as *** are kept', body: MailboxPatch, item: MailboxSchema }, async (p, id, body) => dto(await mailboxes.update(p, id, body)));
+  r.remove({ summary: 'Stop polling and forget a mailbox' }, (p, id) => mailboxes.delete(p, id));
+  r.action(
+    'POST',
+    'test',
+    { summary: 'Check the connection step by step (connect, login, folder; token, folder for Graph) without fetching or moving mail', answer: TestSchema },
+    (_p, id) => mailboxes.test(id),
   );
-  app.post(
-    '/api/v1/mailboxes',
-    { config, preHandler: workspaceOnly, schema: { tags, summary: 'Add a mailbox to poll (IMAP or Microsoft 365 through Graph)', body: NewMailbox, response: { 201: MailboxSchema, ...problemResponses } } },
-    async (req, reply) => reply.code(201).send(dto(await mailboxes.create(req.principal, req.body))),
-  );
-  app.get(
-    '/api/v1/mailboxes/:id',
-    { config, preHandler: workspaceOnly, schema: { tags, summary: 'One mailbox', params: IdParams, response: { 200: MailboxSchema, ...problemResponses } } },
-    async (req) => dto(await mailboxes.get(req.params.id)),
-  );
-  app.patch(
-    '/api/v1/mailboxes/:id',
-    {
-      config,
-      preHandler: workspaceOnly,
-      schema: { tags, summary: 'Change a mailbox; secrets left out or sent as *** are kept', params: IdParams, body: MailboxPatch, response: { 200: MailboxSchema, ...problemResponses } },
-    },
-    async (req) => dto(await mailboxes.update(req.principal, req.params.id, req.body)),
-  );
-  app.delete(
-    '/api/v1/mailboxes/:id',
-    { config, preHandler: workspaceOnly, schema: { tags, summary: 'Stop polling and forget a mailbox', params: IdParams, response: { 204: Type.Null(), ...problemResponses } } },
-    async (req, reply) => {
-      await mailboxes.delete(req.principal, req.params.id);
-      return reply.code(204).send(null);
-    },
-  );
-  app.post(
-    '/api/v1/mailboxes/:id/test',
-    {
-      config,
-      preHandler: workspaceOnly,
-      schema: {
-        tags,
-        summary: 'Check the connection step by step (connect, login, folder; token, folder for Graph) without fetching or moving mail',
-        params: IdParams,
-        response: { 200: Type.Object({ ok: Type.Boolean(), steps: Type.Array(Type.Object({ step: Type.String(), ok: Type.Boolean(), message: Type.String() })) }), ...problemResponses },
-      },
-    },
-    async (req) => mailboxes.test(req.params.id),
-  );
-  app.get(
-    '/api/v1/mailboxes/:id/polls',
-    {
-      config,
-      preHandler: workspaceOnly,
-      schema: { tags, summary: "A mailbox's polls, newest first (the last 100 are kept)", params: IdParams, querystring: Type.Object(PageQuery), response: { 200: Page(PollSchema), ...problemResponses } },
-    },
-    async (req) => {
-      const page = await mailboxes.polls(req.params.id, req.query);
-      return {
-        items: page.items.map((p) => ({ ...p, trigger: p.trigger as 'manual', outcome: p.outcome as 'ok', started_at: iso(p.started_at)!, finished_at: iso(p.finished_at)!, duration_ms: p.finished_at - p.started_at })),
-        next_cursor: page.next_cursor,
-      };
-    },
-  );
-  app.post(
-    '/api/v1/mailboxes/:id/poll',
-    {
-      config,
-      preHandler: workspaceOnly,
-      schema: {
-        tags,
-        summary: 'Poll now; answers once the fetched messages are stored',
-        params: IdParams,
-        response: { 200: Type.Object({ stored: Type.Integer(), error: Nullable(Type.String()) }), ...problemResponses, 409: ProblemSchema },
-      },
-    },
-    async (req) => mailboxes.pollNow(req.params.id),
-  );
+  r.history('polls', { summary: "A mailbox's polls, newest first (the last 100 are kept)", item: PollSchema }, (_p, id, query) => mailboxes.polls(id, query), pollDto);
+  r.action('POST', 'poll', { summary: 'Poll now; answers once the fetched messages are stored', answer: PollNowSchema, problems: [409] }, (_p, id) => mailboxes.pollNow(id));
 }

@@ -1,0 +1,74 @@
+// Rows to API shapes (schemas.ts): epoch milliseconds become ISO-8601, 0/1 become booleans, JSON text is parsed.
+import type { Static } from 'typebox';
+import type { CheckRow } from '../db/schema.js';
+import type { ClientSummary, DeviceWithChecks } from './catalog.js';
+import { toIso } from '../lib/time.js';
+import type { CheckSchema, ClientSchema, DeviceSchema } from './schemas.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function checkDto(c: CheckRow, publicUrl: string, mailDomain = new URL(publicUrl).hostname): Static<typeof CheckSchema> {
+  return {
+    id: c.id,
+    device_id: c.device_id,
+    client_id: c.client_id,
+    name: c.name,
+    kind: c.kind as Static<typeof CheckSchema>['kind'],
+    tier: c.tier,
+    state: (c.paused ? 'paused' : c.state) as Static<typeof CheckSchema>['state'],
+    schedule: c.schedule_type
+      ? {
+          type: c.schedule_type,
+          interval_seconds: c.interval_ms === null ? null : c.interval_ms / 1000,
+          cron: c.cron,
+          tz: c.tz,
+          inferred: c.schedule_inferred === 1,
+        }
+      : null,
+    grace_seconds: c.grace_ms === null ? null : c.grace_ms / 1000,
+    paused: c.paused === 1,
+    ping_url: `${publicUrl}/ping/${c.ping_key}`,
+    email_address: `${c.ping_key}@${mailDomain}`,
+    email: c.email_rules === null ? null : JSON.parse(c.email_rules),
+    last_job_at: toIso(c.last_job_at),
+    last_good_at: toIso(c.last_good_at),
+    last_status: c.last_status,
+    consecutive_failures: c.consecutive_failures,
+    next_due_at: toIso(c.next_due_at),
+    created_at: iso(c.created_at),
+  };
+}
+
+export function deviceDto({ device: d, checks }: DeviceWithChecks, publicUrl: string, mailDomain?: string): Static<typeof DeviceSchema> {
+  return {
+    id: d.id,
+    name: d.name,
+    client_id: d.client_id,
+    class: d.class as Static<typeof DeviceSchema>['class'],
+    type: d.type,
+    tags: JSON.parse(d.tags) as string[],
+    status: d.status as Static<typeof DeviceSchema>['status'],
+    score: d.score,
+    last_good_at: toIso(d.last_good_at),
+    last_job_at: toIso(d.last_job_at),
+    retired_at: toIso(d.retired_at),
+    storage_used_bytes: d.storage_used_bytes,
+    storage_quota_bytes: d.storage_quota_bytes,
+    free_space_percent: d.free_space_percent,
+    purgeable: d.purgeable === null ? null : d.purgeable === 1,
+    created_at: iso(d.created_at),
+    checks: checks.map((c) => checkDto(c, publicUrl, mailDomain)),
+  };
+}
+
+export function clientDto({ client, deviceCount, rollup, openAlerts }: ClientSummary, mailDomain: string): Static<typeof ClientSchema> {
+  return {
+    id: client.id,
+    name: client.name,
+    device_count: deviceCount,
+    rollup,
+    open_alerts: openAlerts,
+    email_address: `backups+${client.inbound_key}@${mailDomain}`,
+    created_at: iso(client.created_at),
+  };
+}

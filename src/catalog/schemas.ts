@@ -1,0 +1,159 @@
+// Clients, devices and checks as the API shows and takes them (routes.ts, check-routes.ts).
+import { type Static, Type } from 'typebox';
+import { CHECK_KINDS, COPY_TIERS, DEVICE_CLASSES } from '../domain/job.js';
+import { DEFAULT_STATUSES, MATCH_FIELDS, RULE_OPS, RULE_STATUSES, STATUS_FIELDS } from '../domain/email-rules.js';
+import { Id, Name, NonNegative, Nullable, NullableEnum, NullableTime, StringEnum } from '../http/schemas.js';
+
+// ---- checks -------------------------------------------------------------------------------
+
+const RuleValue = Type.String({ maxLength: 500, description: 'text to look for, or an RE2 regular expression (case-insensitive)' });
+
+/** A check's e-mail rules (docs/email.md): matching (all must hold) and status rules. */
+export const EmailRulesSchema = Type.Object(
+  {
+    match: Type.Optional(Type.Array(
+      Type.Object({ field: StringEnum(MATCH_FIELDS), op: StringEnum(RULE_OPS), value: RuleValue }, { additionalProperties: false }),
+      { maxItems: 20, description: 'all must hold; none: the check is reached only by its address' },
+    )),
+    status: Type.Optional(Type.Array(
+      Type.Object(
+        {
+          field: StringEnum(STATUS_FIELDS),
+          name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100, description: 'only the value of this `Name: value` body line' }))),
+          op: StringEnum(RULE_OPS),
+          value: RuleValue,
+          status: StringEnum(RULE_STATUSES),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 50, description: 'evaluated failed, then warning, then succeeded; none: every message is a success' },
+    )),
+    default_status: Type.Optional(StringEnum(DEFAULT_STATUSES, { description: 'when status rules exist, no rule matches and no template recognises the mail (default failed)' })),
+  },
+  { additionalProperties: false },
+);
+
+/** One flat object (not a union) so a mistake gets one precise error; the service checks combinations. */
+export const ScheduleSchema = Type.Object(
+  {
+    type: StringEnum(['interval', 'cron'] as const),
+    interval_seconds: Type.Optional(Type.Integer({ minimum: 60, description: 'interval schedules' })),
+    cron: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'cron schedules: 5 or 6 fields' })),
+    tz: Type.Optional(Nullable(Type.String({ description: 'IANA time zone of a cron schedule (default UTC)' }))),
+  },
+  { additionalProperties: false },
+);
+
+export const CheckSchema = Type.Object({
+  id: Type.String(),
+  device_id: Type.String(),
+  client_id: Type.String(),
+  name: Type.String(),
+  kind: StringEnum(CHECK_KINDS),
+  tier: Nullable(Type.String()),
+  state: StringEnum(['new', 'up', 'late', 'overdue', 'paused'] as const),
+  schedule: Nullable(
+    Type.Object({
+      type: Type.String(),
+      interval_seconds: Nullable(Type.Number()),
+      cron: Nullable(Type.String()),
+      tz: Nullable(Type.String()),
+      inferred: Type.Boolean(),
+    }),
+  ),
+  grace_seconds: Nullable(Type.Number()),
+  paused: Type.Boolean(),
+  ping_url: Type.String(),
+  email_address: Type.String({ description: 'mail to this address reports to the check' }),
+  email: Nullable(EmailRulesSchema),
+  last_job_at: NullableTime,
+  last_good_at: NullableTime,
+  last_status: Nullable(Type.String()),
+  consecutive_failures: Type.Integer(),
+  next_due_at: NullableTime,
+  created_at: Type.String({ format: 'date-time' }),
+});
+
+const CheckFields = {
+  kind: Type.Optional(StringEnum(CHECK_KINDS)),
+  tier: Type.Optional(NullableEnum(COPY_TIERS)),
+  schedule: Type.Optional(Nullable(ScheduleSchema)),
+  grace_seconds: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+  paused: Type.Optional(Type.Boolean()),
+  email: Type.Optional(Nullable(EmailRulesSchema)),
+};
+
+export const NewCheckSchema = Type.Object(
+  {
+    name: Name,
+    device_id: Type.Optional(Id),
+    client: Type.Optional(Name),
+    device: Type.Optional(
+      Type.Object({ name: Name, class: Type.Optional(StringEnum(DEVICE_CLASSES)), type: Type.Optional(Type.String({ maxLength: 100 })) }),
+    ),
+    ...CheckFields,
+  },
+  { additionalProperties: false },
+);
+
+export const CheckPatchSchema = Type.Object({ name: Type.Optional(Name), ...CheckFields }, { additionalProperties: false });
+
+// ---- devices and clients -------------------------------------------------------------------
+
+export const DEVICE_STATUSES = ['healthy', 'warning', 'critical', 'unknown', 'retired'] as const;
+
+export const DeviceSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  client_id: Type.String(),
+  class: StringEnum(DEVICE_CLASSES),
+  type: Type.String(),
+  tags: Type.Array(Type.String()),
+  status: StringEnum(DEVICE_STATUSES),
+  score: Type.Integer({ minimum: 0, maximum: 100 }),
+  last_good_at: NullableTime,
+  last_job_at: NullableTime,
+  retired_at: NullableTime,
+  storage_used_bytes: Nullable(Type.Number()),
+  storage_quota_bytes: Nullable(Type.Number()),
+  free_space_percent: Nullable(Type.Number()),
+  purgeable: Nullable(Type.Boolean()),
+  created_at: Type.String({ format: 'date-time' }),
+  checks: Type.Array(CheckSchema),
+});
+
+export const FactsSchema = Type.Object(
+  {
+    storage_used_bytes: Type.Optional(Nullable(NonNegative)),
+    storage_quota_bytes: Type.Optional(Nullable(NonNegative)),
+    free_space_percent: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 100 }))),
+    purgeable: Type.Optional(Nullable(Type.Boolean())),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const RollupSchema = Type.Object({
+  bands: Type.Object({
+    healthy: Type.Integer(),
+    warning: Type.Integer(),
+    critical: Type.Integer(),
+    unknown: Type.Integer(),
+    retired: Type.Integer(),
+  }),
+  applicable: Type.Integer({ description: 'devices an SLA applies to (not retired, with a backup check)' }),
+  compliant: Type.Integer({ description: 'of those, how many meet their SLA now' }),
+  compliance_percent: Nullable(Type.Number()),
+});
+
+export const ClientSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  device_count: Type.Integer(),
+  rollup: RollupSchema,
+  open_alerts: Type.Object({ critical: Type.Integer(), warning: Type.Integer(), info: Type.Integer() }),
+  email_address: Type.String({ description: "product mail sent here creates or updates this client's devices and checks" }),
+  created_at: Type.String({ format: 'date-time' }),
+});
+
+export type NewCheckBody = Static<typeof NewCheckSchema>;
+export type CheckPatchBody = Static<typeof CheckPatchSchema>;

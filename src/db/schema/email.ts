@@ -1,0 +1,64 @@
+// Stored e-mail, the mailboxes polled for it, and their polls.
+import type { Selectable } from 'kysely';
+
+export interface EmailsTable {
+  id: string;
+  received_at: number;
+  transport: string;
+  mailbox_id: string | null;
+  remote_key: string | null;
+  envelope_from: string | null;
+  /** JSON array of recipient addresses. */
+  envelope_to: string;
+  raw: Buffer;
+  size: number;
+  state: string;
+  claimed_until: number | null;
+  attempts: number;
+  processed_at: number | null;
+  message_id: string | null;
+  from_addr: string | null;
+  subject: string | null;
+  subject_pattern: string | null;
+  template: string | null;
+  client_id: string | null;
+  /** JSON array of the checks the message reported to. */
+  check_ids: string | null;
+  job_count: number;
+  error: string | null;
+}
+
+export interface MailboxesTable {
+  id: string;
+  type: string;
+  name: string;
+  config: string;
+  enabled: number;
+  interval_ms: number;
+  next_poll_at: number;
+  claimed_until: number | null;
+  last_poll_at: number | null;
+  last_success_at: number | null;
+  last_error: string | null;
+  last_count: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One poll of a mailbox (the last 100 per mailbox are kept). */
+export interface MailboxPollsTable {
+  id: string;
+  mailbox_id: string;
+  /** `schedule` or `manual`. */
+  trigger: string;
+  started_at: number;
+  finished_at: number;
+  stored: number;
+  /** `ok`, `auth` (credentials refused) or `other`. */
+  outcome: string;
+  error: string | null;
+}
+
+export type EmailRow = Selectable<EmailsTable>;
+export type MailboxRow = Selectable<MailboxesTable>;
+export type MailboxPollRow = Selectable<MailboxPollsTable>;
