@@ -29,6 +29,8 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
     KEEPWATCH_SECRET_KEY: 'bench-secret-key-0123456789',
     ...extraEnv,
   };
+  // The CLI refuses to create a database as a side effect of another command: create it first.
+  execFileSync(process.execPath, [BIN, 'migrate'], { env, stdio: 'ignore' });
   const token = (args: string[]) => execFileSync(process.execPath, [BIN, 'token', 'create', ...args], { env }).toString().trim().split('\n').pop()!;
   const ingestToken = token(['--scope', 'ingest', '--name', 'bench']);
   const adminToken = token(['--scope', 'admin', '--name', 'bench-admin']);

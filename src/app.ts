@@ -39,6 +39,7 @@ export interface Services extends AuthServices {
   ingest: Built['ingest']['ingest'];
   catalog: Built['catalog']['catalog'];
   checks: Built['catalog']['checks'];
+  lifecycle: Built['catalog']['lifecycle'];
   settings: Built['engine']['settings'];
   evaluation: Built['engine']['evaluation'];
   alerts: Built['engine']['alerts'];
@@ -85,7 +86,7 @@ function buildParts(config: Config, database: Database, clock: Clock, logger: Lo
   const core: CoreDeps = { config, db, dialect, tx: transactor(db), clock, logger, secrets, bus: new WakeBus(), ...buildRecorders({ db, clock, config }) };
   const auth = buildAuth(core);
   const ingest = buildIngest(core);
-  const catalog = buildCatalog(core, { ingestRepo: ingest.repo });
+  const catalog = buildCatalog(core, { ingestRepo: ingest.repo, onNamesChanged: () => ingest.ingest.forget() });
   const engine = buildEngine(core, { ingestRepo: ingest.repo, alertRepo: catalog.repos.alerts, checkRepo: catalog.repos.checks, catalog: catalog.catalog });
   const reports = buildReports(core, { reportRepo: catalog.repos.reports, windowRepo: engine.windowRepo, catalog: catalog.catalog, settings: engine.settings });
   const connectors = buildConnectors(core, { ingest: ingest.ingest, integrations: engine.integrations });
@@ -121,7 +122,7 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
     audit: core.audit,
     ...{ users: auth.users, sessions: auth.sessions, tokens: auth.tokens },
     ingest: ingest.ingest,
-    ...{ catalog: catalog.catalog, checks: catalog.checks },
+    ...{ catalog: catalog.catalog, checks: catalog.checks, lifecycle: catalog.lifecycle },
     ...{ settings: engine.settings, evaluation: engine.evaluation, alerts: engine.alerts, windows: engine.windows, integrations: engine.integrations },
     ...{ reports: reports.reports, exports: reports.exports },
     connectors: connectors.connectors,

@@ -12,6 +12,8 @@ let env: Record<string, string>;
 beforeAll(async () => {
   db = await scratchDatabase();
   env = testEnv(db);
+  // The CLI refuses to create a database (issue #16): make it, as an install does.
+  await cli(['migrate'], env);
 });
 afterAll(async () => db.drop());
 

@@ -9,17 +9,20 @@ import { JobRepository } from '../db/repositories/jobs.js';
 import { ReportRepository } from '../db/repositories/reports.js';
 import { CatalogService } from './catalog.js';
 import { CheckService } from './checks.js';
+import { LifecycleService } from './lifecycle.js';
 
-export function buildCatalog(c: CoreDeps, d: { ingestRepo: IngestRepository }) {
+export function buildCatalog(c: CoreDeps, d: { ingestRepo: IngestRepository; onNamesChanged?: () => void }) {
+  const onNamesChanged = d.onNamesChanged ?? (() => {});
   const repos = {
     clients: new ClientRepository(c.db),
     checks: new CheckRepository(c.db),
     alerts: new AlertRepository(c.db, c.dialect),
     reports: new ReportRepository(c.db),
   };
+  const devices = new DeviceRepository(c.db);
   const catalog = new CatalogService({
     clients: repos.clients,
-    devices: new DeviceRepository(c.db),
+    devices,
     checks: repos.checks,
     jobs: new JobRepository(c.db),
     reports: repos.reports,
@@ -34,6 +37,15 @@ export function buildCatalog(c: CoreDeps, d: { ingestRepo: IngestRepository }) {
     audit: c.audit,
     clock: c.clock,
     onEmailRulesChanged: c.bus.waker('email-routing'),
+    onNamesChanged,
   });
-  return { catalog, checks, repos };
+  const lifecycle = new LifecycleService({
+    db: c.tx,
+    ...{ clients: repos.clients, devices, checks: repos.checks, alerts: repos.alerts, ingest: d.ingestRepo },
+    audit: c.audit,
+    clock: c.clock,
+    onNamesChanged,
+    onQueued: c.bus.waker('evaluator'),
+  });
+  return { catalog, checks, lifecycle, repos };
 }

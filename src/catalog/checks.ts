@@ -91,6 +91,8 @@ export interface CheckServiceDeps {
   clock: Clock;
   /** Called after a check's e-mail rules changed (the e-mail router reloads them). */
   onEmailRulesChanged: () => void;
+  /** Called after a rename (ingestion forgets the ids it cached by name). */
+  onNamesChanged?: () => void;
 }
 
 export class CheckService {
@@ -161,11 +163,16 @@ export class CheckService {
     if (cols.kind !== undefined && cols.kind !== 'copy') cols.tier = null;
     if (cols.kind === 'copy' && check.tier === null && cols.tier === undefined) cols.tier = 'hot';
     await this.d.db.run(async (tx) => {
+      if (cols.name_key !== undefined) {
+        const clash = await this.d.checks.clash(tx, check.device_id, cols.name_key, id);
+        if (clash) throw new ConflictError(`the device already has a check named "${cols.name}" (${clash.id})`);
+      }
       await this.d.checks.update(id, cols, tx);
       await this.d.ingest.enqueue(tx, [check.device_id], newId(now), now);
       await this.d.audit.record(p, { action: 'check.update', targetType: 'check', targetId: id, clientId: check.client_id, details: { ...changes } }, tx);
     });
     if (touchesRules(cols)) this.d.onEmailRulesChanged();
+    if (cols.name_key !== undefined) this.d.onNamesChanged?.();
     return (await this.d.checks.byId(id))!;
   }
 

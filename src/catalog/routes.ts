@@ -3,15 +3,17 @@ import { DEVICE_CLASSES, JOB_STATUSES } from '../domain/job.js';
 import { DEVICE_SORTS } from '../db/repositories/devices.js';
 import type { CatalogService, ClientSummary, DeviceWithChecks } from './catalog.js';
 import { clientDto, deviceDto } from './dto.js';
-import { ClientSchema, DEVICE_STATUSES, DeviceSchema, FactsSchema } from './schemas.js';
+import type { LifecycleService } from './lifecycle.js';
+import { CascadeQuery, ClientPatchSchema, ClientSchema, DemoRemovedSchema, DEVICE_STATUSES, DevicePatchSchema, DeviceSchema, FactsSchema, MergeSchema } from './schemas.js';
+import { removeDemo } from '../demo/remove.js';
 import { jobDto } from '../ingest/api/dto.js';
 import { JobSchema } from '../ingest/api/schemas.js';
 import { resourceRoutes } from '../http/resource-routes.js';
-import { IdParams, PageQuery, problemResponses, StringEnum } from '../http/schemas.js';
+import { IdParams, PageQuery, ProblemSchema, problemResponses, StringEnum } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
 
-export function catalogRoutes(app: Api, deps: { catalog: CatalogService; publicUrl: string; mailDomain?: string }): void {
-  const { catalog, publicUrl } = deps;
+export function catalogRoutes(app: Api, deps: { catalog: CatalogService; lifecycle: LifecycleService; publicUrl: string; mailDomain?: string }): void {
+  const { catalog, lifecycle, publicUrl } = deps;
   const mailDomain = deps.mailDomain ?? new URL(publicUrl).hostname;
   const clients = resourceRoutes(app, { path: '/api/v1/clients', tags: ['clients'], ability: 'read' });
   const devices = resourceRoutes(app, { path: '/api/v1/devices', tags: ['devices'], ability: 'read' });
@@ -81,5 +83,64 @@ export function catalogRoutes(app: Api, deps: { catalog: CatalogService; publicU
     },
     (p, id, query) => catalog.listDeviceJobs(p, id, query),
     jobDto,
+  );
+
+  // ---- lifecycle: rename, delete, retire, merge (docs/api.md "Lifecycle") ----------------------
+
+  clients.update({ summary: 'Rename a client', ability: 'operate', body: ClientPatchSchema, item: ClientSchema, problems: [409] }, async (p, id, body) => {
+    await lifecycle.renameClient(p, id, body.name);
+    return client(await catalog.getClient(p, id));
+  });
+  app.delete(
+    '/api/v1/clients/:id',
+    {
+      config: { ability: 'admin' },
+      schema: {
+        tags: ['clients'],
+        summary: 'Delete a client: only an empty one, unless cascade=true',
+        params: IdParams,
+        querystring: CascadeQuery,
+        response: { 204: Type.Null(), 409: ProblemSchema, ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      await lifecycle.deleteClient(req.principal, req.params.id, req.query.cascade === true);
+      return reply.code(204).send(null);
+    },
+  );
+
+  devices.update(
+    { summary: 'Rename a device, or retire it (and bring it back)', ability: 'operate', body: DevicePatchSchema, item: DeviceSchema, problems: [409] },
+    async (p, id, body) => {
+      await lifecycle.updateDevice(p, id, body);
+      return device(await catalog.getDevice(p, id));
+    },
+  );
+  devices.remove({ summary: 'Delete a device with its checks, jobs and alerts', ability: 'admin' }, (p, id) => lifecycle.deleteDevice(p, id));
+  app.post(
+    '/api/v1/devices/:id/merge',
+    {
+      config: { ability: 'admin' },
+      schema: {
+        tags: ['devices'],
+        summary: 'Merge this device into another of the same client (one machine under two names); answers the device merged into',
+        params: IdParams,
+        body: MergeSchema,
+        response: { 200: DeviceSchema, ...problemResponses },
+      },
+    },
+    async (req) => {
+      await lifecycle.mergeDevice(req.principal, req.params.id, req.body.into);
+      return device(await catalog.getDevice(req.principal, req.body.into));
+    },
+  );
+
+  app.delete(
+    '/api/v1/demo',
+    {
+      config: { ability: 'admin' },
+      schema: { tags: ['clients'], summary: "Remove the demo estate: the demo's three clients with everything under them", response: { 200: DemoRemovedSchema, ...problemResponses } },
+    },
+    async (req) => ({ removed: await removeDemo(lifecycle, req.principal) }),
   );
 }

@@ -51,7 +51,7 @@ export const CheckSchema = Type.Object({
   name: Type.String(),
   kind: StringEnum(CHECK_KINDS),
   tier: Nullable(Type.String()),
-  state: StringEnum(['new', 'up', 'late', 'overdue', 'paused'] as const),
+  state: StringEnum(['new', 'up', 'down', 'late', 'overdue', 'paused'] as const, { description: 'down: the last run failed and none succeeded since; overdue outranks it (docs/engine.md)' }),
   schedule: Nullable(
     Type.Object({
       type: Type.String(),
@@ -102,6 +102,12 @@ export const CheckPatchSchema = Type.Object({ name: Type.Optional(Name), ...Chec
 
 export const DEVICE_STATUSES = ['healthy', 'warning', 'critical', 'unknown', 'retired'] as const;
 
+export const ScoreImpactSchema = Type.Object({
+  factor: StringEnum(['recency', 'success_rate', 'restore_test', 'storage', 'cap', 'never_reported'] as const),
+  impact: Type.Integer({ maximum: 0, description: 'points lost (negative)' }),
+  detail: Type.String(),
+});
+
 export const DeviceSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -111,9 +117,12 @@ export const DeviceSchema = Type.Object({
   tags: Type.Array(Type.String()),
   status: StringEnum(DEVICE_STATUSES),
   score: Type.Integer({ minimum: 0, maximum: 100 }),
+  score_breakdown: Type.Array(ScoreImpactSchema, { description: 'the points each factor took off 100: the impacts add up to score - 100 (see docs/health-score.md)' }),
   last_good_at: NullableTime,
   last_job_at: NullableTime,
   retired_at: NullableTime,
+  /** When a person retired it (PATCH retired: true); null otherwise. */
+  retired_manually_at: NullableTime,
   storage_used_bytes: Nullable(Type.Number()),
   storage_quota_bytes: Nullable(Type.Number()),
   free_space_percent: Nullable(Type.Number()),
@@ -154,6 +163,26 @@ export const ClientSchema = Type.Object({
   email_address: Type.String({ description: "product mail sent here creates or updates this client's devices and checks" }),
   created_at: Type.String({ format: 'date-time' }),
 });
+
+// ---- lifecycle (docs/api.md "Lifecycle") ---------------------------------------------------
+
+export const ClientPatchSchema = Type.Object({ name: Name }, { additionalProperties: false });
+
+export const DevicePatchSchema = Type.Object(
+  {
+    name: Type.Optional(Name),
+    retired: Type.Optional(Type.Boolean({ description: 'true: retired by hand (no alerts, open ones resolve); false: monitored again' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const MergeSchema = Type.Object({ into: Id }, { additionalProperties: false });
+
+export const CascadeQuery = Type.Object({
+  cascade: Type.Optional(Type.Boolean({ description: 'also delete every device, check, job and alert of the client' })),
+});
+
+export const DemoRemovedSchema = Type.Object({ removed: Type.Array(Type.String(), { description: 'the demo clients deleted' }) });
 
 export type NewCheckBody = Static<typeof NewCheckSchema>;
 export type CheckPatchBody = Static<typeof CheckPatchSchema>;

@@ -3,14 +3,9 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
 import { BackupError, backupSqlite, pgBackupPlan, restoreSqlite } from '../db/backup.js';
+import { announceDatabase, fail, SQLITE_FILE } from './context.js';
 
-const SQLITE_FILE = 'keepwatch.db';
 const KEY_FILE = 'secret.key';
-
-function fail(message: string): never {
-  process.stderr.write(`keepwatch: ${message}\n`);
-  process.exit(1);
-}
 
 export function backupCommands(program: Command): void {
   program
@@ -19,6 +14,7 @@ export function backupCommands(program: Command): void {
     .description('a consistent copy of the database while the service runs (SQLite); prints the pg_dump command on PostgreSQL')
     .action(async (file: string) => {
       const config = loadConfig();
+      announceDatabase(config, { mayCreate: false });
       const dest = resolve(file);
       if (config.databaseUrl) {
         const plan = await pgBackupPlan(config.databaseUrl, dest);

@@ -1,4 +1,5 @@
 // `keepwatch <command>`: one file per command; this only assembles them.
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { DomainError } from '../domain/errors.js';
@@ -14,6 +15,7 @@ import { userCommands } from './user.js';
 
 const program = new Command('keepwatch')
   .description('Keepwatch: backup monitoring and alerting. Configure with KEEPWATCH_* variables (see README).')
+  .version((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version, '-V, --version')
   .showHelpAfterError();
 
 serveCommand(program);

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { loadConfig } from '../config/index.js';
 import { openDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { announceDatabase } from './context.js';
 
 export function migrateCommand(program: Command): void {
   program
@@ -10,6 +11,7 @@ export function migrateCommand(program: Command): void {
     .description('apply pending database migrations (serve also does this at start)')
     .action(async () => {
       const config = loadConfig();
+      announceDatabase(config, { mayCreate: true });
       const database = openDatabase(config);
       try {
         const applied = await migrateToLatest(database.db);

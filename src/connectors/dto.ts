@@ -3,6 +3,7 @@ import type { Static } from 'typebox';
 import type { ConnectorRunRow } from '../db/schema.js';
 import type { ConnectorView } from './service.js';
 import type { ConnectorRunSchema, ConnectorSchema } from './schemas.js';
+import { healthDto } from '../http/schemas.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -17,6 +18,7 @@ export function connectorDto(v: ConnectorView): Static<typeof ConnectorSchema> {
     interval_minutes: r.interval_ms / 60_000,
     config: v.config,
     running: v.running,
+    ...healthDto(v.health),
     next_run_at: iso(r.next_run_at),
     last_run:
       r.last_run_id !== null && r.last_run_at !== null

@@ -9,6 +9,7 @@ import type { Metrics } from '../ops/metrics.js';
 import type { ConnectorRepository } from '../db/repositories/connectors.js';
 import type { ConnectorRow, ConnectorRunRow } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { clampFuture } from '../domain/job-build.js';
 import { type Clock, sleepOn } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { SecretBox } from '../lib/secret-box.js';
@@ -140,7 +141,9 @@ export class ConnectorRunner {
       cursor: row.cursor === null ? null : (JSON.parse(row.cursor) as unknown),
       now: startedAt,
       emit: async (jobs) => {
-        const recorded = await this.d.ingest.recordJobs(jobs);
+        // A vendor cannot be refused: a time ahead of our clock is stored as received, flagged.
+        const now = this.d.clock.now();
+        const recorded = await this.d.ingest.recordJobs(jobs.map((j) => clampFuture(j, now)));
         return { created: recorded.filter((r) => r.created).length };
       },
       known: (ids) => this.d.repo.knownJobs(row.source, ids),

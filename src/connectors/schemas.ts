@@ -1,7 +1,7 @@
 // Schemas of the connectors API (routes/connectors.ts).
 import { Type } from 'typebox';
 import { CONNECTOR_TYPES } from './registry.js';
-import { Name, Nullable, StringEnum } from '../http/schemas.js';
+import { HealthFields, Name, Nullable, StringEnum } from '../http/schemas.js';
 
 const Time = Type.String({ format: 'date-time' });
 const ConfigObject = Type.Record(Type.String(), Type.Unknown(), { description: "the type's settings; secrets are write-only and answered as \"***\"" });
@@ -34,6 +34,7 @@ export const ConnectorSchema = Type.Object({
   interval_minutes: Type.Number(),
   config: Type.Record(Type.String(), Type.Unknown()),
   running: Type.Boolean({ description: 'a sync is running now (on any instance)' }),
+  ...HealthFields,
   next_run_at: Time,
   last_run: Nullable(
     Type.Object({

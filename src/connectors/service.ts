@@ -9,6 +9,7 @@ import type { ConnectorRepository } from '../db/repositories/connectors.js';
 import type { ConnectorRow, ConnectorRunRow } from '../db/schema.js';
 import type { Principal } from '../domain/access.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { connectorHealth, type HealthReport } from '../domain/integration-health.js';
 import { nameKey } from '../domain/job.js';
 import { type Clock, sleepOn } from '../lib/clock.js';
 import { type Page, toPage } from '../lib/cursor.js';
@@ -38,6 +39,8 @@ export interface ConnectorView {
   /** Stored config with secrets masked. */
   config: Record<string, unknown>;
   running: boolean;
+  /** From its last sync run (docs/connectors.md, "Health"). */
+  health: HealthReport;
 }
 
 export interface ConnectorServiceDeps {
@@ -175,7 +178,12 @@ export class ConnectorService {
   private view(row: ConnectorRow): ConnectorView {
     const type = connectorType(row.type);
     const stored = JSON.parse(row.config) as Record<string, unknown>;
-    return { row, config: maskSecrets(stored, type?.secretFields ?? []), running: row.claimed_until !== null && row.claimed_until >= this.d.clock.now() };
+    return {
+      row,
+      config: maskSecrets(stored, type?.secretFields ?? []),
+      running: row.claimed_until !== null && row.claimed_until >= this.d.clock.now(),
+      health: connectorHealth({ status: row.last_status, error: row.last_error, at: row.last_run_at }),
+    };
   }
 
   private async find(p: Principal, id: string): Promise<ConnectorRow> {

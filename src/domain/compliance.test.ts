@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ComplianceInput, complianceOverPeriod } from './compliance.js';
-import { DAY, HOUR, T0 } from './test-factories.js';
+import { breachHours, type ComplianceInput, complianceOverPeriod, MIN_BREACH_MS } from './compliance.js';
+import { DAY, HOUR, MINUTE, T0 } from './test-factories.js';
 
 // A server (12 h SLA) over the two days from T0, first seen long before.
 const base = (overrides: Partial<ComplianceInput> = {}): ComplianceInput => ({
@@ -76,5 +76,25 @@ describe('complianceOverPeriod', () => {
   it('ignores good backups and windows after the period', () => {
     const r = complianceOverPeriod(base({ goodEnds: [T0 - 2 * HOUR, T0 + 3 * DAY], windows: [{ start: T0 + 3 * DAY, end: T0 + 4 * DAY }] }));
     expect(r.breaches).toEqual([{ start: T0 + 10 * HOUR, end: T0 + 2 * DAY }]);
+  });
+});
+
+describe('breaches too short to list', () => {
+  it('drops a stretch out of SLA shorter than 6 minutes from the breaches and the time out', () => {
+    // Due at 10 h; the backup ended at 10 h 02 min: 2 minutes late is not a breach worth listing.
+    const r = complianceOverPeriod(base({ goodEnds: [T0 - 2 * HOUR, T0 + 10 * HOUR + 2 * MINUTE, T0 + 20 * HOUR, T0 + 30 * HOUR, T0 + 40 * HOUR] }));
+    expect(r.breaches).toEqual([]);
+    expect(r.breachedMs).toBe(0);
+    expect(r.percent).toBe(100);
+  });
+
+  it('keeps a breach of exactly 6 minutes, which rounds to 0.1 h', () => {
+    const r = complianceOverPeriod(base({ goodEnds: [T0 - 2 * HOUR, T0 + 10 * HOUR + MIN_BREACH_MS, T0 + 20 * HOUR, T0 + 30 * HOUR, T0 + 40 * HOUR] }));
+    expect(r.breaches).toEqual([{ start: T0 + 10 * HOUR, end: T0 + 10 * HOUR + 6 * MINUTE }]);
+    expect(breachHours(r.breachedMs)).toBe(0.1);
+  });
+
+  it('rounds breach hours to 0.1 h', () => {
+    expect([5 * MINUTE, 6 * MINUTE, 9 * MINUTE, 2 * HOUR + 57 * MINUTE].map(breachHours)).toEqual([0.1, 0.1, 0.2, 3]);
   });
 });

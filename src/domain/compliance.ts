@@ -2,6 +2,17 @@
 // and the breaches (stretches without one) with their durations.
 import type { Interval } from './windows.js';
 
+/**
+ * A stretch out of SLA shorter than this is not a breach: a backup that ends a few seconds or
+ * minutes after its deadline would otherwise list as a "0.0 h" breach. Such stretches are left out
+ * of the breaches, their count and the time out of SLA. 6 minutes is the 0.1 h the reports round
+ * hours to, so every breach listed reads at least 0.1 h.
+ */
+export const MIN_BREACH_MS = 6 * 60_000;
+
+/** Hours rounded to 0.1 h, as reports print them. */
+export const breachHours = (ms: number): number => Math.round(ms / 360_000) / 10;
+
 export interface ComplianceInput {
   slaMs: number;
   /** When the device was first seen; it owes nothing before. */
@@ -38,7 +49,7 @@ export function complianceOverPeriod(input: ComplianceInput): ComplianceResult {
   }
   // Time inside a maintenance window is excused.
   const excused = breaches.flatMap((b) => subtract(b, input.windows));
-  const merged = mergeIntervals(excused);
+  const merged = mergeIntervals(excused).filter((b) => b.end - b.start >= MIN_BREACH_MS);
   const breachedMs = merged.reduce((s, b) => s + (b.end - b.start), 0);
   const accountableMs = end - start;
   return { accountableMs, breachedMs, percent: (1 - breachedMs / accountableMs) * 100, breaches: merged };

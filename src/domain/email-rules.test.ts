@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { draftRules, subjectPattern, subjectRegex } from './email-draft.js';
-import { compileRules, matchesCheck, namedField, normaliseRules, statusByRules } from './email-rules.js';
+import { compileRules, matchesCheck, namedField, normaliseRules, statusByRules, statusByWords } from './email-rules.js';
 import type { ValidationError } from './errors.js';
 
 const mail = (over: Partial<{ from: string; to: string[]; subject: string; text: string }> = {}) => ({
@@ -91,5 +91,52 @@ describe('drafts from a message', () => {
     const compiled = compileRules(d);
     expect(statusByRules(compiled, mail({ subject: 'Backup failed' }))?.status).toBe('failed');
     expect(statusByRules(compiled, mail({ subject: 'Backup completed' }))?.status).toBe('succeeded');
+  });
+});
+
+describe('built-in status words', () => {
+  const words = (subject: string, text = '') => statusByWords({ subject, text });
+
+  it('read failure, warning and success words from the subject, whole words in any case', () => {
+    expect(words('[Failed] Nightly backup')).toEqual({ status: 'failed', word: 'Failed', field: 'subject' });
+    expect(words('Backup ERROR on NAS')?.status).toBe('failed');
+    expect(words('Job was unsuccessful')?.status).toBe('failed');
+    expect(words('[Warning] Nightly backup')).toEqual({ status: 'warning', word: 'Warning', field: 'subject' });
+    expect(words('Partial backup of SRV01')?.status).toBe('warning');
+    expect(words('Backup completed successfully')).toEqual({ status: 'succeeded', word: 'completed successfully', field: 'subject' });
+    expect(words('[Success] Nightly')?.status).toBe('succeeded');
+    expect(words('Backup OK')?.status).toBe('succeeded');
+  });
+
+  it('ignore words inside other words', () => {
+    expect(words('Terrors of the deep')).toBeNull();
+    expect(words('Booking confirmation')).toBeNull();
+    expect(words('Successor plan')).toBeNull();
+  });
+
+  it('let failure beat warning beat success within one part', () => {
+    expect(words('Backup succeeded with warnings')?.status).toBe('warning');
+    expect(words('OK: 3 jobs, failed: 1')?.status).toBe('failed');
+    expect(words('Partially succeeded')?.status).toBe('warning');
+  });
+
+  it('skip negated words: no, zero, 0, without, not, and "Errors: 0"', () => {
+    expect(words('0 errors, backup succeeded')?.status).toBe('succeeded');
+    expect(words('Completed without errors')).toBeNull();
+    expect(words('Backup done, no warnings')).toBeNull();
+    expect(words('Summary', 'Success: 5\nWarnings: 0\nErrors: 0')?.status).toBe('succeeded');
+    expect(words('Error 0x80070005')?.status).toBe('failed');
+    expect(words('10 errors')?.status).toBe('failed');
+  });
+
+  it('count a success word after "not" as a failure', () => {
+    expect(words('Backup was not successful')).toEqual({ status: 'failed', word: 'successful', field: 'subject' });
+    expect(words('Backup not completed successfully')?.status).toBe('failed');
+  });
+
+  it('read the body only when the subject has no status word', () => {
+    expect(words('Nightly backup', 'Result: Failed')).toEqual({ status: 'failed', word: 'Failed', field: 'body' });
+    expect(words('Nightly backup succeeded', 'Last error: none')).toEqual({ status: 'succeeded', word: 'succeeded', field: 'subject' });
+    expect(words('Nightly backup', 'all good')).toBeNull();
   });
 });

@@ -155,3 +155,50 @@ export function statusByRules(compiled: CompiledRules, mail: MailView): StatusVe
   }
   return null;
 }
+
+// Built-in status words: what a mail says of itself when no rule or template decides.
+// Whole words, any case; within one part failure beats warning beats success. A word after
+// `no`, `zero`, `0`, `without`, `not` or `non`, or followed by `: 0` (`Errors: 0`), is negated and
+// does not count, except a success word after `not` (`not successful`), which counts as failure.
+
+export interface WordVerdict {
+  status: RuleStatus;
+  /** The word as the mail spells it (`Failed`). */
+  word: string;
+  field: (typeof STATUS_FIELDS)[number];
+}
+
+const WORDS: ReadonlyArray<[RegExp, RuleStatus]> = [
+  [/^(?:failed|failures?|errors?|unsuccessful)$/i, 'failed'],
+  [/^(?:warnings?|partial|partially)$/i, 'warning'],
+  [/^(?:success|successful|successfully|succeeded|completed\s+successfully|ok)$/i, 'succeeded'],
+];
+const ANY_WORD =
+  /\b(?:failed|failures?|errors?|unsuccessful|warnings?|partial(?:ly)?|completed\s+successfully|success(?:ful|fully)?|succeeded|ok)\b/gi;
+const NEGATION_BEFORE = /(?:\b(?:no|zero|without|not|non)|(?:^|[^\w.,])0)[\s-]*$/i;
+const NOT_BEFORE = /\bnot\s+$/i;
+const ZERO_AFTER = /^\s*[:=]?\s*0(?![\w]|[.,]\d)/;
+
+function wordIn(text: string): { status: RuleStatus; word: string } | null {
+  let best: { status: RuleStatus; word: string } | null = null;
+  for (const m of text.matchAll(ANY_WORD)) {
+    const before = text.slice(Math.max(0, m.index - 12), m.index);
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
+    let status = WORDS.find(([re]) => re.test(m[0]))![1];
+    if (NEGATION_BEFORE.test(before) || ZERO_AFTER.test(after)) {
+      if (status !== 'succeeded' || !NOT_BEFORE.test(before)) continue;
+      status = 'failed';
+    }
+    if (best === null || ORDER.indexOf(status) < ORDER.indexOf(best.status)) best = { status, word: m[0] };
+    if (status === 'failed') break;
+  }
+  return best;
+}
+
+/** The status a mail's built-in words give: the subject's if it has any, else the body's; null if neither. */
+export function statusByWords(mail: Pick<MailView, 'subject' | 'text'>): WordVerdict | null {
+  const subject = wordIn(mail.subject);
+  if (subject) return { ...subject, field: 'subject' };
+  const body = wordIn(mail.text.length > MAX_RULE_TEXT ? mail.text.slice(0, MAX_RULE_TEXT) : mail.text);
+  return body ? { ...body, field: 'body' } : null;
+}

@@ -641,3 +641,22 @@ describe('device summary', () => {
     expect(evaluate(snapshot(), T0 + HOUR).compliant).toBe(false);
   });
 });
+
+describe('inhibition by a stronger alert (one cause, one alert)', () => {
+  const failing = snapshot({ checks: [check({ id: 'chk-backup', kind: 'backup', name: 'Nightly', schedule: every(24) })], jobs: [job({ at: T0 + HOUR, status: 'failed' })] });
+
+  it('keeps every condition that holds, but alerts only for the overdue backup of a server that failed once', () => {
+    const e = evaluate(failing, T0 + 3 * DAY);
+    expect(typesOf(e)).toEqual(['backup_overdue', 'job_failed', 'missed_schedule']);
+    expect(e.alerts.map((c) => c.type)).toEqual(['backup_overdue']);
+    expect(e.inhibited.map((i) => [i.target.type, i.source.type]).sort()).toEqual([
+      ['job_failed', 'backup_overdue'],
+      ['missed_schedule', 'backup_overdue'],
+    ]);
+  });
+
+  it('does not inhibit what a switched-off category would have said', () => {
+    const e = evaluate(failing, T0 + 3 * DAY, mergeConfig({ categories: { backup_overdue: false } }));
+    expect(e.alerts.map((c) => c.type)).toEqual(['job_failed']);
+  });
+});

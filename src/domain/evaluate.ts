@@ -4,6 +4,7 @@
 import { type Condition, type DeviceSnapshot, endOf, type HistoryJob, relevantFinished } from './history.js';
 import { type CheckContext, type CheckEvaluation, evaluateAnomaly, evaluateOutcome, evaluateSchedule } from './rules/checks.js';
 import { backupOverdue, copyOverdue, type DeviceContext, destructive, saasDegraded, saasOverdue, silent, storage } from './rules/device.js';
+import { type Inhibition, inhibit } from './inhibit.js';
 import { type DeviceStatus, healthScore, type Score } from './score.js';
 import type { AlertType, EngineConfig } from './settings.js';
 import { activeAt, appliesTo, lastEndBefore, type MaintenanceWindow, nextBoundary } from './windows.js';
@@ -20,7 +21,12 @@ export interface DeviceEvaluation {
   /** Meets its SLA now; null when no SLA applies (retired, or nothing that backs up). */
   compliant: boolean | null;
   checks: CheckEvaluation[];
+  /** Every condition that holds (categories, windows and broken integrations applied). */
   conditions: Condition[];
+  /** The conditions to hold alerts for: `conditions` less those a stronger one already says (domain/inhibit.ts). */
+  alerts: Condition[];
+  /** The conditions held back by inhibition, each with the condition that says it. */
+  inhibited: Inhibition[];
   /** The earliest moment after now when the answer can change without a new job. */
   nextEvalAt: number | null;
 }
@@ -108,7 +114,7 @@ export function evaluateDevice(input: DeviceSnapshot, config: EngineConfig, now:
     if (c) conditions.push(c);
   }
 
-  const retired = retiredAt(snap.jobs);
+  const retired = snap.device.retiredManuallyAt ?? retiredAt(snap.jobs);
   const protecting = snap.checks.filter((c) => c.kind !== 'verification' && !c.paused);
   const protectingIds = new Set(protecting.map((c) => c.id));
   const backupKinds = snap.checks.filter((c) => c.kind === (snap.device.class === 'saas' ? 'saas_backup' : 'backup'));
@@ -121,6 +127,7 @@ export function evaluateDevice(input: DeviceSnapshot, config: EngineConfig, now:
     lastRestoreTest: restoreJobs[restoreJobs.length - 1] ?? null,
     facts: snap.device.facts,
     slaBreached,
+    storageWarnings: conditions.filter((c) => c.type === 'storage_quota' || c.type === 'purge_blocked').map((c) => c.title.replace(`${snap.device.name}: `, '')),
     now,
   });
   // Jobs leaving the 7-day window change the success rate.
@@ -131,6 +138,7 @@ export function evaluateDevice(input: DeviceSnapshot, config: EngineConfig, now:
   // exactly when the resource is gone.
   const kept = retired !== null ? conditions.filter((c) => c.type === 'destructive_operation') : conditions;
   const finalConditions = decorate(kept, snap, config, now);
+  const { raise, inhibited } = inhibit(finalConditions);
   const boundary = nextBoundary(snap.windows, now);
   if (boundary !== null) deadlines.push(boundary);
   const future = deadlines.filter((d) => d > now);
@@ -144,6 +152,8 @@ export function evaluateDevice(input: DeviceSnapshot, config: EngineConfig, now:
     compliant: retired !== null || backupKinds.length === 0 ? null : hasReported && !slaBreached,
     checks: [...checkEvals.values()],
     conditions: finalConditions,
+    alerts: raise,
+    inhibited,
     nextEvalAt: future.length > 0 ? Math.min(...future) : null,
   };
 }

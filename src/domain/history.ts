@@ -50,6 +50,8 @@ export interface DeviceInfo {
   class: DeviceClass;
   type: string;
   createdAt: number;
+  /** Retired by a person: evaluated as retired whatever its jobs say. */
+  retiredManuallyAt?: number | null;
   facts: DeviceFactsInfo;
 }
 

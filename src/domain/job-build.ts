@@ -27,6 +27,9 @@ export const MAX_MESSAGE_LENGTH = 10_000;
 export const MAX_LOG_LENGTH = 100_000;
 /** A ping's request body is kept as its log up to this many bytes of UTF-8. */
 export const MAX_LOG_BYTES = 100_000;
+/** How far ahead of the server's clock a reported time may be: the API refuses more, e-mail and
+ * connectors store the received time instead (clampFuture). */
+export const FUTURE_TOLERANCE_MS = 10 * 60_000;
 
 /**
  * How a source keeps the start of a long text as its log, and the note put after the cut:
@@ -158,5 +161,22 @@ export function buildJob(input: JobInput): NormalisedJob {
     healthFailover: input.healthFailover ?? null,
     log: input.log == null ? null : cutLog(input.log, input.logCut),
     raw: JSON.stringify(input.raw),
+    clockSkew: false,
+  };
+}
+
+/**
+ * For sources that cannot be refused (e-mail, connectors): a start or end more than
+ * FUTURE_TOLERANCE_MS after `receivedAt` is replaced by `receivedAt` and the job is flagged
+ * `clockSkew`. The duration is kept as reported (a skewed clock still measures it right).
+ */
+export function clampFuture<J extends NormalisedJob>(job: J, receivedAt: number): J {
+  const ahead = (t: number | null) => t !== null && t > receivedAt + FUTURE_TOLERANCE_MS;
+  if (!ahead(job.startedAt) && !ahead(job.endedAt)) return job;
+  return {
+    ...job,
+    startedAt: ahead(job.startedAt) ? receivedAt : job.startedAt,
+    endedAt: ahead(job.endedAt) ? receivedAt : job.endedAt,
+    clockSkew: true,
   };
 }

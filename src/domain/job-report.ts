@@ -2,13 +2,20 @@
 // a NormalisedJob: what a schema cannot check (times, order, blank names), then buildJob.
 import { type FieldProblem, ValidationError } from './errors.js';
 import type { DeviceFacts, JobReport, NormalisedJob } from './job.js';
-import { buildJob, cleanName } from './job-build.js';
+import { buildJob, cleanName, FUTURE_TOLERANCE_MS } from './job-build.js';
 
-function time(value: string | null | undefined, field: string, problems: FieldProblem[]): number | null {
+function time(value: string | null | undefined, field: string, now: number | null, problems: FieldProblem[]): number | null {
   if (value === null || value === undefined) return null;
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) {
     problems.push({ field, message: 'must be an ISO-8601 date-time' });
+    return null;
+  }
+  if (now !== null && ms > now + FUTURE_TOLERANCE_MS) {
+    problems.push({
+      field,
+      message: `must not be more than ${FUTURE_TOLERANCE_MS / 60_000} minutes ahead of the server's clock (${new Date(now).toISOString()}); check the reporting machine's clock and time zone`,
+    });
     return null;
   }
   return ms;
@@ -27,12 +34,14 @@ function facts(device: JobReport['device']): DeviceFacts | null {
 /**
  * Turns a validated report into a NormalisedJob. `path` prefixes field names in errors
  * (`jobs[3]`). Shape and enum checks happen at the edge; this checks what a schema cannot.
+ * `now` (the server's clock): a time more than FUTURE_TOLERANCE_MS ahead of it is refused;
+ * null (a trusted loader such as the demo) skips that check.
  */
-export function normaliseJob(report: JobReport, path = ''): NormalisedJob {
+export function normaliseJob(report: JobReport, path = '', now: number | null = null): NormalisedJob {
   const problems: FieldProblem[] = [];
   const at = (f: string) => (path ? `${path}.${f}` : f);
-  const startedAt = time(report.started_at, at('started_at'), problems);
-  const endedAt = time(report.ended_at, at('ended_at'), problems);
+  const startedAt = time(report.started_at, at('started_at'), now, problems);
+  const endedAt = time(report.ended_at, at('ended_at'), now, problems);
   if (startedAt !== null && endedAt !== null && endedAt < startedAt) {
     problems.push({ field: at('ended_at'), message: 'must not be before started_at' });
   }

@@ -4,6 +4,7 @@ import { isGood, type JobReport, nameKey } from './job.js';
 import { normaliseJob } from './job-report.js';
 import {
   buildJob,
+  clampFuture,
   type JobInput,
   MAX_DEVICE_TYPE_LENGTH,
   MAX_ERROR_CODE_LENGTH,
@@ -66,6 +67,17 @@ describe('normaliseJob', () => {
     }
   });
 
+  it("refuses a time more than 10 minutes ahead of the server's clock, naming the field", () => {
+    const now = Date.parse('2026-12-06T12:00:00Z');
+    try {
+      normaliseJob(report({ started_at: '2026-12-06T12:10:01Z', ended_at: '2099-01-01T00:00:00Z' }), 'jobs[3]', now);
+      expect.fail('should throw');
+    } catch (err) {
+      expect((err as ValidationError).problems.map((p) => p.field)).toEqual(['jobs[3].started_at', 'jobs[3].ended_at']);
+    }
+    expect(normaliseJob(report({ ended_at: '2026-12-06T12:09:00Z' }), '', now).endedAt).toBe(now + 9 * 60_000);
+  });
+
   it('keeps the report verbatim, unknown fields included', () => {
     const raw = JSON.parse(normaliseJob(report({ vendor_session: 'x1' } as Partial<JobReport>)).raw);
     expect(raw.vendor_session).toBe('x1');
@@ -103,6 +115,7 @@ describe('buildJob', () => {
       healthFailover: null,
       log: null,
       raw: '{"vendor":"x"}',
+      clockSkew: false,
     });
   });
 
@@ -181,6 +194,23 @@ describe('buildJob', () => {
     expect(buildJob(input({ log: 'aéééé', logCut })).log).toBe('aéé\n[… truncated]');
     expect(buildJob(input({ log: 'ééééé', logCut })).log).toBe('éé\n[… truncated]');
     expect(buildJob(input({ log: 'aéé', logCut })).log).toBe('aéé');
+  });
+});
+
+describe('clampFuture', () => {
+  const received = Date.parse('2026-12-06T12:00:00Z');
+
+  it('replaces a time ahead of the received time by the received time, keeps the duration, and flags the job', () => {
+    const job = buildJob(input({ startedAt: received + 3_600_000, endedAt: received + 3_900_000 }));
+    expect(clampFuture(job, received)).toMatchObject({ startedAt: received, endedAt: received, durationMs: 300_000, clockSkew: true });
+    const ended = buildJob(input({ startedAt: received - 60_000, endedAt: received + 86_400_000 }));
+    expect(clampFuture(ended, received)).toMatchObject({ startedAt: received - 60_000, endedAt: received, clockSkew: true });
+  });
+
+  it('leaves times within 10 minutes of the received time alone', () => {
+    const job = buildJob(input({ endedAt: received + 9 * 60_000 }));
+    expect(clampFuture(job, received)).toBe(job);
+    expect(job.clockSkew).toBe(false);
   });
 });
 

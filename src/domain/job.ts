@@ -111,6 +111,9 @@ export interface NormalisedJob {
   log: string | null;
   /** The payload exactly as received (a report with its extra fields included), as JSON text. */
   raw: string;
+  /** A reported time was ahead of the server's clock and was replaced by the received time
+   * (sources that cannot be refused: e-mail, connectors; see clampFuture in job-build.ts). */
+  clockSkew: boolean;
 }
 
 /** Natural key of a client, device or check name: trimmed, whitespace collapsed, lower case. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AlertEvent, backoffMs, digestSelection, dueHours, hourStart, lastWeeklyInstant, type RoutableChannel, routeEvent } from './notify.js';
+import { type AlertEvent, backoffMs, digestSelection, dueHours, groupHolds, hourStart, lastWeeklyInstant, type RoutableChannel, routeEvent } from './notify.js';
 
 const event = (topic: AlertEvent['event'], over: Partial<AlertEvent['alert']> = {}): AlertEvent => ({
   event: topic,
@@ -71,6 +71,28 @@ describe('routing an alert event', () => {
 
   it('ignores events older than the channel', () => {
     expect(routeEvent(event('alert.raised'), '0190', [chan('new', { sinceId: '0191' }), chan('old', { sinceId: '0189' })], new Set())).toEqual(['old']);
+  });
+});
+
+describe('group window', () => {
+  const now = 1_000_000;
+
+  it('lets the first raise of a quiet device go at once', () => {
+    expect(groupHolds(['dev-a'], new Map(), new Map(), 30_000, now)).toEqual(new Map());
+  });
+
+  it('holds a raise within the window after the device\'s last raise notice until the window ends', () => {
+    expect(groupHolds(['dev-a'], new Map(), new Map([['dev-a', now - 10_000]]), 30_000, now)).toEqual(new Map([['dev-a', now + 20_000]]));
+    expect(groupHolds(['dev-a'], new Map(), new Map([['dev-a', now - 30_000]]), 30_000, now)).toEqual(new Map());
+  });
+
+  it('keeps a device with events waiting behind them, raising or not', () => {
+    const waiting = new Map([['dev-b', now + 5_000]]);
+    expect(groupHolds(['dev-a'], waiting, new Map([['dev-b', now - 1_000]]), 30_000, now)).toEqual(new Map([['dev-b', now + 5_000]]));
+  });
+
+  it('holds nothing new when grouping is off', () => {
+    expect(groupHolds(['dev-a'], new Map(), new Map([['dev-a', now - 1_000]]), 0, now)).toEqual(new Map());
   });
 });
 

@@ -1,5 +1,6 @@
-// Notification rules, pure: which channels an alert event goes to, how long to wait before the
-// next attempt, which alerts an hourly digest holds, and when digests and weekly summaries fall due.
+// Notification rules, pure: which channels an alert event goes to, which wait for their device's
+// group window, how long to wait before the next attempt, which alerts an hourly digest holds, and
+// when digests and weekly summaries fall due.
 import { WEEKDAYS, type Weekday } from './business-hours.js';
 import { type Severity, SEVERITY_RANK } from './settings.js';
 import { wallTime, zonedToUtc } from '../lib/tz.js';
@@ -89,6 +90,24 @@ export function routeEvent(e: AlertEvent, eventId: string, channels: readonly Ro
 /** Destructive operations reach every owner and admin, whatever the channels say. */
 export function needsOwners(e: AlertEvent): boolean {
   return e.alert.type === 'destructive_operation' && e.event === 'alert.raised';
+}
+
+// ---- grouping ----------------------------------------------------------------------------------
+
+/**
+ * Devices whose events wait for their group window, and until when (docs/notifications.md,
+ * "Grouping"): a device with events waiting already (or being routed by another instance) waits
+ * behind them, until the latest of those; a device raising an alert within `waitMs` after its last
+ * raise notice (`lastRaise`) waits for the end of that window. Other devices go at once.
+ */
+export function groupHolds(raising: Iterable<string>, waiting: ReadonlyMap<string, number>, lastRaise: ReadonlyMap<string, number>, waitMs: number, now: number): Map<string, number> {
+  const held = new Map(waiting);
+  if (waitMs <= 0) return held;
+  for (const device of raising) {
+    const last = lastRaise.get(device);
+    if (!held.has(device) && last !== undefined && last + waitMs > now) held.set(device, last + waitMs);
+  }
+  return held;
 }
 
 // ---- retries ---------------------------------------------------------------------------------

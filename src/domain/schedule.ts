@@ -5,7 +5,11 @@ import type { FieldProblem } from './errors.js';
 
 export type Schedule = { type: 'interval'; intervalMs: number } | { type: 'cron'; cron: string; tz: string };
 
-export type CheckState = 'new' | 'up' | 'late' | 'overdue' | 'paused';
+/**
+ * `down`: the latest relevant run failed, and no good run came since; it outranks `late` and `up`
+ * but not `overdue` (a missed deadline says more), `new` or `paused` (docs/engine.md).
+ */
+export type CheckState = 'new' | 'up' | 'down' | 'late' | 'overdue' | 'paused';
 
 export const MIN_INTERVAL_MS = 60_000;
 const MINUTE = 60_000;
@@ -116,7 +120,7 @@ export function cronTicks(pattern: string, tz: string): TickCache {
 // ---- expectation ------------------------------------------------------------------------
 
 export interface Expectation {
-  state: Exclude<CheckState, 'paused' | 'new'>;
+  state: Exclude<CheckState, 'paused' | 'new' | 'down'>;
   /** When the next (or the missed) run was expected. */
   dueAt: number;
   /** When it counts as missed: dueAt plus grace. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DeviceFactsInfo, HistoryJob } from './history.js';
 import type { CheckEvaluation } from './rules/checks.js';
@@ -192,5 +193,104 @@ describe('weights and caps', () => {
 
   it('answers 0 and unknown for a device that never reported, whatever else it knows', () => {
     expect(healthScore(input({ hasReported: false }))).toMatchObject({ score: 0, status: 'unknown' });
+  });
+});
+
+
+describe('the breakdown: why the score is what it is', () => {
+  const statuses: HistoryJob['status'][] = ['succeeded', 'failed', 'warning', 'partial', 'cancelled'];
+  const arbCheck = fc.record({
+    state: fc.constantFrom('up', 'late', 'overdue' as const),
+    pastDueMs: fc.integer({ min: 0, max: 5 * DAY }),
+    consecutiveFailures: fc.integer({ min: 0, max: 5 }),
+    scheduled: fc.boolean(),
+    everGood: fc.boolean(),
+  });
+  const arbInput = fc.record({
+    hasReported: fc.boolean(),
+    checks: fc.array(arbCheck, { maxLength: 3 }),
+    jobs: fc.array(fc.constantFrom(...statuses), { maxLength: 20 }),
+    restore: fc.constantFrom(null, 'succeeded', 'failed' as const),
+    used: fc.option(fc.double({ min: 0, max: 1.2, noNaN: true })),
+    free: fc.option(fc.double({ min: 0, max: 100, noNaN: true })),
+    slaBreached: fc.boolean(),
+    storageWarnings: fc.array(fc.constantFrom('storage 97.5 % of quota used', '2 % free and nothing can be purged under retention'), { maxLength: 2 }),
+  });
+
+  it('has negative whole-point impacts that add up to exactly score − 100, for any input', () => {
+    fc.assert(
+      fc.property(arbInput, (a) => {
+        const now = T0 + 10 * DAY;
+        const s = healthScore({
+          hasReported: a.hasReported,
+          protecting: a.checks.map((c, i) =>
+            checkEvaluation({
+              id: `chk-${i}`,
+              state: c.state,
+              nextDueAt: now - c.pastDueMs,
+              consecutiveFailures: c.consecutiveFailures,
+              schedule: c.scheduled ? every(24) : null,
+              lastGoodAt: c.everGood ? T0 : null,
+            }),
+          ),
+          recentJobs: nightly(a.jobs),
+          lastRestoreTest: a.restore === null ? null : restore(a.restore),
+          facts: { ...noFacts, storageUsedBytes: a.used === null ? null : Math.round(a.used * 1000), storageQuotaBytes: a.used === null ? null : 1000, freeSpacePercent: a.free },
+          slaBreached: a.slaBreached,
+          storageWarnings: a.storageWarnings,
+          now,
+        });
+        expect(s.breakdown.reduce((sum, b) => sum + b.impact, 0)).toBe(s.score - 100);
+        for (const b of s.breakdown) {
+          expect(Number.isInteger(b.impact)).toBe(true);
+          expect(b.impact).toBeLessThan(0);
+          expect(b.detail).not.toBe('');
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('is empty at 100', () => {
+    expect(healthScore(input({ recentJobs: nightly(['succeeded']) })).breakdown).toEqual([]);
+  });
+
+  it('says how many jobs succeeded, and names a cap that lowered the score', () => {
+    const s = healthScore(input({ protecting: [checkEvaluation({ consecutiveFailures: 1 })], recentJobs: nightly(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'failed']) }));
+    // (100 × 40 + 80 × 35) / 75 = 90.7 → 91, capped at 89.
+    expect(s.breakdown).toEqual([
+      { factor: 'success_rate', impact: -9, detail: '4 of 5 jobs succeeded in 7 days' },
+      { factor: 'cap', impact: -2, detail: 'recent failures: capped at 89' },
+    ]);
+  });
+
+  it('explains a device that never reported with one factor of −100', () => {
+    expect(healthScore(input({ hasReported: false })).breakdown).toEqual([{ factor: 'never_reported', impact: -100, detail: 'no job has ever been reported' }]);
+  });
+
+  it('keeps the floor of 1 inside the breakdown', () => {
+    const s = healthScore(input({ protecting: [], lastRestoreTest: restore('failed') }));
+    expect(s.score).toBe(1);
+    expect(s.breakdown).toEqual([{ factor: 'restore_test', impact: -99, detail: 'the last restore test failed' }]);
+  });
+});
+
+describe('storage warnings', () => {
+  it('lower a device that is otherwise healthy to warning (capped at 89)', () => {
+    const facts = { ...noFacts, storageUsedBytes: 975, storageQuotaBytes: 1000 };
+    const without = healthScore(input({ recentJobs: nightly(['succeeded']), facts }));
+    const withWarning = healthScore(input({ recentJobs: nightly(['succeeded']), facts, storageWarnings: ['storage 97.5 % of quota used'] }));
+    expect(without.score).toBe(90);
+    expect(withWarning).toMatchObject({ score: 89, status: 'warning' });
+    expect(withWarning.breakdown).toContainEqual({ factor: 'cap', impact: -1, detail: 'storage warning (storage 97.5 % of quota used): capped at 89' });
+  });
+
+  it('come from the storage alerts of the evaluation', () => {
+    const daily = check({ schedule: every(24) });
+    const snap = snapshot({ checks: [daily], jobs: series(7, T0, DAY) });
+    snap.device.facts = { ...noFacts, storageUsedBytes: 975, storageQuotaBytes: 1000 };
+    const e = evaluate(snap, T0 + 6 * DAY + HOUR);
+    expect(e.score.score).toBe(89);
+    expect(e.status).toBe('warning');
   });
 });

@@ -2,9 +2,20 @@ import { Type } from 'typebox';
 import { ALERT_TYPES, SEVERITIES } from '../domain/settings.js';
 import type { AlertService } from './alerts.js';
 import { alertDto, alertEventDto } from './dto.js';
-import { AlertDetailSchema, AlertSchema, GroupDismissBody, NoteBody } from './alert-schemas.js';
+import {
+  AlertDetailSchema,
+  AlertSchema,
+  BulkAcknowledgeBody,
+  BulkAcknowledgeResponse,
+  DismissBody,
+  DismissResponse,
+  GroupDismissBody,
+  NoteBody,
+} from './alert-schemas.js';
+import type { BulkResult } from './alerts.js';
 import { IdParams, Page, PageQuery, ProblemSchema, problemResponses, StringEnum } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
+import { ValidationError } from '../domain/errors.js';
 
 export function alertRoutes(app: Api, deps: { alerts: AlertService }): void {
   const { alerts } = deps;
@@ -27,13 +38,17 @@ export function alertRoutes(app: Api, deps: { alerts: AlertService }): void {
           check: Type.Optional(Type.String({ description: 'check id' })),
           type: Type.Optional(StringEnum(ALERT_TYPES)),
           severity: Type.Optional(StringEnum(SEVERITIES)),
+          q: Type.Optional(Type.String({ maxLength: 200, description: 'text found in the title or the client, device or check name (any case)' })),
         }),
-        response: { 200: Page(AlertSchema), ...problemResponses },
+        response: {
+          200: Type.Object({ ...Page(AlertSchema).properties, total: Type.Integer({ description: 'alerts matching the filters, all pages together' }) }),
+          ...problemResponses,
+        },
       },
     },
     async (req) => {
       const page = await alerts.list(req.principal, req.query);
-      return { items: page.items.map(alertDto), next_cursor: page.next_cursor };
+      return { items: page.items.map(alertDto), next_cursor: page.next_cursor, total: page.total };
     },
   );
 
@@ -72,11 +87,28 @@ export function alertRoutes(app: Api, deps: { alerts: AlertService }): void {
         tags: ['alerts'],
         summary: 'Dismiss one alert: hidden until its dismissal runs out; raised again then if still true',
         params: IdParams,
-        body: Type.Optional(NoteBody),
+        body: Type.Optional(DismissBody),
         response: { 200: AlertSchema, ...withConflict },
       },
     },
-    async (req) => alertDto(await alerts.dismiss(req.principal, req.params.id, req.body?.note ?? null)),
+    async (req) => alertDto(await alerts.dismiss(req.principal, req.params.id, req.body?.note ?? null, req.body?.until)),
+  );
+
+  app.post(
+    '/api/v1/alerts/acknowledge',
+    {
+      config: { ability: 'operate' },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Acknowledge a list of alerts (1–500 ids); answers a result per id',
+        body: BulkAcknowledgeBody,
+        response: { 200: BulkAcknowledgeResponse, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const results = await alerts.acknowledgeMany(req.principal, req.body.ids, req.body.note ?? null);
+      return { acknowledged: doneCount(results), results };
+    },
   );
 
   app.post(
@@ -85,11 +117,21 @@ export function alertRoutes(app: Api, deps: { alerts: AlertService }): void {
       config: { ability: 'operate' },
       schema: {
         tags: ['alerts'],
-        summary: 'Dismiss a group of open alerts (by client, device, type) or all of them (admin)',
+        summary: 'Dismiss a list of alerts (ids: 1–500, a result per id), a group of open alerts (by client, device, type) or all of them (admin)',
         body: GroupDismissBody,
-        response: { 200: Type.Object({ dismissed: Type.Integer() }), ...problemResponses },
+        response: { 200: DismissResponse, ...problemResponses },
       },
     },
-    async (req) => ({ dismissed: await alerts.dismissGroup(req.principal, req.body) }),
+    async (req) => {
+      const { ids, ...group } = req.body;
+      if (ids === undefined) return { dismissed: await alerts.dismissGroup(req.principal, group) };
+      if (group.client !== undefined || group.device !== undefined || group.type !== undefined || group.all !== undefined) {
+        throw ValidationError.field('ids', 'give either ids or a group (client, device, type, all), not both');
+      }
+      const results = await alerts.dismissMany(req.principal, ids, group.note ?? null, group.until);
+      return { dismissed: doneCount(results), results };
+    },
   );
 }
+
+const doneCount = (results: BulkResult[]) => results.filter((r) => r.result === 'done').length;

@@ -1,7 +1,7 @@
 // Alerts as the API shows them, and the bodies of their actions (alert-routes.ts).
 import { Type } from 'typebox';
 import { ALERT_TYPES, SEVERITIES } from '../domain/settings.js';
-import { Nullable, NullableTime, StringEnum } from '../http/schemas.js';
+import { Id, IsoTime, Nullable, NullableTime, StringEnum } from '../http/schemas.js';
 
 export const ALERT_STATES = ['open', 'acknowledged', 'dismissed', 'resolved'] as const;
 
@@ -46,15 +46,39 @@ export const AlertEventSchema = Type.Object({
 
 export const AlertDetailSchema = Type.Object({ ...AlertSchema.properties, history: Type.Array(AlertEventSchema) });
 
-export const NoteBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+const Note = Type.String({ maxLength: 2000 });
+const Until = Type.String({ ...IsoTime, description: 'when the dismissal runs out (in the future, at most 30 days ahead); default: the client\'s dismissal period' });
+/** The most alerts one bulk call acts on. */
+export const MAX_BULK_IDS = 500;
+const Ids = Type.Array(Id, { minItems: 1, maxItems: MAX_BULK_IDS, description: `alert ids (1–${MAX_BULK_IDS})` });
+
+export const NoteBody = Type.Object({ note: Type.Optional(Note) }, { additionalProperties: false });
+
+export const DismissBody = Type.Object({ note: Type.Optional(Note), until: Type.Optional(Until) }, { additionalProperties: false });
+
+export const BulkAcknowledgeBody = Type.Object({ ids: Ids, note: Type.Optional(Note) }, { additionalProperties: false });
+
+const BulkResultSchema = Type.Object({
+  id: Type.String(),
+  result: StringEnum(['done', 'unchanged', 'not_found', 'conflict'] as const, { description: 'done; unchanged (already so); not_found (absent, or a client you cannot see); conflict (its state forbids it)' }),
+  state: Nullable(StringEnum(ALERT_STATES)),
+  detail: Nullable(Type.String()),
+});
+
+export const BulkAcknowledgeResponse = Type.Object({ acknowledged: Type.Integer(), results: Type.Array(BulkResultSchema) });
+
+/** With `results` when `ids` were given (one per distinct id, in the order asked). */
+export const DismissResponse = Type.Object({ dismissed: Type.Integer(), results: Type.Optional(Type.Array(BulkResultSchema)) });
 
 export const GroupDismissBody = Type.Object(
   {
+    ids: Type.Optional(Ids),
     client: Type.Optional(Type.String({ description: 'client id' })),
     device: Type.Optional(Type.String({ description: 'device id' })),
     type: Type.Optional(StringEnum(ALERT_TYPES)),
     all: Type.Optional(Type.Boolean({ description: 'dismiss every open alert you can see (admin)' })),
-    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    note: Type.Optional(Note),
+    until: Type.Optional(Until),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'either ids, or a group (client, device, type), or all' },
 );

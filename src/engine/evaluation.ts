@@ -10,7 +10,8 @@ import { type DeviceEvaluation, evaluateDevice } from '../domain/evaluate.js';
 import type { CheckInfo, DeviceSnapshot, HistoryJob } from '../domain/history.js';
 import { evaluateIntegration, isBroken } from '../domain/integration.js';
 import type { CheckKind, CopyTier, DeviceClass, HealthLevel, JobStatus, Operation, Reason } from '../domain/job.js';
-import { type ActiveAlert, type AlertAction, reconcile } from '../domain/lifecycle.js';
+import { type Inhibition, inhibitionNote } from '../domain/inhibit.js';
+import { type ActiveAlert, type AlertAction, keyOf, reconcile } from '../domain/lifecycle.js';
 import type { CheckEvaluation } from '../domain/rules/checks.js';
 import type { Schedule } from '../domain/schedule.js';
 import type { AlertType, Severity } from '../domain/settings.js';
@@ -230,7 +231,7 @@ export class EvaluationService {
       integrationId: null,
       integrationName: null,
     };
-    await this.apply(tx, reconcile(active.map(activeAlert), result.conditions, now), active, names, now);
+    await this.apply(tx, ...inhibitedResolutions(reconcile(active.map(activeAlert), result.alerts, now), active, result.inhibited), active, names, now);
     for (const e of result.checks) {
       const row = checks.find((c) => c.id === e.id)!;
       const cols = changed(row, checkColumns(row, e));
@@ -241,6 +242,7 @@ export class EvaluationService {
     const cols = changed(device, {
       status: result.status,
       score: result.score.score,
+      score_breakdown: JSON.stringify(result.score.breakdown),
       last_good_at: result.lastGoodAt,
       last_job_at: result.lastJobAt,
       retired_at: result.retiredAt,
@@ -283,6 +285,7 @@ export class EvaluationService {
         class: device.class as DeviceClass,
         type: device.type,
         createdAt: device.created_at,
+        retiredManuallyAt: device.retired_manually_at,
         facts: {
           storageUsedBytes: device.storage_used_bytes,
           storageQuotaBytes: device.storage_quota_bytes,
@@ -305,14 +308,15 @@ export class EvaluationService {
     return { snap, checks };
   }
 
-  private async apply(tx: Tx, actions: AlertAction[], active: AlertRow[], names: AlertNames, now: number): Promise<void> {
+  /** `notes`: why an alert is resolved, when it is not because its condition cleared (inhibition). */
+  private async apply(tx: Tx, actions: AlertAction[], notes: Map<string, string>, active: AlertRow[], names: AlertNames, now: number): Promise<void> {
     const byId = new Map(active.map((a) => [a.id, a]));
     // Close superseded alerts first: they free the (scope, type) slot their successor takes.
     for (const a of actions) if (a.kind === 'close') await this.d.writer.close(tx, byId.get(a.alertId)!, now);
     for (const a of actions) {
       if (a.kind === 'raise') await this.d.writer.raise(tx, a.condition, names, a.replaces, now);
       else if (a.kind === 'update') await this.d.writer.update(tx, byId.get(a.alertId)!, a.condition, a.severityChange, a.notify, names, now);
-      else if (a.kind === 'resolve') await this.d.writer.resolve(tx, byId.get(a.alertId)!, a.notify, names, now);
+      else if (a.kind === 'resolve') await this.d.writer.resolve(tx, byId.get(a.alertId)!, a.notify, names, now, undefined, notes.get(a.alertId) ?? null);
     }
   }
 
@@ -363,9 +367,29 @@ export class EvaluationService {
         integrationId: row.id,
         integrationName: row.name,
       };
-      await this.apply(tx, reconcile(active.map(activeAlert), conditions, now), active, names, now);
+      await this.apply(tx, reconcile(active.map(activeAlert), conditions, now), new Map(), active, names, now);
     });
   }
+}
+
+/**
+ * An open alert whose condition still holds but is now inhibited (a stronger alert says it) is
+ * resolved quietly, with the reason in its history: a "resolved" notice would say the problem
+ * is over when it is not, and the stronger alert's own notice tells the same people.
+ */
+function inhibitedResolutions(actions: AlertAction[], active: AlertRow[], inhibited: Inhibition[]): [AlertAction[], Map<string, string>] {
+  const why = new Map(inhibited.map((i) => [keyOf(i.target.scopeId, i.target.type), inhibitionNote(i)]));
+  const notes = new Map<string, string>();
+  const byId = new Map(active.map((a) => [a.id, a]));
+  const out = actions.map((a): AlertAction => {
+    if (a.kind !== 'resolve') return a;
+    const row = byId.get(a.alertId)!;
+    const note = why.get(keyOf(row.scope_id, row.type as AlertType));
+    if (note === undefined) return a;
+    notes.set(a.alertId, note);
+    return { ...a, notify: false };
+  });
+  return [out, notes];
 }
 
 /** The value for `key`, made by `make` the first time it is asked for. */

@@ -5,6 +5,7 @@ import { userRoutes } from '../auth/user-routes.js';
 import type { CatalogService } from '../catalog/catalog.js';
 import { checkRoutes } from '../catalog/check-routes.js';
 import type { CheckService } from '../catalog/checks.js';
+import type { LifecycleService } from '../catalog/lifecycle.js';
 import { catalogRoutes } from '../catalog/routes.js';
 import { connectorRoutes } from '../connectors/routes.js';
 import type { ConnectorService } from '../connectors/service.js';
@@ -50,6 +51,7 @@ export interface RouteDeps extends AuthServices {
   ingest: IngestService;
   catalog: CatalogService;
   checks: CheckService;
+  lifecycle: LifecycleService;
   alerts: AlertService;
   settings: SettingsService;
   windows: WindowService;

@@ -50,3 +50,15 @@ export const PageQuery = {
   cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
 };
+
+/** How an integration (connector, mailbox, channel) is doing, from its last run: never green without evidence. */
+export const HealthFields = {
+  health: StringEnum(['ok', 'failing', 'unknown'] as const, { description: 'ok: the last run (sync, poll, delivery or test) went through; failing: it did not; unknown: never run' }),
+  health_detail: Nullable(Type.String({ description: 'the last error when failing; null when ok' })),
+  health_checked_at: Nullable(Type.String({ format: 'date-time', description: 'when the last run that decided it happened' })),
+};
+
+/** The API's form of a HealthReport (src/domain/integration-health.ts). */
+export function healthDto(h: { health: 'ok' | 'failing' | 'unknown'; detail: string | null; checkedAt: number | null }) {
+  return { health: h.health, health_detail: h.detail, health_checked_at: h.checkedAt === null ? null : new Date(h.checkedAt).toISOString() };
+}

@@ -121,7 +121,8 @@ export class IngestService {
     return this.committer.drain();
   }
 
-  private forget(): void {
+  /** Drops every cached id (after a rename, delete or merge, and on a failed write). */
+  forget(): void {
     this.clients.clear();
     this.devices.clear();
     this.checks.clear();
@@ -201,6 +202,7 @@ export class IngestService {
       log: job.log,
       raw: job.raw,
       receivedAt: state.now,
+      clockSkew: job.clockSkew,
     };
   }
 

@@ -67,6 +67,7 @@ export function buildNotify(c: CoreDeps, d: NotifyNeeds) {
     clock,
     options: { leaseMs: 30_000, batch: 500 },
     onQueued: queued,
+    groupWaitMs: async () => (await notificationSettings.get()).group_wait_seconds * 1000,
   });
   const fallback = new NotifyFallback(channelRepo, deliveryRepo, clock, queued);
   const facts: NotifyFacts = {

@@ -1,5 +1,6 @@
 // A channel row read for use: filters parsed, secrets opened, its kind's driver attached.
 import type { ChannelRow } from '../db/schema.js';
+import type { HealthReport } from '../domain/integration-health.js';
 import type { RoutableChannel } from '../domain/notify.js';
 import type { Severity } from '../domain/settings.js';
 import { openSecrets } from '../lib/secret-config.js';
@@ -13,6 +14,9 @@ export const OWNERS_CHANNEL_ID = 'owners-and-admins';
 export function jsonList(text: string | null): string[] | null {
   return text === null ? null : (JSON.parse(text) as string[]);
 }
+
+/** A channel with how it is doing (docs/notifications.md, "Channel health"). */
+export type ChannelWithHealth = ChannelRow & { health: HealthReport };
 
 export interface ChannelView {
   row: ChannelRow;

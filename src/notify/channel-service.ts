@@ -6,6 +6,7 @@ import type { DeliveryLogRow, DeliveryRepository } from '../db/repositories/deli
 import type { ChannelRow } from '../db/schema.js';
 import type { Principal } from '../domain/access.js';
 import { ConflictError, type FieldProblem, NotFoundError, ValidationError } from '../domain/errors.js';
+import { channelHealth } from '../domain/integration-health.js';
 import { hourStart } from '../domain/notify.js';
 import type { Clock } from '../lib/clock.js';
 import { type Page, toPage } from '../lib/cursor.js';
@@ -19,7 +20,7 @@ import type { AlertService } from '../engine/alerts.js';
 import type { AuditService } from '../ops/audit.js';
 import { cursorOf, DEFAULT_LIMIT, type PageRequest } from '../catalog/catalog.js';
 import type { ChannelHealth } from './channel-health.js';
-import { jsonList, OWNERS_CHANNEL_ID, openConfig, view } from './channel-model.js';
+import { type ChannelWithHealth, jsonList, OWNERS_CHANNEL_ID, openConfig, view } from './channel-model.js';
 import { deliveryRow } from './router.js';
 import type { SettingsService } from '../engine/settings.js';
 
@@ -78,20 +79,41 @@ export class ChannelService {
     });
   }
 
-  async list(p: Principal, req: PageRequest): Promise<Page<ChannelRow>> {
+  async list(p: Principal, req: PageRequest): Promise<Page<ChannelWithHealth>> {
     const limit = req.limit ?? DEFAULT_LIMIT;
     const after = cursorOf(req, 1);
     const rows = (await this.d.repo.list((after?.[0] as string) ?? null, limit, p.clientIds !== null)).filter((r) => visibleTo(p, r));
-    return toPage(rows, limit, (r) => [r.id], (r) => r);
+    const page = toPage(rows, limit, (r) => [r.id], (r) => r);
+    return { items: await Promise.all(page.items.map((r) => this.withHealth(r))), next_cursor: page.next_cursor };
   }
 
-  async get(p: Principal, id: string): Promise<ChannelRow> {
+  async get(p: Principal, id: string): Promise<ChannelWithHealth> {
+    return this.withHealth(await this.find(p, id));
+  }
+
+  private async find(p: Principal, id: string): Promise<ChannelRow> {
     const ch = await this.d.repo.byId(id);
     if (!ch || !visibleTo(p, ch)) throw new NotFoundError('channel', id);
     return ch;
   }
 
-  async create(p: Principal, input: ChannelInput): Promise<ChannelRow> {
+  /** Health from the channel's state and its newest delivery attempts (notifications and tests). */
+  private async withHealth(row: ChannelRow): Promise<ChannelWithHealth> {
+    const attempts = (await this.d.deliveries.lastAttempts(row.id)).map((a) => ({ at: a.last_attempt_at!, sent: a.state === 'sent', status: a.last_status, response: a.last_response }));
+    const newest = (xs: typeof attempts) => xs.reduce<(typeof attempts)[number] | null>((best, a) => (best === null || a.at > best.at ? a : best), null);
+    const health = channelHealth({
+      type: row.type,
+      relay: this.mailerConfigured(),
+      brokenAt: row.broken_at,
+      brokenReason: row.broken_reason,
+      failingSince: row.failing_since,
+      lastAttempt: newest(attempts),
+      lastFailure: newest(attempts.filter((a) => !a.sent)),
+    });
+    return { ...row, health };
+  }
+
+  async create(p: Principal, input: ChannelInput): Promise<ChannelWithHealth> {
     const driver = this.d.registry.get(input.type ?? '');
     if (!driver) throw ValidationError.field('type', `must be one of: ${this.d.registry.types().join(', ')}`);
     const parsed = driver.parseConfig(input.config ?? {});
@@ -111,11 +133,11 @@ export class ChannelService {
     await this.d.repo.insert(row);
     await this.d.audit.record(p, { action: 'channel.create', targetType: 'channel', targetId: row.id, details: { type: row.type, name: row.name } });
     if (row.type === 'email') await this.welcome(row, config.to as string[], config.mode as string, now);
-    return row;
+    return this.withHealth(row);
   }
 
-  async update(p: Principal, id: string, input: ChannelInput): Promise<ChannelRow> {
-    const ch = await this.get(p, id);
+  async update(p: Principal, id: string, input: ChannelInput): Promise<ChannelWithHealth> {
+    const ch = await this.find(p, id);
     if (ch.system === 1) throw new ConflictError('the built-in owners-and-admins channel cannot be changed');
     if (input.type !== undefined && input.type !== ch.type) throw ValidationError.field('type', 'cannot be changed; create a new channel');
     const v = view(ch, this.d.registry)!;
@@ -146,11 +168,11 @@ export class ChannelService {
       if (added.length > 0) await this.welcome({ ...ch, ...cols }, added, config.mode as string, now);
     }
     this.d.onQueued();
-    return (await this.d.repo.byId(id))!;
+    return this.withHealth((await this.d.repo.byId(id))!);
   }
 
   async remove(p: Principal, id: string): Promise<void> {
-    const ch = await this.get(p, id);
+    const ch = await this.find(p, id);
     if (ch.system === 1) throw new ConflictError('the built-in owners-and-admins channel cannot be deleted');
     await this.d.health.recovered(ch, 'the channel was deleted');
     await this.d.repo.remove(id);
@@ -159,7 +181,7 @@ export class ChannelService {
 
   /** Sends a test message now, records it as a delivery, and answers how it went. */
   async test(p: Principal, id: string): Promise<TestOutcome> {
-    const ch = await this.get(p, id);
+    const ch = await this.find(p, id);
     const v = view(ch, this.d.registry)!;
     const now = this.d.clock.now();
     const key = `test:${id}:${newId(now)}`;
@@ -194,7 +216,7 @@ export class ChannelService {
   }
 
   async channelDeliveries(p: Principal, id: string, req: PageRequest & { state?: string }): Promise<Page<DeliveryLogRow>> {
-    await this.get(p, id);
+    await this.find(p, id);
     const limit = req.limit ?? DEFAULT_LIMIT;
     const after = cursorOf(req, 1);
     const rows = await this.d.deliveries.ofChannel(id, (after?.[0] as string) ?? null, limit, req.state);

@@ -1,8 +1,8 @@
 // Notification channels (SPEC §8, admin), their delivery logs, an alert's deliveries, and the
 // notification settings (weekly summary).
 import { Type } from 'typebox';
-import type { ChannelRow } from '../db/schema.js';
 import { NO_RELAY } from './channels/email/driver.js';
+import type { ChannelWithHealth } from './channel-model.js';
 import type { ChannelRegistry } from './channels/registry.js';
 import type { ChannelService } from './channel-service.js';
 import type { NotificationSettingsService } from './settings.js';
@@ -39,7 +39,7 @@ export interface ChannelRouteDeps {
 
 export function channelRoutes(app: Api, deps: ChannelRouteDeps): void {
   const { channels, notificationSettings, registry } = deps;
-  const dto = (c: ChannelRow) => {
+  const dto = (c: ChannelWithHealth) => {
     const warnings = c.type === 'email' && !channels.mailerConfigured() ? [NO_RELAY] : [];
     return channelDto(c, registry.get(c.type)?.secretFields ?? [], warnings);
   };

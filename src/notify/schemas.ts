@@ -1,15 +1,14 @@
 // Schemas and answers of the notification routes: channels, delivery logs, notification settings.
 import { Type, type Static } from 'typebox';
 import type { DeliveryLogRow } from '../db/repositories/deliveries.js';
-import type { ChannelRow } from '../db/schema.js';
 import { WEEKDAYS } from '../domain/notify.js';
 import { ALERT_TYPES } from '../domain/settings.js';
 import { toIso } from '../lib/time.js';
 import { maskSecrets } from '../lib/secret-config.js';
-import { jsonList } from './channel-model.js';
+import { type ChannelWithHealth, jsonList } from './channel-model.js';
 import type { NotificationSettings } from './settings.js';
 import { CHANNEL_TYPES } from './channels/registry.js';
-import { Name, Nullable, StringEnum } from '../http/schemas.js';
+import { HealthFields, healthDto, Name, Nullable, StringEnum } from '../http/schemas.js';
 
 const Time = Nullable(Type.String({ format: 'date-time' }));
 
@@ -47,7 +46,8 @@ export const ChannelSchema = Type.Object({
   repeat_hours: Nullable(Type.Integer()),
   enabled: Type.Boolean(),
   system: Type.Boolean({ description: 'the built-in owners-and-admins channel (destructive operations, weekly summary)' }),
-  status: StringEnum(['ok', 'failing', 'broken', 'disabled'] as const),
+  status: StringEnum(['ok', 'failing', 'broken', 'disabled'] as const, { description: 'the delivery state: disabled, broken (a person must fix it), failing (retrying with back-off) or ok' }),
+  ...HealthFields,
   broken_reason: Nullable(Type.String()),
   failing_since: Time,
   warnings: Type.Array(Type.String()),
@@ -62,7 +62,7 @@ export const DeliverySchema = Type.Object({
   channel_type: Nullable(Type.String()),
   alert_id: Nullable(Type.String()),
   topic: Type.String(),
-  state: StringEnum(['pending', 'sent', 'failed', 'expired'] as const),
+  state: StringEnum(['pending', 'sent', 'failed', 'expired', 'grouped'] as const, { description: 'grouped: sent as part of one message with other alerts of its device (docs/notifications.md, "Grouping")' }),
   attempts: Type.Integer(),
   next_attempt_at: Time,
   last_attempt_at: Time,
@@ -88,6 +88,7 @@ export const NotificationSettingsSchema = Type.Object({
     hour: Type.Integer({ minimum: 0, maximum: 23, description: 'workspace time zone' }),
     owners_and_admins: Type.Boolean({ description: 'owners and admins get the workspace-wide summary; e-mail channels opt in with `weekly_summary: true`' }),
   }),
+  group_wait_seconds: Type.Integer({ minimum: 0, maximum: 600, description: "alerts a device raises within this long after its last notice are sent together, as one message, when it ends; 0 sends each alert at once (docs/notifications.md, \"Grouping\")" }),
 });
 
 export const NotificationSettingsPatchSchema = Type.Object(
@@ -103,6 +104,7 @@ export const NotificationSettingsPatchSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    group_wait_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 600 })),
   },
   { additionalProperties: false },
 );
@@ -112,7 +114,7 @@ export type ChannelPatchBody = Static<typeof ChannelPatchSchema>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function channelDto(c: ChannelRow, secretFields: readonly string[], warnings: string[]): Static<typeof ChannelSchema> {
+export function channelDto(c: ChannelWithHealth, secretFields: readonly string[], warnings: string[]): Static<typeof ChannelSchema> {
   const status = c.enabled === 0 ? 'disabled' : c.broken_at !== null ? 'broken' : c.failing_since !== null ? 'failing' : 'ok';
   return {
     id: c.id,
@@ -126,6 +128,7 @@ export function channelDto(c: ChannelRow, secretFields: readonly string[], warni
     enabled: c.enabled === 1,
     system: c.system === 1,
     status,
+    ...healthDto(c.health),
     broken_reason: c.broken_reason,
     failing_since: toIso(c.failing_since),
     warnings,

@@ -220,10 +220,15 @@ function breachTable(doc: Doc, devices: DeviceCompliance[], timezone: string): v
   );
 }
 
-/** A simple table that repeats its header on every page it spans. */
+/**
+ * A simple table that repeats its header on every page it spans. A cell too long for its column
+ * (a device named `contoso-legal.onmicrosoft.com`) wraps inside it, breaking within the word when
+ * it must, and its row grows to fit, so the next row never overlaps it.
+ */
 function table(doc: Doc, columns: Column[], rows: string[][], highlight?: (row: number) => boolean): void {
   const left = doc.page.margins.left;
   const rowHeight = 16;
+  const cellOptions = (c: Column) => ({ width: c.width - 6, align: c.align ?? 'left', lineGap: 1 }) as const;
   const drawHeader = () => {
     const y = doc.y;
     doc.font('bold').fontSize(8.5).fillColor(MUTED);
@@ -237,23 +242,55 @@ function table(doc: Doc, columns: Column[], rows: string[][], highlight?: (row: 
   };
   drawHeader();
   rows.forEach((cells, i) => {
-    if (doc.y + rowHeight > doc.page.height - doc.page.margins.bottom - 20) {
+    doc.font('body').fontSize(8.5);
+    const lines = cells.map((text, j) => wrapCell(doc, text, columns[j]!.width - 6));
+    const height = Math.max(rowHeight, ...lines.map((l, j) => Math.ceil(doc.heightOfString(l, cellOptions(columns[j]!))) + 6));
+    if (doc.y + height > doc.page.height - doc.page.margins.bottom - 20) {
       doc.addPage();
       drawHeader();
     }
     const y = doc.y;
-    if (i % 2 === 1) doc.rect(left, y, columns.reduce((s, c) => s + c.width, 0), rowHeight).fill('#f8f9fb');
+    if (i % 2 === 1) doc.rect(left, y, columns.reduce((s, c) => s + c.width, 0), height).fill('#f8f9fb');
     doc.font('body').fontSize(8.5).fillColor(highlight?.(i) ? '#c92a2a' : INK);
     let x = left;
-    cells.forEach((text, j) => {
+    lines.forEach((text, j) => {
       const c = columns[j]!;
-      doc.text(text, x + 3, y + 4, { width: c.width - 6, align: c.align ?? 'left', lineBreak: false, ellipsis: true });
+      doc.text(text, x + 3, y + 4, cellOptions(c));
       x += c.width;
     });
-    doc.y = y + rowHeight;
+    doc.x = left;
+    doc.y = y + height;
   });
   doc.x = left;
   doc.moveDown(0.5);
+}
+
+/**
+ * The text with line breaks where it must wrap to fit `width`: at spaces, after `-`, `.` or `/`,
+ * or, for a part longer than the column, inside it. Explicit breaks keep pdfkit from overflowing a
+ * word it cannot break.
+ */
+function wrapCell(doc: Doc, text: string, width: number): string {
+  if (doc.widthOfString(text) <= width) return text;
+  const pieces = text.match(/[^\s\-./]*[\s\-./]?/g)!.filter((p) => p !== '');
+  const lines: string[] = [];
+  let line = '';
+  const push = (piece: string) => {
+    if (line !== '' && doc.widthOfString((line + piece).trimEnd()) > width) {
+      lines.push(line.trimEnd());
+      line = '';
+    }
+    line += piece;
+  };
+  for (const piece of pieces) {
+    if (doc.widthOfString(piece.trimEnd()) <= width) {
+      push(piece);
+      continue;
+    }
+    for (const ch of piece) push(ch);
+  }
+  if (line.trim() !== '') lines.push(line.trimEnd());
+  return lines.join('\n');
 }
 
 function ensureSpace(doc: Doc, height: number): void {

@@ -4,7 +4,7 @@ import type { ReportRepository } from '../db/repositories/reports.js';
 import { emptyRollup, type Rollup, rollupOf } from '../domain/rollup.js';
 import type { WindowRepository } from '../db/repositories/windows.js';
 import type { Principal } from '../domain/access.js';
-import { complianceOverPeriod } from '../domain/compliance.js';
+import { breachHours, complianceOverPeriod } from '../domain/compliance.js';
 import { ValidationError } from '../domain/errors.js';
 import { businessDate, type GridCell, type GridDay, gridDays, gridRow } from '../domain/grid.js';
 import type { DeviceClass } from '../domain/job.js';
@@ -112,8 +112,8 @@ export class ReportService {
           sla_hours: sla / HOUR,
           compliant_now: d.compliant === null ? null : d.compliant === 1,
           compliance_percent: result.percent === null ? null : round(result.percent),
-          breaches: result.breaches.map((b) => ({ start: new Date(b.start).toISOString(), end: new Date(b.end).toISOString(), hours: round((b.end - b.start) / HOUR, 1) })),
-          breached_hours: round(result.breachedMs / HOUR, 1),
+          breaches: result.breaches.map((b) => ({ start: new Date(b.start).toISOString(), end: new Date(b.end).toISOString(), hours: breachHours(b.end - b.start) })),
+          breached_hours: breachHours(result.breachedMs),
         });
       }
     }

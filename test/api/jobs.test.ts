@@ -104,6 +104,39 @@ describe('POST /api/v1/jobs', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
+  it("refuses a time more than 10 minutes ahead of the server's clock, naming the field, and stores nothing", async () => {
+    const single = await post(jobReport({ device: { name: 'FUTURE-01' }, started_at: null, ended_at: '2099-01-01T00:00:00Z' }));
+    expect(single.status).toBe(400);
+    expect(single.headers.get('content-type')).toContain('application/problem+json');
+    expect(single.body.errors).toEqual([{ field: 'ended_at', message: expect.stringContaining('10 minutes ahead') }]);
+
+    const soon = new Date(Date.now() + 20 * 60_000).toISOString();
+    const start = await post(jobReport({ device: { name: 'FUTURE-01' }, started_at: soon, ended_at: null, status: 'running' }));
+    expect(start.status).toBe(400);
+    expect(start.body.errors.map((e: { field: string }) => e.field)).toEqual(['started_at']);
+
+    const batch = await post({
+      jobs: [
+        jobReport({ device: { name: 'FUTURE-01' } }),
+        jobReport({ device: { name: 'FUTURE-01' }, started_at: null, ended_at: '2099-01-01T00:00:00Z' }),
+        jobReport({ device: { name: 'FUTURE-01' } }),
+        jobReport({ device: { name: 'FUTURE-01' }, started_at: '2099-01-01T00:00:00Z', ended_at: '2099-01-01T01:00:00Z' }),
+      ],
+    });
+    expect(batch.status).toBe(400);
+    expect(batch.body.errors.map((e: { field: string }) => e.field)).toEqual(['jobs[1].ended_at', 'jobs[3].started_at', 'jobs[3].ended_at']);
+    const devices = await app.request('GET', '/api/v1/devices?q=future-01');
+    expect(devices.body.items).toEqual([]);
+  });
+
+  it('accepts a time up to 10 minutes ahead (a reporting clock a little fast), not flagged as skewed', async () => {
+    const ahead = new Date(Date.now() + 9 * 60_000).toISOString();
+    const res = await post(jobReport({ device: { name: 'FAST-CLOCK-01' }, started_at: null, ended_at: ahead }));
+    expect(res.status, res.text).toBe(202);
+    const job = await app.request('GET', `/api/v1/jobs/${res.body.items[0].id}`);
+    expect(job.body).toMatchObject({ ended_at: ahead, clock_skew: false });
+  });
+
   it('answers 400 for malformed JSON and an empty body', async () => {
     const bad = await app.request('POST', '/api/v1/jobs', { rawBody: '{"source": "x",', headers: { 'content-type': 'application/json' } });
     expect(bad.status).toBe(400);

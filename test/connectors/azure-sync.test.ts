@@ -68,9 +68,10 @@ describe('first sync', () => {
     expect(d.map((j: any) => j.operation).sort()).toEqual(['delete_backup_data', 'stop_protection']);
 
     const alerts = await app.alerts();
-    const of = (type: string) => alerts.filter((x: any) => x.type === type).map((x: any) => x.device_name);
-    expect(of('job_failed')).toEqual(['vm-a']);
-    expect(of('job_warning')).toEqual(['vm-b']);
+    // vm-a's failure and vm-b's warning are older than the 12 h SLA: the overdue backup says it
+    // and holds the failure and the warning back (inhibition, docs/engine.md).
+    const on = (device: string) => alerts.filter((x: any) => x.device_name === device).map((x: any) => `${x.type}/${x.severity}`);
+    expect([on('vm-a'), on('vm-b')]).toEqual([['backup_overdue/critical'], ['backup_overdue/critical']]);
     // Deleting backup data is destructive (critical); stopping protection alone is not.
     const destructive = alerts.filter((x: any) => x.type === 'destructive_operation');
     expect(destructive).toHaveLength(1);

@@ -16,9 +16,16 @@ beforeAll(async () => {
   app = await startEngine('2026-11-01T00:00:00Z');
   const d = { client: 'Grid Co', device: { name: 'GRID-01' } };
   const at = (day: number, h = 1) => Date.parse(`2026-11-0${day}T0${h}:00:00Z`);
+  // The check exists from 1 Nov 00:00; its first job is reported when it ends (a time ahead of
+  // the server's clock would be refused).
+  const created = await app.request('POST', '/api/v1/checks', {
+    body: { client: d.client, device: { name: 'GRID-01', class: 'server', type: 'vm' }, name: 'Nightly backup', kind: 'backup', schedule: { type: 'interval', interval_seconds: 86400 } },
+  });
+  expect(created.status).toBe(201);
+  app.clock.set(at(1));
   const [first] = await app.report(job(at(1), d));
   ({ client_id: clientId, check_id: checkId, device_id: deviceId } = first);
-  await app.request('PATCH', `/api/v1/checks/${checkId}`, { body: { schedule: { type: 'interval', interval_seconds: 86400 } } });
+  expect(checkId).toBe(created.body.id);
   app.clock.set(Date.parse('2026-11-06T12:00:00Z'));
   await app.report(
     job(at(2), { ...d, status: 'failed' }),

@@ -42,7 +42,7 @@ describe('maintenance windows and snoozes', () => {
     await app.advance(30 * HOUR); // the dismissal ran out, but the snooze holds it back
     expect(await app.alerts(`device=${item.device_id}`)).toEqual([]);
     await app.advance(20 * HOUR);
-    expect((await app.alerts(`device=${item.device_id}`)).map((a) => a.type)).toContain('job_failed');
+    expect((await app.alerts(`device=${item.device_id}`)).map((a) => a.type)).toContain('backup_overdue'); // it inhibits the failure warning
     const list = await app.request('GET', `/api/v1/maintenance-windows?check=${item.check_id}`);
     expect(list.body.items).toHaveLength(1);
     expect((await app.request('DELETE', `/api/v1/maintenance-windows/${list.body.items[0].id}`)).status).toBe(204);
@@ -69,17 +69,22 @@ describe('cron schedules across a daylight-saving change', () => {
       await local.evaluate();
       const due = async () => (await local.request('GET', `/api/v1/checks/${item.check_id}`)).body.next_due_at;
       expect(await due()).toBe('2026-10-24T00:30:00.000Z'); // CEST, UTC+2
+      local.clock.set(Date.parse('2026-10-24T00:41:00Z')); // each run is reported as it ends
       await local.report(job('2026-10-24T00:40:00Z', { client: 'DST Co', device: { name: 'DST-01' }, started_at: '2026-10-24T00:31:00Z' }));
       expect(await due()).toBe('2026-10-25T00:30:00.000Z'); // 02:30 CEST, before the clocks go back
+      local.clock.set(Date.parse('2026-10-25T00:41:00Z')); // each run is reported as it ends
       await local.report(job('2026-10-25T00:40:00Z', { client: 'DST Co', device: { name: 'DST-01' }, started_at: '2026-10-25T00:31:00Z' }));
       expect(await due()).toBe('2026-10-26T01:30:00.000Z'); // CET, UTC+1: a day of 25 hours
       const types = async () => (await local.alerts(`device=${item.device_id}`)).map((a) => a.type).sort();
       local.clock.set(Date.parse('2026-10-26T02:29:00Z')); // tick 01:30Z + 1 h grace not yet over
       await local.evaluate();
       expect(await types()).toEqual(['backup_overdue']); // 12 h server SLA since 25 Oct 00:40Z
+      const state = async () => (await local.request('GET', `/api/v1/checks/${item.check_id}`)).body.state;
+      expect(await state()).toBe('late');
       local.clock.set(Date.parse('2026-10-26T02:31:00Z'));
       await local.evaluate();
-      expect(await types()).toEqual(['backup_overdue', 'missed_schedule']);
+      expect(await state()).toBe('overdue');
+      expect(await types()).toEqual(['backup_overdue']); // the missed schedule holds, inhibited by the overdue backup
     } finally {
       await local.close();
     }

@@ -16,6 +16,8 @@ let rx: HttpReceiver;
 beforeAll(async () => {
   db = await scratchDatabase();
   env = testEnv(db);
+  // The CLI refuses to create a database (issue #16): make it, as an install does.
+  await cli(['migrate'], env);
   rx = await startHttpReceiver();
 });
 afterAll(async () => {
@@ -104,6 +106,7 @@ describe('durable e-mail', () => {
 
   it('sends what a killed instance had claimed but not yet sent, once, in order', { timeout: 90_000 }, async () => {
     const mailEnv = testEnv(mailDb, { KEEPWATCH_MAIL_URL: sink.url });
+    await cli(['migrate'], mailEnv);
     const { stdout } = await cli(['token', 'create', '--scope', 'admin', '--name', 'durability'], mailEnv);
     const token = stdout.trim().split('\n').pop()!;
     // The first instance's connection is never greeted: it holds the channel, nothing is sent.

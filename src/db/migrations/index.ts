@@ -8,6 +8,9 @@ import * as m0005 from './20261122_0005_connectors.js';
 import * as m0006 from './20261122_0006_console.js';
 import * as m0007 from './20261122_0007_operations.js';
 import * as m0008 from './20261122_0008_console2.js';
+import * as m0009 from './20261206_0009_clock_skew.js';
+import * as m0012 from './20261206_0012_score_breakdown.js';
+import * as m0013 from './20261206_0013_lifecycle.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122_0001_foundation': m0001,
@@ -18,4 +21,7 @@ export const migrations: Record<string, Migration> = {
   '20261122_0006_console': m0006,
   '20261122_0007_operations': m0007,
   '20261122_0008_console2': m0008,
+  '20261206_0009_clock_skew': m0009,
+  '20261206_0012_score_breakdown': m0012,
+  '20261206_0013_lifecycle': m0013,
 };

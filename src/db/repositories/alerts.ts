@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { CursorKey } from '../../lib/cursor.js';
 import type { Dialect } from '../connection.js';
 import { run, statement } from '../raw.js';
 import type { AlertEventRow, AlertRow, DB } from '../schema.js';
+import { contains } from './like.js';
 
 type Tx = Kysely<DB>;
 
@@ -14,6 +15,8 @@ export interface AlertFilter {
   check?: string;
   type?: string;
   severity?: string;
+  /** Lower-case, whitespace-collapsed text found in the title or the client, device or check name. */
+  search?: string;
 }
 
 export type AlertListRow = AlertRow & { client_name: string | null; device_name: string | null; check_name: string | null };
@@ -44,7 +47,36 @@ export class AlertRepository {
     if (f.check) q = q.where('alerts.check_id', '=', f.check);
     if (f.type) q = q.where('alerts.type', '=', f.type);
     if (f.severity) q = q.where('alerts.severity', '=', f.severity);
+    const text = f.search;
+    if (text) {
+      q = q.where((eb) =>
+        eb.or([
+          contains(sql`lower(${sql.ref('alerts.title')})`, text),
+          contains('clients.name_key', text),
+          contains('devices.name_key', text),
+          contains('checks.name_key', text),
+        ]),
+      );
+    }
     return q;
+  }
+
+  /** How many alerts the filter matches, all pages together (the Open tab's count and the nav badge). */
+  async count(f: AlertFilter): Promise<number> {
+    const row = await this.filtered(f)
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** The alerts of these ids that exist, with their names (any order); 500 ids a statement, within every driver's limit on parameters. */
+  async byIds(ids: readonly string[]): Promise<AlertListRow[]> {
+    const rows: AlertListRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      rows.push(...((await this.filtered({ clientIds: null }).where('alerts.id', 'in', ids.slice(i, i + 500)).execute()) as AlertListRow[]));
+    }
+    return rows;
   }
 
   /** Newest first. */
@@ -110,5 +142,21 @@ export class AlertRepository {
       .groupBy(['client_id', 'severity']);
     if (clientIds !== null) q = q.where('client_id', 'in', clientIds.length ? [...clientIds] : ['']);
     return q.execute();
+  }
+
+  /**
+   * Removes the alerts of a client, device or check being deleted, with their history and what of
+   * them is still to be sent (unrouted outbox events, pending deliveries): an alert of something
+   * that no longer exists must not notify. Sent deliveries stay in the delivery log. Answers how
+   * many alerts went.
+   */
+  async removeOf(tx: Tx, of: { column: 'client_id' | 'device_id' | 'check_id'; id: string }): Promise<number> {
+    const ids = tx.selectFrom('alerts').select('id').where(of.column, '=', of.id);
+    await tx.deleteFrom('outbox').where('alert_id', 'in', ids).where('processed_at', 'is', null).execute();
+    await tx.deleteFrom('deliveries').where('alert_id', 'in', ids).where('state', '=', 'pending').execute();
+    await tx.deleteFrom('channel_alert_state').where('alert_id', 'in', ids).execute();
+    await tx.deleteFrom('alert_events').where('alert_id', 'in', ids).execute();
+    const r = await tx.deleteFrom('alerts').where(of.column, '=', of.id).executeTakeFirst();
+    return Number(r.numDeletedRows);
   }
 }

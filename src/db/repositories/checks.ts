@@ -69,4 +69,16 @@ export class CheckRepository {
   async clientIdByNameKey(tx: Kysely<DB>, nameKey: string): Promise<string | undefined> {
     return (await tx.selectFrom('clients').select('id').where('name_key', '=', nameKey).executeTakeFirst())?.id;
   }
+
+  /** Another check of that natural key on the device, if there is one. */
+  async clash(tx: Kysely<DB>, deviceId: string, nameKey: string, exceptId: string): Promise<{ id: string } | undefined> {
+    return tx.selectFrom('checks').select('id').where('device_id', '=', deviceId).where('name_key', '=', nameKey).where('id', '!=', exceptId).executeTakeFirst();
+  }
+
+  /** Deletes a check with its jobs and snoozes. Its alerts go with AlertRepository.removeOf. */
+  async delete(tx: Kysely<DB>, id: string): Promise<void> {
+    await tx.deleteFrom('maintenance_windows').where('scope_id', '=', id).execute();
+    await tx.deleteFrom('jobs').where('check_id', '=', id).execute();
+    await tx.deleteFrom('checks').where('id', '=', id).execute();
+  }
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Tx } from '../transaction.js';
 import type { CursorKey } from '../../lib/cursor.js';
 import { newId, randomKey } from '../../lib/ids.js';
 import type { ClientRow, DB } from '../schema.js';
@@ -50,5 +51,33 @@ export class ClientRepository {
   async ensure(nameKey: string, now: number): Promise<void> {
     if (await this.byNameKey(nameKey)) return;
     await this.insert({ id: newId(), name: nameKey, name_key: nameKey, inbound_key: randomKey(12), created_at: now, updated_at: now });
+  }
+
+  /** Renames; false when another client has that natural key. */
+  async rename(tx: Tx, id: string, name: string, key: string, now: number): Promise<boolean> {
+    const clash = await tx.selectFrom('clients').select('id').where('name_key', '=', key).where('id', '!=', id).executeTakeFirst();
+    if (clash) return false;
+    await tx.updateTable('clients').set({ name, name_key: key, updated_at: now }).where('id', '=', id).execute();
+    return true;
+  }
+
+  /** What a client still holds: its devices and checks. */
+  async contents(tx: Tx, id: string): Promise<{ devices: number; checks: number }> {
+    const count = async (table: 'devices' | 'checks') =>
+      Number((await tx.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('client_id', '=', id).executeTakeFirst())?.n ?? 0);
+    return { devices: await count('devices'), checks: await count('checks') };
+  }
+
+  /**
+   * Deletes a client with everything under it: devices, checks and jobs (foreign keys cascade, by the indexed device id),
+   * their queue entries, maintenance windows and per-client settings. Its alerts go
+   * with AlertRepository.removeOf.
+   */
+  async delete(tx: Tx, id: string): Promise<void> {
+    const devices = tx.selectFrom('devices').select('id').where('client_id', '=', id);
+    await tx.deleteFrom('eval_queue').where('device_id', 'in', devices).execute();
+    await tx.deleteFrom('maintenance_windows').where('client_id', '=', id).execute();
+    await tx.deleteFrom('settings').where('scope', '=', `client:${id}`).execute();
+    await tx.deleteFrom('clients').where('id', '=', id).execute();
   }
 }

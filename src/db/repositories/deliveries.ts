@@ -58,6 +58,53 @@ export class DeliveryRepository {
     }
   }
 
+  /** Leaves outbox rows unrouted until `until` (a device's group window): claimable again after it. */
+  async holdOutbox(tx: Tx, ids: string[], until: number): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      await tx.updateTable('outbox').set({ claimed_until: until }).where('id', 'in', ids.slice(i, i + 500)).where('processed_at', 'is', null).execute();
+    }
+  }
+
+  /** For each of these devices, when a channel was last queued a raise of one of its alerts, if after `since`. */
+  async lastRaiseQueued(deviceIds: string[], since: number): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (let i = 0; i < deviceIds.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('deliveries')
+        .innerJoin('alerts', 'alerts.id', 'deliveries.alert_id')
+        .select(['alerts.device_id', (eb) => eb.fn.max('deliveries.created_at').as('last')])
+        .where('alerts.device_id', 'in', deviceIds.slice(i, i + 500))
+        .where('deliveries.topic', '=', 'alert.raised')
+        .where('deliveries.created_at', '>', since)
+        .groupBy('alerts.device_id')
+        .execute();
+      for (const r of rows) if (r.device_id !== null) out.set(r.device_id, Number(r.last));
+    }
+    return out;
+  }
+
+  /**
+   * For each of these devices that has outbox rows not yet routed, held or claimed until after `now`
+   * (besides `except`, the caller's own batch): the latest such time. Its later events wait behind them.
+   */
+  async devicesWaiting(deviceIds: string[], except: string[], now: number): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (let i = 0; i < deviceIds.length; i += 500) {
+      let q = this.db
+        .selectFrom('outbox')
+        .innerJoin('alerts', 'alerts.id', 'outbox.alert_id')
+        .select(['alerts.device_id', (eb) => eb.fn.max('outbox.claimed_until').as('until')])
+        .where('outbox.processed_at', 'is', null)
+        .where('outbox.claimed_until', '>', now)
+        .where('alerts.device_id', 'in', deviceIds.slice(i, i + 500))
+        .groupBy('alerts.device_id');
+      if (except.length > 0) q = q.where('outbox.id', 'not in', except);
+      const rows = await q.execute();
+      for (const r of rows) if (r.device_id !== null && r.until !== null) out.set(r.device_id, Number(r.until));
+    }
+    return out;
+  }
+
   /** Which of these idempotency keys are taken. */
   async existingKeys(keys: string[]): Promise<Set<string>> {
     const out = new Set<string>();
@@ -82,7 +129,7 @@ export class DeliveryRepository {
         .select(['alert_id', 'channel_id'])
         .distinct()
         .where('alert_id', 'in', alertIds.slice(i, i + 500))
-        .where('state', 'in', ['pending', 'sent'])
+        .where('state', 'in', ['pending', 'sent', 'grouped'])
         .execute();
       for (const r of rows) {
         if (r.alert_id === null) continue;
@@ -153,6 +200,21 @@ export class DeliveryRepository {
     if (before) q = q.where('deliveries.id', '<', before);
     if (state) q = q.where('deliveries.state', '=', state);
     return q.execute() as Promise<DeliveryLogRow[]>;
+  }
+
+  /**
+   * A channel's newest delivery attempts (notifications and tests), newest queued first: what its
+   * health is read from. Bounded, so a long log is never scanned.
+   */
+  async lastAttempts(channelId: string, limit = 10): Promise<Array<Pick<DeliveryRow, 'state' | 'last_attempt_at' | 'last_status' | 'last_response'>>> {
+    return this.db
+      .selectFrom('deliveries')
+      .select(['state', 'last_attempt_at', 'last_status', 'last_response'])
+      .where('channel_id', '=', channelId)
+      .where('last_attempt_at', 'is not', null)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   /** Gives up deliveries queued before `before` and still not done. */

@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { CursorKey } from '../../lib/cursor.js';
 import type { DB, DeviceRow } from '../schema.js';
+import type { Tx } from '../transaction.js';
 import { contains } from './like.js';
 
 export interface DeviceListQuery {
@@ -99,5 +100,48 @@ export class DeviceRepository {
         .onConflict((oc) => oc.column('device_id').doUpdateSet({ seq }))
         .execute();
     });
+  }
+
+  /** Renames; false when the client has another device of that natural key. */
+  async rename(tx: Tx, d: { id: string; clientId: string }, name: string, key: string, now: number): Promise<boolean> {
+    const clash = await tx
+      .selectFrom('devices')
+      .select('id')
+      .where('client_id', '=', d.clientId)
+      .where('name_key', '=', key)
+      .where('id', '!=', d.id)
+      .executeTakeFirst();
+    if (clash) return false;
+    await tx.updateTable('devices').set({ name, name_key: key, updated_at: now }).where('id', '=', d.id).execute();
+    return true;
+  }
+
+  /** Retires (a time) or brings back (null) a device, as a person decided. */
+  async setRetiredManually(tx: Tx, id: string, at: number | null, now: number): Promise<void> {
+    await tx.updateTable('devices').set({ retired_manually_at: at, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  /**
+   * Deletes a device with its checks and jobs (foreign keys cascade), its queue entry and its
+   * maintenance windows and snoozes. Its alerts go with AlertRepository.removeOf.
+   */
+  async delete(tx: Tx, id: string): Promise<void> {
+    const checks = tx.selectFrom('checks').select('id').where('device_id', '=', id);
+    await tx.deleteFrom('maintenance_windows').where((eb) => eb.or([eb('scope_id', '=', id), eb('scope_id', 'in', checks)])).execute();
+    await tx.deleteFrom('eval_queue').where('device_id', '=', id).execute();
+    await tx.deleteFrom('jobs').where('device_id', '=', id).execute();
+    await tx.deleteFrom('devices').where('id', '=', id).execute();
+  }
+
+  /** Moves every job of one device (and of one of its checks, when given) to another device and check. */
+  async moveJobs(tx: Tx, from: { deviceId: string; checkId?: string }, to: { deviceId: string; checkId?: string }): Promise<void> {
+    let q = tx.updateTable('jobs').set({ device_id: to.deviceId, ...(to.checkId !== undefined && { check_id: to.checkId }) }).where('device_id', '=', from.deviceId);
+    if (from.checkId !== undefined) q = q.where('check_id', '=', from.checkId);
+    await q.execute();
+  }
+
+  /** Moves a check to another device of the same client. */
+  async moveCheck(tx: Tx, checkId: string, deviceId: string, now: number): Promise<void> {
+    await tx.updateTable('checks').set({ device_id: deviceId, updated_at: now }).where('id', '=', checkId).execute();
   }
 }

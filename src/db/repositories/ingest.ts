@@ -19,6 +19,8 @@ export interface JobWrite extends HistoryJob {
   log: string | null;
   raw: string;
   receivedAt: number;
+  /** A reported time was ahead of the clock and replaced by the received time. */
+  clockSkew: boolean;
 }
 
 export interface FactsWrite {
@@ -38,7 +40,7 @@ export interface PingTarget {
 const JOB_COLUMNS = [
   'id', 'client_id', 'device_id', 'check_id', 'source', 'external_id', 'status', 'raw_status', 'operation', 'trigger',
   'started_at', 'ended_at', 'occurred_at', 'duration_ms', 'bytes', 'message', 'error_code', 'reason',
-  'health_replication', 'health_failover', 'log', 'raw', 'received_at', 'updated_at',
+  'health_replication', 'health_failover', 'log', 'raw', 'received_at', 'updated_at', 'clock_skew',
 ];
 const JOBS_PER_STATEMENT = 250;
 const QUEUE_PER_STATEMENT = 500;
@@ -60,7 +62,7 @@ const JOB_UPSERT_TAIL = `ON CONFLICT (source, external_id) DO UPDATE SET
   health_replication = COALESCE(excluded.health_replication, jobs.health_replication),
   health_failover = COALESCE(excluded.health_failover, jobs.health_failover),
   log = COALESCE(excluded.log, jobs.log),
-  raw = excluded.raw, updated_at = excluded.updated_at
+  raw = excluded.raw, updated_at = excluded.updated_at, clock_skew = excluded.clock_skew
 WHERE NOT (excluded.status = 'running' AND jobs.status <> 'running')
 RETURNING id, source, external_id`;
 
@@ -68,7 +70,7 @@ function jobParams(j: JobWrite): unknown[] {
   return [
     j.id, j.clientId, j.deviceId, j.checkId, j.source, j.externalId, j.status, j.rawStatus, j.operation, j.trigger,
     j.startedAt, j.endedAt, j.occurredAt, j.durationMs, j.bytes, j.message, j.errorCode, j.reason,
-    j.healthReplication, j.healthFailover, j.log, j.raw, j.receivedAt, j.receivedAt,
+    j.healthReplication, j.healthFailover, j.log, j.raw, j.receivedAt, j.receivedAt, j.clockSkew ? 1 : 0,
   ];
 }
 

@@ -20,7 +20,7 @@ export class JobRepository {
       .select([
         'id', 'client_id', 'device_id', 'check_id', 'source', 'external_id', 'status', 'raw_status', 'operation',
         'trigger', 'started_at', 'ended_at', 'occurred_at', 'duration_ms', 'bytes', 'message', 'error_code', 'reason',
-        'health_replication', 'health_failover', 'received_at', 'updated_at',
+        'health_replication', 'health_failover', 'received_at', 'updated_at', 'clock_skew',
       ])
       .where('device_id', '=', query.deviceId)
       .orderBy('occurred_at', 'desc')

@@ -21,9 +21,13 @@ export interface DevicesTable {
   tags: string;
   status: string;
   score: number;
+  /** Why the score is what it is: JSON `[{factor, impact, detail}]`; null until evaluated. */
+  score_breakdown: string | null;
   last_good_at: number | null;
   last_job_at: number | null;
   retired_at: number | null;
+  /** Retired by a person (PATCH retired: true); evaluation keeps it retired until they bring it back. */
+  retired_manually_at: number | null;
   storage_used_bytes: number | null;
   storage_quota_bytes: number | null;
   free_space_percent: number | null;

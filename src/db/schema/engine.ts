@@ -1,6 +1,6 @@
 // Jobs, the evaluation queue, and what the engine makes of them: alerts (and the outbox that
 // carries them to notification), settings, maintenance windows, integration health.
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export interface JobsTable {
   id: string;
@@ -28,6 +28,8 @@ export interface JobsTable {
   raw: string;
   received_at: number;
   updated_at: number;
+  /** 1: a reported time was ahead of the server's clock, so the received time was stored instead. */
+  clock_skew: Generated<number>;
 }
 
 export interface EvalQueueTable {

@@ -3,6 +3,62 @@ import type { HistoryJob } from '../history.js';
 import { mergeConfig } from '../settings.js';
 import { at, check, checkEval, conditionOf, cron, DAY, evaluate, every, HOUR, job, MB, MINUTE, series, snapshot, T0, typesOf } from '../test-factories.js';
 
+describe('a check whose last run failed reads down', () => {
+  const daily = check({ schedule: every(24) });
+  const good = job({ at: T0 + HOUR });
+  const failed = job({ at: T0 + 10 * HOUR, status: 'failed' });
+
+  it('is down, not up, after a failed run while the next run is not yet due', () => {
+    const e = evaluate(snapshot({ checks: [daily], jobs: [good, failed] }), T0 + 11 * HOUR);
+    expect(checkEval(e)).toMatchObject({ state: 'down', lastStatus: 'failed', consecutiveFailures: 1, nextDueAt: T0 + 25 * HOUR });
+  });
+
+  it('stays down past the due time (a failure says more than lateness), and overdue takes over once the grace has run out', () => {
+    expect(checkEval(evaluate(snapshot({ checks: [daily], jobs: [good, failed] }), T0 + 26 * HOUR)).state).toBe('down');
+    const e = evaluate(snapshot({ checks: [daily], jobs: [good, failed] }), T0 + 37 * HOUR);
+    expect(checkEval(e)).toMatchObject({ state: 'overdue', overdueSince: T0 + 37 * HOUR });
+    expect(conditionOf(e, 'missed_schedule')).toBeDefined();
+  });
+
+  it('is up again with the next good run (a warning counts as good)', () => {
+    const e = evaluate(snapshot({ checks: [daily], jobs: [good, failed, job({ at: T0 + 12 * HOUR, status: 'warning' })] }), T0 + 13 * HOUR);
+    expect(checkEval(e).state).toBe('up');
+  });
+
+  it('is down after a partial run too, and when no good run ever came', () => {
+    expect(checkEval(evaluate(snapshot({ checks: [daily], jobs: [good, job({ at: T0 + 10 * HOUR, status: 'partial' })] }), T0 + 11 * HOUR)).state).toBe('down');
+    expect(checkEval(evaluate(snapshot({ checks: [daily], jobs: [failed] }), T0 + 11 * HOUR)).state).toBe('down');
+  });
+
+  it('is down without a schedule as well', () => {
+    const unscheduled = check({ schedule: null });
+    expect(checkEval(evaluate(snapshot({ checks: [unscheduled], jobs: [good, failed] }), T0 + 11 * HOUR))).toMatchObject({ state: 'down', schedule: null });
+  });
+
+  it('ignores runs cancelled by a user or skipped, which neither fail nor succeed', () => {
+    const jobs = [good, failed, job({ at: T0 + 11 * HOUR, status: 'cancelled', reason: 'cancelled_by_user' })];
+    expect(checkEval(evaluate(snapshot({ checks: [daily], jobs }), T0 + 12 * HOUR)).state).toBe('down');
+    const afterGood = [failed, job({ at: T0 + 11 * HOUR }), job({ at: T0 + 12 * HOUR, status: 'cancelled', reason: 'cancelled_by_user' })];
+    expect(checkEval(evaluate(snapshot({ checks: [daily], jobs: afterGood }), T0 + 13 * HOUR)).state).toBe('up');
+  });
+
+  it('does not let its device score like one whose checks are up: a down check caps the score below healthy', () => {
+    const nightly = Array.from({ length: 6 }, (_, i) => job({ at: T0 - (6 - i) * DAY }));
+    const up = evaluate(snapshot({ checks: [daily], jobs: [...nightly, good] }), T0 + 11 * HOUR);
+    const down = evaluate(snapshot({ checks: [daily], jobs: [...nightly, good, failed] }), T0 + 11 * HOUR);
+    expect(checkEval(up).state).toBe('up');
+    expect(up.score.status).toBe('healthy');
+    expect(checkEval(down).state).toBe('down');
+    expect(down.score.score).toBeLessThanOrEqual(89);
+    expect(down.score.status).not.toBe('healthy');
+  });
+
+  it('stays paused when paused, whatever its last run', () => {
+    const paused = check({ schedule: every(24), paused: true });
+    expect(checkEval(evaluate(snapshot({ checks: [paused], jobs: [good, failed] }), T0 + 11 * HOUR)).state).toBe('paused');
+  });
+});
+
 describe('check states against an interval schedule', () => {
   const daily = check({ schedule: every(24) });
   const good = job({ at: T0 + HOUR });

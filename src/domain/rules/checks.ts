@@ -66,7 +66,7 @@ export function evaluateSchedule(ctx: CheckContext, deadlines: number[]): { eval
   const last = jobs[jobs.length - 1] ?? null;
   const evaluation: CheckEvaluation = {
     id: check.id,
-    state: jobs.length === 0 && !ctx.goodBefore ? 'new' : 'up',
+    state: 'up',
     lastJobAt: last ? last.occurredAt : null,
     lastGoodAt: good ? endOf(good) : (ctx.goodBefore?.endedAt ?? null),
     lastStatus: last ? last.status : null,
@@ -77,6 +77,10 @@ export function evaluateSchedule(ctx: CheckContext, deadlines: number[]): { eval
     schedule,
     scheduleInferred: inferred,
   };
+  // A failed run keeps the check down until a good one; only a missed deadline outranks it.
+  const down = evaluation.consecutiveFailures > 0;
+  if (jobs.length === 0 && !ctx.goodBefore) evaluation.state = 'new';
+  else if (down) evaluation.state = 'down';
   if (check.paused) evaluation.state = 'paused';
   if (schedule === null || evaluation.state === 'new' || check.paused) return { evaluation, missed: null, expectation: null };
 
@@ -90,7 +94,7 @@ export function evaluateSchedule(ctx: CheckContext, deadlines: number[]): { eval
   const refIsRun = (good !== null || ctx.goodBefore !== undefined) && goodRef >= restart;
   const e = expectation(schedule, ref, check.graceMs, ctx.config.thresholds.grace_ratio, now, refIsRun);
   if (e === null) return { evaluation, missed: null, expectation: null };
-  evaluation.state = e.state;
+  evaluation.state = down && e.state !== 'overdue' ? 'down' : e.state;
   evaluation.nextDueAt = e.dueAt;
   if (e.state === 'overdue') evaluation.overdueSince = e.overdueAt;
   // The score's band changes 48 h past due.

@@ -32,6 +32,7 @@ export function jobDto(j: JobListItem): Static<typeof JobSchema> {
         : { replication: j.health_replication, failover: j.health_failover },
     received_at: iso(j.received_at),
     updated_at: iso(j.updated_at),
+    clock_skew: Number(j.clock_skew) === 1,
   };
 }
 

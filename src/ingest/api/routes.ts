@@ -10,6 +10,7 @@ import { JobBatchSchema, JobDetailSchema, JobReportSchema, RecordedJobsSchema } 
 import { IdParams, ProblemSchema, problemResponses } from '../../http/schemas.js';
 import type { Api } from '../../http/types.js';
 import { compileBody } from '../../http/validation.js';
+import type { Clock } from '../../lib/clock.js';
 
 const validateOne = compileBody(JobReportSchema);
 const validateBatch = compileBody(JobBatchSchema);
@@ -27,12 +28,12 @@ const singleOrBatch: FastifySchemaCompiler<unknown> = () => {
   return validate as never;
 };
 
-function normaliseAll(reports: JobReport[], batch: boolean): NormalisedJob[] {
+function normaliseAll(reports: JobReport[], batch: boolean, now: number): NormalisedJob[] {
   const problems: FieldProblem[] = [];
   const jobs: NormalisedJob[] = [];
   reports.forEach((report, i) => {
     try {
-      jobs.push(normaliseJob(report, batch ? `jobs[${i}]` : ''));
+      jobs.push(normaliseJob(report, batch ? `jobs[${i}]` : '', now));
     } catch (err) {
       if (err instanceof ValidationError) problems.push(...err.problems);
       else throw err;
@@ -42,7 +43,7 @@ function normaliseAll(reports: JobReport[], batch: boolean): NormalisedJob[] {
   return jobs;
 }
 
-export function jobRoutes(app: Api, deps: { ingest: IngestService; catalog: CatalogService }): void {
+export function jobRoutes(app: Api, deps: { ingest: IngestService; catalog: CatalogService; clock: Clock }): void {
   app.post(
     '/api/v1/jobs',
     {
@@ -54,7 +55,8 @@ export function jobRoutes(app: Api, deps: { ingest: IngestService; catalog: Cata
         summary: 'Report one job, or up to 1,000 as { "jobs": [...] }',
         description:
           'Idempotent on (source, external_id): reporting the same job again updates it. Unknown clients, devices and ' +
-          'checks are created. Answers 202 once the jobs are durably stored.',
+          'checks are created. Answers 202 once the jobs are durably stored. A started_at or ended_at more than 10 minutes ' +
+          "ahead of the server's clock is refused (400 naming the field).",
         body: Type.Union([JobReportSchema, JobBatchSchema]),
         response: { 202: RecordedJobsSchema, ...problemResponses, 413: ProblemSchema, 415: ProblemSchema },
       },
@@ -62,7 +64,7 @@ export function jobRoutes(app: Api, deps: { ingest: IngestService; catalog: Cata
     async (req, reply) => {
       const body = req.body as JobReport | { jobs: JobReport[] };
       const batch = 'jobs' in body && Array.isArray(body.jobs);
-      const jobs = normaliseAll(batch ? (body as { jobs: JobReport[] }).jobs : [body as JobReport], batch);
+      const jobs = normaliseAll(batch ? (body as { jobs: JobReport[] }).jobs : [body as JobReport], batch, deps.clock.now());
       const items = await deps.ingest.recordJobs(jobs, { clientIds: req.principal.clientIds });
       return reply.code(202).send({ items });
     },

@@ -108,6 +108,9 @@ export const JobSchema = Type.Object({
   health: Nullable(Type.Object({ replication: Nullable(Type.String()), failover: Nullable(Type.String()) })),
   received_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
+  clock_skew: Type.Boolean({
+    description: "true: a reported time was more than 10 minutes ahead of the server's clock (e-mail, connectors), so the received time was stored instead",
+  }),
 });
 
 export const JobDetailSchema = Type.Object({

@@ -3,9 +3,9 @@
 // the raw message) plus the check or object, so a re-delivered or re-processed mail updates its
 // jobs instead of counting twice.
 import type { PingTarget } from '../../db/repositories/ingest.js';
-import { statusByRules, type CompiledRules, type StatusVerdict } from '../../domain/email-rules.js';
+import { type CompiledRules, type DefaultStatus, statusByRules, statusByWords, type StatusVerdict } from '../../domain/email-rules.js';
 import { type CheckKind, type JobStatus, nameKey, type Operation } from '../../domain/job.js';
-import { buildJob, type JobInput } from '../../domain/job-build.js';
+import { buildJob, clampFuture, type JobInput } from '../../domain/job-build.js';
 import type { IngestJob } from '../service.js';
 import type { ParsedEmail, Recognised, TemplateJob } from './templates/types.js';
 
@@ -51,10 +51,11 @@ export interface CheckForMail {
   rules: CompiledRules | null;
 }
 
-/** The time a mail speaks for: its Date header unless that is absent or implausible. */
+/** The time a mail speaks for: its Date header unless that is absent or implausibly old. A Date
+ * ahead of the received time is left to clampFuture, which flags the job. */
 export function mailTime(ctx: MailContext): number {
   const d = ctx.mail.date;
-  if (d === null || d > ctx.receivedAt + 5 * 60_000 || d < ctx.receivedAt - 30 * 86_400_000) return ctx.receivedAt;
+  if (d === null || d < ctx.receivedAt - 30 * 86_400_000) return ctx.receivedAt;
   return d;
 }
 
@@ -66,17 +67,30 @@ export function worstJob(jobs: TemplateJob[]): TemplateJob | null {
 
 export type CheckVerdict = { status: JobStatus; rawStatus: string } | { status: 'ignore'; rawStatus: string };
 
-/** Status rules first, then a recognised template, then the check's default. */
+/** Which built-in word statuses may decide, by the check's default: never a greener one. */
+const WORDS_UNDER_DEFAULT: Record<DefaultStatus, readonly JobStatus[]> = {
+  succeeded: ['failed', 'warning', 'succeeded'],
+  ignore: ['failed', 'warning'],
+  failed: ['failed'],
+};
+
+/** Status rules first, then a recognised template, then the built-in status words (failed,
+ * error, warning, success, OK …: statusByWords), then the check's default. A check without status
+ * rules defaults to success: its arrival is the signal. See docs/email.md. */
 export function checkVerdict(check: CheckForMail, ctx: MailContext): CheckVerdict {
   const rules = check.rules;
   const verdict: StatusVerdict | null = rules ? statusByRules(rules, ctx.mail) : null;
   if (verdict) return { status: verdict.status, rawStatus: `rule: ${verdict.rule}` };
   const worst = ctx.recognised ? worstJob(ctx.recognised.jobs) : null;
   if (worst) return { status: worst.status, rawStatus: `${ctx.recognised!.template.id}: ${worst.rawStatus}` };
-  // A check without status rules counts every message as a success: its arrival is the signal.
-  if (!rules || rules.status.length === 0) return { status: 'succeeded', rawStatus: 'received' };
-  const d = rules.rules.default_status;
-  return { status: d, rawStatus: `default: ${d}` };
+  const ruled = rules !== null && rules.status.length > 0;
+  const fallback: DefaultStatus = ruled ? rules.rules.default_status : 'succeeded';
+  const words = statusByWords(ctx.mail);
+  if (words && WORDS_UNDER_DEFAULT[fallback].includes(words.status)) {
+    return { status: words.status, rawStatus: `status from built-in words: '${words.word}' in ${words.field}` };
+  }
+  if (!ruled) return { status: 'succeeded', rawStatus: 'received' };
+  return { status: fallback, rawStatus: `default: ${fallback}` };
 }
 
 function rawOf(ctx: MailContext, extra: Record<string, unknown>): Record<string, unknown> {
@@ -104,35 +118,33 @@ export function checkJob(check: CheckForMail, ctx: MailContext, verdict: { statu
   const bytes = tjobs.some((j) => j.bytes !== null) ? tjobs.reduce((n, j) => n + (j.bytes ?? 0), 0) : null;
   const target: PingTarget = { checkId: check.id, deviceId: check.device_id, clientId: check.client_id, kind: check.kind };
   const good = verdict.status === 'succeeded';
-  return {
-    target,
-    ...buildJob({
-      source: EMAIL_SOURCE,
-      externalId: `${ctx.mailKey}:${check.id}`,
-      device: { name: '' },
-      check: null,
-      status: verdict.status,
-      rawStatus: verdict.rawStatus,
-      operation: OPERATION_BY_KIND[check.kind as CheckKind],
-      startedAt: single?.startedAt ?? null,
-      endedAt: single?.endedAt ?? mailTime(ctx),
-      durationMs: single?.durationMs ?? null,
-      bytes,
-      message: messages(tjobs) ?? (good ? null : ctx.mail.subject || null),
-      healthReplication: single?.health?.replication,
-      healthFailover: single?.health?.failover,
-      ...logOf(ctx),
-      raw: rawOf(ctx, { check_id: check.id, rule: verdict.rawStatus }),
-    }),
-  };
+  const job = buildJob({
+    source: EMAIL_SOURCE,
+    externalId: `${ctx.mailKey}:${check.id}`,
+    device: { name: '' },
+    check: null,
+    status: verdict.status,
+    rawStatus: verdict.rawStatus,
+    operation: OPERATION_BY_KIND[check.kind as CheckKind],
+    startedAt: single?.startedAt ?? null,
+    endedAt: single?.endedAt ?? mailTime(ctx),
+    durationMs: single?.durationMs ?? null,
+    bytes,
+    message: messages(tjobs) ?? (good ? null : ctx.mail.subject || null),
+    healthReplication: single?.health?.replication,
+    healthFailover: single?.health?.failover,
+    ...logOf(ctx),
+    raw: rawOf(ctx, { check_id: check.id, rule: verdict.rawStatus }),
+  });
+  return { target, ...clampFuture(job, ctx.receivedAt) };
 }
 
 /** One job per object a recognised template read, for a client's devices and checks. */
 export function templateJobs(ctx: MailContext): IngestJob[] {
   const rec = ctx.recognised;
   if (!rec) return [];
-  return rec.jobs.map((j) =>
-    buildJob({
+  return rec.jobs.map((j) => {
+    const job = buildJob({
       source: EMAIL_SOURCE,
       externalId: `${ctx.mailKey}:${nameKey(j.device)}/${nameKey(j.check)}`,
       device: { name: named(j.device), class: j.kind === 'saas_backup' ? 'saas' : 'server' },
@@ -149,6 +161,7 @@ export function templateJobs(ctx: MailContext): IngestJob[] {
       healthFailover: j.health?.failover,
       ...logOf(ctx),
       raw: rawOf(ctx, { object: j.device, check: j.check, raw_status: j.rawStatus }),
-    }),
-  );
+    });
+    return clampFuture(job, ctx.receivedAt);
+  });
 }

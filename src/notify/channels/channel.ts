@@ -27,6 +27,8 @@ export interface DigestAlert {
 /** What a delivery carries (stored as its payload, rendered by the channel when sent). */
 export type Message =
   | { kind: 'alert'; event: AlertEvent; to?: string[] }
+  /** Alerts of one device raised within the group window, in one message (docs/notifications.md, "Grouping"). */
+  | { kind: 'alert_group'; device_id: string; device_name: string | null; client_id: string | null; client_name: string | null; events: AlertEvent[] }
   | { kind: 'digest'; hour_start: string; hour_end: string; timezone: string; alerts: DigestAlert[] }
   | { kind: 'welcome'; channel_name: string; recipients: string[]; mode: string }
   | { kind: 'summary'; summary: WeeklySummary; to?: string[] }

@@ -65,3 +65,11 @@ export function formatZoned(iso: string, tz: string): string {
   const f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, weekday: 'short', day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   return f.format(d).replace(/,? (\d\d:\d\d)$/, ', $1');
 }
+
+/** "3 new alerts: FILESERVER01 (Acme Widgets)": the headline of a group of one device's alerts. */
+export function groupHeadline(m: { device_name: string | null; client_name: string | null; events: readonly AlertEvent[] }): string {
+  const n = m.events.length;
+  const critical = m.events.filter((e) => e.alert.severity === 'critical').length;
+  const where = `${m.device_name ?? 'a device'}${m.client_name ? ` (${m.client_name})` : ''}`;
+  return `${n} new alert${n === 1 ? '' : 's'}${critical > 0 ? ` (${critical} critical)` : ''}: ${where}`;
+}

@@ -151,7 +151,7 @@ export function urlOnlyDriver(
     configSchema,
     secretFields: ['url'],
     topics: ['alert.raised', 'alert.escalated', 'alert.resolved', 'alert.repeat'],
-    kinds: ['alert', 'test'],
+    kinds: ['alert', 'alert_group', 'test'],
     parseConfig: (raw: ChannelConfig) => parseUrlOnlyConfig(raw),
     async send(config, message, ctx): Promise<SendResult> {
       return postAndClassify(config.url as string, JSON.stringify(payload(message, ctx)), {}, ctx.timeoutMs, classify);

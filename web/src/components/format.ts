@@ -53,6 +53,7 @@ export const STATUS_COLORS: Record<string, string> = {
   running: 'blue',
   no_result: 'red',
   up: 'teal',
+  down: 'red',
   late: 'yellow',
   overdue: 'red',
   paused: 'gray',

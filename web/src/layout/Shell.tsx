@@ -1,19 +1,15 @@
 import { ActionIcon, AppShell, Badge, Burger, Group, Menu, NavLink, Text, Tooltip, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconLogout, IconMoon, IconShieldCheck, IconSun, IconUser } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
-import { api, unwrap } from '../api/client';
 import { ROUTES } from '../routes';
 import { useSession } from '../session';
+import { useOpenAlertCount } from '../views/alerts/open-count';
 
+/** The Alerts view's Open tab count: the same query (useOpenAlertCount), so they never differ. */
 function OpenAlertsBadge() {
-  const q = useQuery({
-    queryKey: ['alerts', 'badge'],
-    queryFn: () => unwrap(api.GET('/api/v1/clients', { params: { query: { limit: 500 } } })),
-  });
-  const n = (q.data?.items ?? []).reduce((sum, c) => sum + c.open_alerts.critical + c.open_alerts.warning, 0);
+  const n = useOpenAlertCount() ?? 0;
   return n > 0 ? (
     <Badge size="sm" color="red" variant="filled" aria-label={`${n} open alerts`}>
       {n}

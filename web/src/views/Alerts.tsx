@@ -1,112 +1,29 @@
-import { Anchor, Button, Drawer, Group, Modal, Paper, SegmentedControl, Stack, Text, Textarea, Timeline, Title } from '@mantine/core';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
-import { type Alert, type AlertDetail, api, unwrap } from '../api/client';
-import { DeliveryTable } from '../components/Deliveries';
-import { ConfirmButton, EmptyState, ErrorNote, PageTitle, StatusBadge } from '../components/common';
-import { ago, dateTime, label } from '../components/format';
+import { Alert as Notice, Anchor, Button, Checkbox, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconSearch } from '@tabler/icons-react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { type Alert, api, type paths, unwrap } from '../api/client';
+import { ConfirmButton, EmptyState, ErrorNote, PageTitle, StatusBadge, useClients } from '../components/common';
+import { ago, label } from '../components/format';
 import { useSession } from '../session';
+import { AlertActionButton } from './alerts/AlertAction';
+import { AlertDrawer } from './alerts/AlertDrawer';
+import { useOpenAlertCount } from './alerts/open-count';
 
 const VIEWS = { open: 'open', acknowledged: 'acknowledged', history: 'resolved,dismissed' } as const;
 type View = keyof typeof VIEWS;
+type Query = NonNullable<paths['/api/v1/alerts']['get']['parameters']['query']>;
+type AlertType = NonNullable<Query['type']>;
+type Severity = NonNullable<Query['severity']>;
 
-function AckButton({ alert, onDone }: { alert: Alert; onDone: () => void }) {
-  const [open, setOpen] = useState(false);
-  const [note, setNote] = useState('');
-  const m = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/alerts/{id}/acknowledge', { params: { path: { id: alert.id } }, body: { note: note || undefined } })),
-    onSuccess: () => {
-      setOpen(false);
-      onDone();
-    },
-  });
-  return (
-    <>
-      <Button size="xs" variant="light" color="yellow" onClick={() => setOpen(true)}>Acknowledge</Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title="Acknowledge alert" centered>
-        <Stack>
-          <Text size="sm">{alert.title}</Text>
-          <Textarea label="Note (what you are doing about it)" value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} data-autofocus />
-          <ErrorNote error={m.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>Cancel</Button>
-            <Button color="yellow" loading={m.isPending} onClick={() => m.mutate()}>Acknowledge</Button>
-          </Group>
-        </Stack>
-      </Modal>
-    </>
-  );
-}
-
-/** Integration alerts name the connector, mailbox or channel they are about; this links to it. */
-function IntegrationLink({ alert }: { alert: AlertDetail }) {
-  const q = useQuery({ queryKey: ['integrations'], queryFn: () => unwrap(api.GET('/api/v1/integrations')), enabled: alert.scope === 'integration' && alert.type !== 'channel_failing' });
-  if (alert.scope !== 'integration' || !alert.integration_id) return null;
-  const id = alert.integration_id;
-  if (alert.type === 'channel_failing') return <Anchor component={Link} to={`/settings/notifications?id=${id}`} size="sm">Open the notification channel</Anchor>;
-  const it = q.data?.items.find((i) => i.id === id);
-  if (!it) return null;
-  const mailbox = it.type.startsWith('mailbox');
-  return <Anchor component={Link} to={`/settings/${mailbox ? 'mailboxes' : 'connectors'}?id=${id}`} size="sm">Open {mailbox ? 'the mailbox' : 'the connector'} {it.name}</Anchor>;
-}
-
-/** The rule's own facts (an integration's error, devices held back, sizes compared …). */
-function Detail({ detail }: { detail: unknown }) {
-  if (!detail || typeof detail !== 'object') return null;
-  const rows = Object.entries(detail as Record<string, unknown>).filter(([, v]) => v !== null && ['string', 'number', 'boolean'].includes(typeof v));
-  if (rows.length === 0) return null;
-  return (
-    <Paper withBorder p="xs">
-      {rows.map(([k, v]) => (
-        <Text key={k} size="xs" style={{ wordBreak: 'break-word' }}><Text span size="xs" c="dimmed">{label(k)}:</Text> {String(v)}</Text>
-      ))}
-    </Paper>
-  );
-}
-
-function AlertDeliveries({ id }: { id: string }) {
-  const q = useQuery({ queryKey: ['alert', id, 'deliveries'], queryFn: () => unwrap(api.GET('/api/v1/alerts/{id}/deliveries', { params: { path: { id } } })) });
-  return (
-    <>
-      <Text fw={600} size="sm">Notifications</Text>
-      <ErrorNote error={q.error} />
-      {q.data && (q.data.items.length === 0 ? <Text size="sm" c="dimmed">No channel was told of this alert (none matched its client, severity or type, or it was raised before the channel existed).</Text> : <DeliveryTable items={q.data.items} showChannel showAlert={false} />)}
-    </>
-  );
-}
-
-function AlertDrawer({ id, onClose }: { id: string | undefined; onClose: () => void }) {
-  const q = useQuery({ queryKey: ['alert', id], queryFn: () => unwrap(api.GET('/api/v1/alerts/{id}', { params: { path: { id: id! } } })), enabled: id !== undefined });
-  const a = q.data;
-  return (
-    <Drawer opened={id !== undefined} onClose={onClose} title="Alert" position="right" size="lg">
-      <ErrorNote error={q.error} />
-      {a && (
-        <Stack gap="sm">
-          <Group gap="xs"><StatusBadge status={a.severity} size="md" /><StatusBadge status={a.state} size="md" /></Group>
-          <Title order={4}>{a.title}</Title>
-          <Text size="sm">{a.client_name}{a.device_name && <> · <Anchor component={Link} to={`/devices/${a.device_id}`}>{a.device_name}</Anchor></>}{a.check_name ? ` · ${a.check_name}` : ''}</Text>
-          <Text size="sm" c="dimmed">{label(a.type)} · condition since {dateTime(a.condition_since)}</Text>
-          <IntegrationLink alert={a} />
-          <Detail detail={a.detail} />
-          {a.ack_note && <Paper withBorder p="xs"><Text size="sm">Note: {a.ack_note}</Text></Paper>}
-          <Text fw={600} size="sm">History</Text>
-          <Timeline bulletSize={14} lineWidth={2}>
-            {a.history.map((e) => (
-              <Timeline.Item key={`${e.at}-${e.kind}-${e.actor_name ?? ''}`} title={label(e.kind)}>
-                <Text size="xs" c="dimmed">{dateTime(e.at)} · {e.actor_name ?? e.actor_type}</Text>
-                {e.to_severity && e.from_severity && <Text size="xs">{e.from_severity} → {e.to_severity}</Text>}
-                {e.note && <Text size="xs">“{e.note}”</Text>}
-              </Timeline.Item>
-            ))}
-          </Timeline>
-          <AlertDeliveries id={a.id} />
-        </Stack>
-      )}
-    </Drawer>
-  );
-}
+const SEVERITIES: Severity[] = ['critical', 'warning', 'info'];
+// Written as a record so that a new alert type the API knows and this list lacks fails the build.
+const TYPES = Object.keys({
+  job_failed: 1, job_warning: 1, missed_schedule: 1, backup_overdue: 1, copy_overdue: 1, saas_overdue: 1, saas_degraded: 1, replication_unhealthy: 1, verification_failed: 1,
+  storage_quota: 1, purge_blocked: 1, destructive_operation: 1, integration_auth: 1, integration_quota: 1, device_silent: 1, size_anomaly: 1, channel_failing: 1,
+} satisfies Record<AlertType, 1>) as AlertType[];
 
 function group(items: Alert[]): Array<{ clientId: string | null; name: string; alerts: Alert[] }> {
   const map = new Map<string, { clientId: string | null; name: string; alerts: Alert[] }>();
@@ -119,47 +36,116 @@ function group(items: Alert[]): Array<{ clientId: string | null; name: string; a
   return [...map.values()].sort((x, y) => x.name.localeCompare(y.name));
 }
 
+/** A checkbox for a set of alerts: checked when all are selected, indeterminate when some are. */
+function SelectBox({ ids, selected, onChange, label: aria }: { ids: string[]; selected: ReadonlySet<string>; onChange: (ids: string[], on: boolean) => void; label: string }) {
+  const n = ids.filter((i) => selected.has(i)).length;
+  return <Checkbox aria-label={aria} checked={n > 0 && n === ids.length} indeterminate={n > 0 && n < ids.length} onChange={(e) => onChange(ids, e.currentTarget.checked)} />;
+}
+
 export default function Alerts() {
   const { id } = useParams();
   const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
   const { can } = useSession();
   const qc = useQueryClient();
-  const [view, setView] = useState<View>('open');
+  const { clients } = useClients();
+  const openCount = useOpenAlertCount();
+  // The tab, filters and search live in the address, so opening an alert (and closing it) keeps them.
+  const view: View = (Object.keys(VIEWS) as View[]).find((v) => v === params.get('view')) ?? 'open';
+  const filters = { severity: (params.get('severity') ?? undefined) as Severity | undefined, type: (params.get('type') ?? undefined) as AlertType | undefined, client: params.get('client') ?? undefined, q: params.get('q') ?? undefined };
+  const filtered = Boolean(filters.severity || filters.type || filters.client || filters.q);
+  const set = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  const [search, setSearch] = useState(filters.q ?? '');
+  const [typed] = useDebouncedValue(search.trim(), 250);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new search is written to the address
+  useEffect(() => {
+    if (typed !== (filters.q ?? '')) set('q', typed);
+  }, [typed]);
   // The newest 100 first: a screen of alerts is read top-down; more on request.
   const [limit, setLimit] = useState(100);
-  const q = useQuery({
-    queryKey: ['alerts', view, limit],
-    queryFn: () => unwrap(api.GET('/api/v1/alerts', { params: { query: { state: VIEWS[view], limit } } })),
+  const list = useQuery({
+    queryKey: ['alerts', 'list', view, filters, limit],
+    queryFn: () => unwrap(api.GET('/api/v1/alerts', { params: { query: { state: VIEWS[view], limit, ...filters } } })),
     refetchInterval: 15_000,
     placeholderData: keepPreviousData,
   });
+  // A selection belongs to one view and one set of filters.
+  const selectionKey = JSON.stringify([view, filters]);
+  const [selection, setSelection] = useState<{ key: string; ids: ReadonlySet<string> }>({ key: selectionKey, ids: new Set() });
+  const selected = selection.key === selectionKey ? selection.ids : new Set<string>();
+  const toggle = (ids: string[], on: boolean) => {
+    const next = new Set(selected);
+    for (const i of ids) (on ? next.add(i) : next.delete(i));
+    setSelection({ key: selectionKey, ids: next });
+  };
+  const [summary, setSummary] = useState<string | null>(null);
   const refresh = () => void qc.invalidateQueries({ queryKey: ['alerts'] });
+  const afterBulk = (s: string) => {
+    setSummary(s);
+    setSelection({ key: selectionKey, ids: new Set() });
+    refresh();
+  };
   const dismissGroup = (body: { client?: string; all?: boolean }) => unwrap(api.POST('/api/v1/alerts/dismiss', { body })).then(refresh);
-  const dismissOne = (a: Alert) => unwrap(api.POST('/api/v1/alerts/{id}/dismiss', { params: { path: { id: a.id } }, body: {} })).then(refresh);
-  const items = q.data?.items ?? [];
+  const items = list.data?.items ?? [];
   const active = view !== 'history';
+  const operate = active && can('operate');
+  const chosen = items.filter((a) => selected.has(a.id)).map((a) => a.id);
+  const keep = params.toString() ? `?${params.toString()}` : '';
   return (
     <>
       <PageTitle title="Alerts">
         <Group gap="sm">
-          <SegmentedControl value={view} onChange={(v) => setView(v as View)} data={[{ value: 'open', label: 'Open' }, { value: 'acknowledged', label: 'Acknowledged' }, { value: 'history', label: 'History' }]} />
+          <SegmentedControl
+            value={view}
+            onChange={(v) => set('view', v === 'open' ? null : v)}
+            data={[
+              { value: 'open', label: <>Open{openCount !== undefined && <> <Text span inherit fw={700} c={openCount > 0 ? 'red' : 'dimmed'} data-testid="open-tab-count">{openCount}</Text></>}</> },
+              { value: 'acknowledged', label: 'Acknowledged' },
+              { value: 'history', label: 'History' },
+            ]}
+          />
           {active && can('admin') && items.length > 0 && (
-            <ConfirmButton label="Dismiss all" title="Dismiss every alert?" message={`This hides every open and acknowledged alert you can see${q.data?.next_cursor ? ' (more than are listed here)' : ''}. Conditions that still hold raise new alerts after the dismissal period.`} onConfirm={() => dismissGroup({ all: true })} />
+            <ConfirmButton label="Dismiss all" title="Dismiss every alert?" message={`This hides every open and acknowledged alert you can see${filtered || list.data?.next_cursor ? ' (not only those listed here)' : ''}. Conditions that still hold raise new alerts after the dismissal period.`} onConfirm={() => dismissGroup({ all: true })} />
           )}
         </Group>
       </PageTitle>
-      <ErrorNote error={q.error} />
-      {q.isSuccess && items.length === 0 && (
-        <EmptyState title={view === 'open' ? 'No open alerts' : view === 'acknowledged' ? 'Nothing acknowledged' : 'No history yet'}>
-          <Text size="sm" c="dimmed">{view === 'open' ? 'Every device is within its schedule and SLA. Alerts appear here the moment a job fails or a backup is late.' : 'Alerts move here as people act on them or their conditions clear.'}</Text>
+      <Group mb="md" gap="sm" align="flex-end">
+        <TextInput placeholder="Search title, client, device, check" leftSection={<IconSearch size={16} />} value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={{ base: '100%', sm: 280 }} aria-label="Search alerts" />
+        <Select placeholder="Any severity" aria-label="Severity" clearable data={SEVERITIES} value={filters.severity ?? null} onChange={(v) => set('severity', v)} w={{ base: '48%', sm: 150 }} />
+        <Select placeholder="Any type" aria-label="Type" clearable searchable data={TYPES.map((t) => ({ value: t, label: label(t) }))} value={filters.type ?? null} onChange={(v) => set('type', v)} w={{ base: '48%', sm: 200 }} />
+        <Select placeholder="All clients" aria-label="Client" clearable searchable data={clients.map((c) => ({ value: c.id, label: c.name }))} value={filters.client ?? null} onChange={(v) => set('client', v)} w={{ base: '100%', sm: 200 }} />
+        {filtered && list.data && <Text size="sm" c="dimmed" data-testid="match-count">{list.data.total} {list.data.total === 1 ? 'alert matches' : 'alerts match'}</Text>}
+      </Group>
+      <ErrorNote error={list.error} />
+      {summary && <Notice color="blue" mb="md" withCloseButton onClose={() => setSummary(null)} data-testid="action-summary">{summary}</Notice>}
+      {operate && items.length > 0 && (
+        <Group mb="sm" gap="sm" data-testid="bulk-bar">
+          <SelectBox ids={items.map((a) => a.id)} selected={selected} onChange={toggle} label="Select every alert shown" />
+          <Text size="sm" c="dimmed">{chosen.length > 0 ? `${chosen.length} selected` : 'Select alerts to act on several at once'}</Text>
+          {chosen.length > 0 && view === 'open' && <AlertActionButton kind="acknowledge" ids={chosen} subject={`${chosen.length} selected ${chosen.length === 1 ? 'alert' : 'alerts'}`} label={`Acknowledge ${chosen.length}`} onDone={afterBulk} />}
+          {chosen.length > 0 && <AlertActionButton kind="dismiss" ids={chosen} subject={`${chosen.length} selected ${chosen.length === 1 ? 'alert' : 'alerts'}`} label={`Dismiss ${chosen.length}`} onDone={afterBulk} />}
+          {chosen.length > 0 && <Button size="xs" variant="subtle" color="gray" onClick={() => setSelection({ key: selectionKey, ids: new Set() })}>Clear</Button>}
+        </Group>
+      )}
+      {list.isSuccess && items.length === 0 && (
+        <EmptyState title={filtered ? 'No alert matches' : view === 'open' ? 'No open alerts' : view === 'acknowledged' ? 'Nothing acknowledged' : 'No history yet'}>
+          <Text size="sm" c="dimmed">{filtered ? 'Clear a filter or the search to see more.' : view === 'open' ? 'Every device is within its schedule and SLA. Alerts appear here the moment a job fails or a backup is late.' : 'Alerts move here as people act on them or their conditions clear.'}</Text>
         </EmptyState>
       )}
       <Stack>
         {group(items).map((g) => (
           <Paper key={g.name} withBorder radius="md" p="sm" data-testid="alert-group">
             <Group justify="space-between" mb="xs">
-              <Text fw={700}>{g.name} <Text span c="dimmed" size="sm">({g.alerts.length})</Text></Text>
-              {active && can('operate') && g.clientId && (
+              <Group gap="sm">
+                {operate && <SelectBox ids={g.alerts.map((a) => a.id)} selected={selected} onChange={toggle} label={`Select the alerts of ${g.name}`} />}
+                <Text fw={700}>{g.name} <Text span c="dimmed" size="sm">({g.alerts.length})</Text></Text>
+              </Group>
+              {operate && g.clientId && (
                 <ConfirmButton label={`Dismiss all for ${g.name}`} title={`Dismiss the alerts of ${g.name}?`} message="Every open and acknowledged alert of this client is hidden until the dismissal period ends, and raised again then if their condition still holds." onConfirm={() => dismissGroup({ client: g.clientId! })} />
               )}
             </Group>
@@ -167,16 +153,17 @@ export default function Alerts() {
               {g.alerts.map((a) => (
                 <Group key={a.id} data-alert-id={a.id} justify="space-between" wrap="wrap" gap="xs" py={8} style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
                   <Group gap="sm" wrap="nowrap" align="flex-start" style={{ flex: '1 1 280px', minWidth: 0 }}>
+                    {operate && <Checkbox mt={2} aria-label={`Select ${a.title}`} checked={selected.has(a.id)} onChange={(e) => toggle([a.id], e.currentTarget.checked)} />}
                     <StatusBadge status={a.severity} />
                     <div style={{ minWidth: 0 }}>
-                      <Anchor component={Link} to={`/alerts/${a.id}`} size="sm" fw={500}>{a.title}</Anchor>
-                      <Text size="xs" c="dimmed">{label(a.type)}{a.device_name ? ` · ${a.device_name}` : ''} · raised {ago(a.raised_at)}{a.ack_note ? ` · “${a.ack_note}”` : ''}</Text>
+                      <Anchor component={Link} to={`/alerts/${a.id}${keep}`} size="sm" fw={500}>{a.title}</Anchor>
+                      <Text size="xs" c="dimmed">{label(a.type)}{a.device_name ? ` · ${a.device_name}` : ''}{a.check_name ? ` · ${a.check_name}` : ''} · raised {ago(a.raised_at)}{a.ack_note ? ` · “${a.ack_note}”` : ''}</Text>
                     </div>
                   </Group>
-                  {active && can('operate') ? (
+                  {operate ? (
                     <Group gap={6} wrap="nowrap" ml="auto">
-                      {a.state === 'open' && <AckButton alert={a} onDone={refresh} />}
-                      <ConfirmButton label="Dismiss" variant="subtle" title="Dismiss this alert?" message="It is hidden until the dismissal period ends, and raised again then if its condition still holds." onConfirm={() => dismissOne(a)} />
+                      {a.state === 'open' && <AlertActionButton kind="acknowledge" ids={[a.id]} subject={a.title} onDone={afterBulk} />}
+                      <AlertActionButton kind="dismiss" ids={[a.id]} subject={a.title} onDone={afterBulk} variant="subtle" />
                     </Group>
                   ) : (
                     <StatusBadge status={a.state} />
@@ -187,12 +174,12 @@ export default function Alerts() {
           </Paper>
         ))}
       </Stack>
-      {q.data?.next_cursor && limit < 500 && (
+      {list.data?.next_cursor && limit < 500 && (
         <Group justify="center" mt="md">
           <Button variant="default" onClick={() => setLimit(limit + 100)}>Show more alerts</Button>
         </Group>
       )}
-      <AlertDrawer id={id} onClose={() => navigate('/alerts')} />
+      <AlertDrawer id={id} onClose={() => navigate(`/alerts${keep}`)} />
     </>
   );
 }

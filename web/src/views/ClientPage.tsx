@@ -1,15 +1,22 @@
 // One client: its roll-up, the address its backup products can mail, and its own settings.
 import { Anchor, Button, Code, CopyButton, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { ErrorNote, PageTitle, StatCard } from '../components/common';
 import { Loading } from '../components/Loading';
 import { ClientSettings } from './clients/ClientSettings';
+import { ConfirmAction, RenameButton } from './device/CheckEditor';
+import { useSession } from '../session';
 
 export default function ClientPage() {
   const { id } = useParams();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const { can } = useSession();
   const q = useQuery({ queryKey: ['client', id], queryFn: () => unwrap(api.GET('/api/v1/clients/{id}', { params: { path: { id: id! } } })) });
+  const path = { params: { path: { id: id! } } };
+  const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: ['client', id] }), qc.invalidateQueries({ queryKey: ['clients'] })]);
   if (q.isPending) return <Loading />;
   if (!q.data) return <ErrorNote error={q.error} />;
   const c = q.data;
@@ -22,6 +29,19 @@ export default function ClientPage() {
           <Group gap="xs">
             <Button component={Link} to={`/devices?client=${c.id}`} variant="light" size="xs">Devices</Button>
             <Button component={Link} to={`/reports?client=${c.id}`} variant="light" size="xs">Report</Button>
+            {can('operate') && <RenameButton what="client" name={c.name} onRename={(name) => unwrap(api.PATCH('/api/v1/clients/{id}', { ...path, body: { name } })).then(refresh)} />}
+            {can('admin') && (
+              <ConfirmAction
+                label="Delete client"
+                title={`Delete ${c.name}?`}
+                message={c.device_count > 0 ? `${c.name} still holds ${c.device_count} device(s): they are deleted with it, with every check, job and alert. This cannot be undone.` : `${c.name} holds no devices. Delete it?`}
+                onConfirm={async () => {
+                  await unwrap(api.DELETE('/api/v1/clients/{id}', { params: { path: { id: c.id }, query: { cascade: c.device_count > 0 } } }));
+                  await qc.invalidateQueries({ queryKey: ['clients'] });
+                  await navigate('/clients');
+                }}
+              />
+            )}
           </Group>
         </PageTitle>
       </div>

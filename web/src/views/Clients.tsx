@@ -22,7 +22,11 @@ export default function Clients() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Client</Table.Th>
-              <Table.Th>Compliance now</Table.Th>
+              <Table.Th>
+                <Tooltip multiline w={260} label="Share of the client's devices that meet their SLA at this moment. The SLA report shows another figure: the share of time within SLA over a period.">
+                  <span>Compliance now</span>
+                </Tooltip>
+              </Table.Th>
               <Table.Th visibleFrom="sm">Devices by status</Table.Th>
               <Table.Th>Open alerts</Table.Th>
             </Table.Tr>
@@ -40,7 +44,7 @@ export default function Clients() {
                   </Table.Td>
                   <Table.Td>
                     <Text fw={700} c={pct === null ? 'dimmed' : pct >= 95 ? 'teal' : pct >= 80 ? 'yellow' : 'red'}>{pct === null ? '—' : `${Math.round(pct)} %`}</Text>
-                    <Text size="xs" c="dimmed">{c.rollup.compliant} of {c.rollup.applicable} meet their SLA</Text>
+                    <Text size="xs" c="dimmed">{c.rollup.compliant} of {c.rollup.applicable} meet their SLA now · <Anchor component={Link} to={`/reports?client=${c.id}`} size="xs">over 30 days</Anchor></Text>
                   </Table.Td>
                   <Table.Td visibleFrom="sm" miw={200}>
                     <Progress.Root size="lg">

@@ -9,6 +9,7 @@ import { ErrorNote, StatCard, StatusBadge, useClients } from '../components/comm
 import { ago, bytes, colorOf, dateTime, duration, label } from '../components/format';
 import { Loading } from '../components/Loading';
 import { CheckEmailDrawer } from './device/CheckEmail';
+import { CheckEditButton } from './device/CheckEditor';
 
 const GOOD = new Set(['succeeded', 'warning']);
 
@@ -62,9 +63,42 @@ function lastGoodOf(checks: Check[], kind: string, tier?: string) {
   return matching.map((c) => c.last_good_at).filter(Boolean).sort().pop() ?? 'never';
 }
 
+const dayMonth = (ms: number) => new Date(ms).toLocaleDateString('en-GB', { day: '2-digit', month: 'short' });
+
+/** A line over real time: x is when the job ended (a numeric time axis, so a missed week is a week
+ * wide), and a point without a value is a gap in the line, never a zero. */
+function TimeLine({ points, name, color, title, unit }: { points: Array<{ at: number } & Record<string, number | null>>; name: string; color: string; title: string; unit: string }) {
+  const first = points[0]!.at;
+  const last = points[points.length - 1]!.at;
+  const pad = first === last ? 12 * 3_600_000 : 0;
+  return (
+    <Paper withBorder p="sm" data-testid={`chart-${name}`}>
+      <Text size="sm" fw={600} mb="xs">{title}</Text>
+      <LineChart
+        h={160}
+        data={points}
+        dataKey="at"
+        series={[{ name, color, label: unit }]}
+        curveType="linear"
+        connectNulls={false}
+        withDots
+        dotProps={{ r: 2 }}
+        xAxisProps={{ type: 'number', scale: 'time', domain: [first - pad, last + pad], tickFormatter: dayMonth }}
+        tooltipProps={{ labelFormatter: (at) => (typeof at === 'number' ? dateTime(new Date(at).toISOString()) : at) }}
+      />
+    </Paper>
+  );
+}
+
 function Charts({ jobs }: { jobs: Job[] }) {
   const backups = jobs.filter((j) => j.operation === 'backup' && j.ended_at).reverse();
-  const points = backups.filter((j) => GOOD.has(j.status)).map((j) => ({ day: j.ended_at!.slice(5, 10), size: j.bytes ? +(j.bytes / 1024 ** 3).toFixed(1) : 0, minutes: j.duration_seconds ? Math.round(j.duration_seconds / 60) : 0 }));
+  // Every finished backup is a moment on the axis; a failed one, or a good one that reported no
+  // size, has no size there (null), so the line breaks instead of dropping to 0.
+  const points = backups.map((j) => ({
+    at: Date.parse(j.ended_at!),
+    size: GOOD.has(j.status) && j.bytes ? +(j.bytes / 1024 ** 3).toFixed(1) : null,
+    minutes: j.duration_seconds !== null && j.duration_seconds !== undefined ? Math.round(j.duration_seconds / 60) : null,
+  }));
   const perDay = new Map<string, { day: string; good: number; bad: number }>();
   for (const j of backups) {
     const day = j.ended_at!.slice(5, 10);
@@ -76,10 +110,25 @@ function Charts({ jobs }: { jobs: Job[] }) {
   if (backups.length === 0) return <Text size="sm" c="dimmed">No backup jobs yet: charts appear with the first ones.</Text>;
   return (
     <SimpleGrid cols={{ base: 1, md: 3 }}>
-      <Paper withBorder p="sm"><Text size="sm" fw={600} mb="xs">Size (GB)</Text><LineChart h={160} data={points} dataKey="day" series={[{ name: 'size', color: 'blue.6' }]} curveType="monotone" withDots={false} /></Paper>
-      <Paper withBorder p="sm"><Text size="sm" fw={600} mb="xs">Duration (minutes)</Text><LineChart h={160} data={points} dataKey="day" series={[{ name: 'minutes', color: 'grape.6' }]} curveType="monotone" withDots={false} /></Paper>
+      <TimeLine points={points} name="size" color="blue.6" title="Size (GB)" unit="GB" />
+      <TimeLine points={points} name="minutes" color="grape.6" title="Duration (minutes)" unit="minutes" />
       <Paper withBorder p="sm"><Text size="sm" fw={600} mb="xs">Success per day</Text><BarChart h={160} data={[...perDay.values()]} dataKey="day" type="stacked" series={[{ name: 'good', color: 'teal.6' }, { name: 'bad', color: 'red.6' }]} /></Paper>
     </SimpleGrid>
+  );
+}
+
+/** Why the score is what it is: the points each factor took off 100 (docs/health-score.md). */
+function ScoreBreakdown({ score, items }: { score: number; items: Array<{ factor: string; impact: number; detail: string }> }) {
+  if (items.length === 0) return score === 100 ? null : <Text size="xs" c="dimmed">Score {score}: not yet explained (evaluated before this version).</Text>;
+  return (
+    <Stack gap={0} mt={4} data-testid="score-breakdown" aria-label="Score breakdown">
+      <Text size="xs" c="dimmed">Why {score} and not 100:</Text>
+      {items.map((b) => (
+        <Text key={`${b.factor}-${b.detail}`} size="xs">
+          <Text span fw={700} c="red.7" size="xs">{`−${-b.impact}`}</Text> {label(b.factor)}: {b.detail}
+        </Text>
+      ))}
+    </Stack>
   );
 }
 
@@ -109,6 +158,7 @@ export default function DevicePage() {
           <Badge variant="outline" color={colorOf(d.status)}>score {d.score}</Badge>
         </Group>
         <Text size="sm" c="dimmed">{d.class} · {d.type}{d.tags.length ? ` · ${d.tags.join(', ')}` : ''}</Text>
+        <ScoreBreakdown score={d.score} items={d.score_breakdown} />
       </div>
       {(alerts.data?.items.length ?? 0) > 0 && (
         <Paper withBorder p="sm" radius="md" bg="var(--mantine-color-red-light)">
@@ -153,7 +203,7 @@ export default function DevicePage() {
                     <Table.Td visibleFrom="sm"><Text size="sm">{c.schedule ? (c.schedule.type === 'cron' ? c.schedule.cron : `every ${duration(c.schedule.interval_seconds)}`) : 'learning'}{c.schedule?.inferred ? ' (inferred)' : ''}</Text></Table.Td>
                     <Table.Td><Text size="sm">{ago(c.last_good_at)}</Text></Table.Td>
                     <Table.Td visibleFrom="md"><Code>{c.ping_url}</Code></Table.Td>
-                    <Table.Td><Button size="compact-xs" variant="light" onClick={() => setMailCheckId(c.id)} aria-label={`E-mail for ${c.name}`}>{c.email ? 'Rules' : 'Address'}</Button></Table.Td>
+                    <Table.Td><Button size="compact-xs" variant="light" onClick={() => setMailCheckId(c.id)} aria-label={`E-mail for ${c.name}`}>{c.email ? 'Rules' : 'Address'}</Button> <CheckEditButton check={c} /></Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -168,7 +218,16 @@ export default function DevicePage() {
               <Table.Tbody>
                 {list.slice(0, 100).map((j) => (
                   <Table.Tr key={j.id} onClick={() => setJobId(j.id)} style={{ cursor: 'pointer' }}>
-                    <Table.Td><Text size="sm">{dateTime(j.ended_at ?? j.started_at)}</Text></Table.Td>
+                    <Table.Td>
+                      <Group gap={6} wrap="nowrap">
+                        <Text size="sm">{dateTime(j.ended_at ?? j.started_at)}</Text>
+                        {j.clock_skew && (
+                          <Tooltip multiline w={260} label="The reported time was more than 10 minutes ahead of this server's clock, so the time it was received is shown instead. Check the sender's clock and time zone.">
+                            <Badge size="xs" variant="light" color="orange" data-testid="clock-skew">clock skew</Badge>
+                          </Tooltip>
+                        )}
+                      </Group>
+                    </Table.Td>
                     <Table.Td><StatusBadge status={j.status} /></Table.Td>
                     <Table.Td visibleFrom="sm"><Text size="sm">{j.operation}</Text></Table.Td>
                     <Table.Td visibleFrom="sm"><Text size="sm">{bytes(j.bytes)}</Text></Table.Td>

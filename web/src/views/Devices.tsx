@@ -1,12 +1,14 @@
-import { Anchor, Button, Group, Progress, Select, Table, Text, TextInput, Tooltip, UnstyledButton } from '@mantine/core';
+import { ActionIcon, Anchor, Button, Group, Menu, Progress, Select, Table, Text, TextInput, Tooltip, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconChevronDown, IconChevronUp, IconSearch } from '@tabler/icons-react';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { IconChevronDown, IconChevronUp, IconDots, IconSearch } from '@tabler/icons-react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, type Device, type paths, unwrap } from '../api/client';
 import { EmptyState, ErrorNote, FirstJobHint, PageTitle, StatusBadge, useClients } from '../components/common';
 import { ago, bytes, colorOf } from '../components/format';
+import { useSession } from '../session';
+import { ConfirmDialog, RenameDialog } from './device/CheckEditor';
 
 type Query = NonNullable<paths['/api/v1/devices']['get']['parameters']['query']>;
 type Sort = NonNullable<Query['sort']>;
@@ -47,7 +49,56 @@ function Storage({ d }: { d: Device }) {
   );
 }
 
+type Dialog = { kind: 'rename' | 'delete' | 'merge'; device: Device } | null;
+
+/** A device's lifecycle from its row (issue #16): rename, retire or bring back, merge, delete. */
+function DeviceMenu({ device, onOpen, onRetire }: { device: Device; onOpen: (d: Dialog) => void; onRetire: (d: Device) => void }) {
+  const { can } = useSession();
+  if (!can('operate')) return null;
+  const retired = device.retired_manually_at !== null;
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${device.name}`}><IconDots size={16} /></ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item onClick={() => onOpen({ kind: 'rename', device })}>Rename…</Menu.Item>
+        <Menu.Item onClick={() => onRetire(device)}>{retired ? 'Bring back (monitor again)' : 'Retire (stop its alerts)'}</Menu.Item>
+        {can('admin') && <Menu.Item onClick={() => onOpen({ kind: 'merge', device })}>Merge into…</Menu.Item>}
+        {can('admin') && <Menu.Item color="red" onClick={() => onOpen({ kind: 'delete', device })}>Delete…</Menu.Item>}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+function MergeDialog({ device, onClose, onMerge }: { device: Device; onClose: () => void; onMerge: (into: string) => Promise<unknown> }) {
+  const [into, setInto] = useState<string | null>(null);
+  const others = useQuery({
+    queryKey: ['devices', 'merge-targets', device.client_id],
+    queryFn: () => unwrap(api.GET('/api/v1/devices', { params: { query: { client: device.client_id, limit: 500 } } })),
+  });
+  const data = (others.data?.items ?? []).filter((d) => d.id !== device.id).map((d) => ({ value: d.id, label: d.name }));
+  return (
+    <ConfirmDialog
+      opened
+      onClose={onClose}
+      color="blue"
+      label="Merge"
+      title={`Merge ${device.name} into another device`}
+      message={`One machine under two names: ${device.name}'s checks and jobs move to the device you choose (a check of the same name is merged into its own), then ${device.name} is deleted.`}
+      onConfirm={() => (into ? onMerge(into) : Promise.reject(new Error('choose the device to merge into')))}
+    >
+      <Select label="Merge into" placeholder="Device of the same client" searchable data={data} value={into} onChange={setInto} />
+    </ConfirmDialog>
+  );
+}
+
 export default function Devices() {
+  const qc = useQueryClient();
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const refresh = () => qc.invalidateQueries({ queryKey: ['devices'] });
+  const path = (d: Device) => ({ params: { path: { id: d.id } } });
+  const retire = (d: Device) => unwrap(api.PATCH('/api/v1/devices/{id}', { ...path(d), body: { retired: d.retired_manually_at === null } })).then(refresh);
   const [params, setParams] = useSearchParams();
   const { clients, nameOf } = useClients();
   const [search, setSearch] = useState(params.get('q') ?? '');
@@ -108,6 +159,7 @@ export default function Devices() {
                 <Table.Th visibleFrom="sm"><SortHeader label="Last good backup" field="last_good_at" sort={sort} onSort={(s) => set('sort', s)} /></Table.Th>
                 <Table.Th visibleFrom="md">Checks</Table.Th>
                 <Table.Th visibleFrom="lg">Storage</Table.Th>
+                <Table.Th w={40} />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -129,11 +181,28 @@ export default function Devices() {
                   <Table.Td visibleFrom="sm"><Text size="sm">{ago(d.last_good_at)}</Text></Table.Td>
                   <Table.Td visibleFrom="md"><CheckDots device={d} /></Table.Td>
                   <Table.Td visibleFrom="lg"><Storage d={d} /></Table.Td>
+                  <Table.Td><DeviceMenu device={d} onOpen={setDialog} onRetire={(x) => void retire(x)} /></Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
+      )}
+      {dialog?.kind === 'rename' && (
+        <RenameDialog opened onClose={() => setDialog(null)} what="device" name={dialog.device.name} onRename={(name) => unwrap(api.PATCH('/api/v1/devices/{id}', { ...path(dialog.device), body: { name } })).then(refresh)} />
+      )}
+      {dialog?.kind === 'delete' && (
+        <ConfirmDialog
+          opened
+          onClose={() => setDialog(null)}
+          label="Delete device"
+          title={`Delete ${dialog.device.name}?`}
+          message={`${dialog.device.name} is deleted with its ${dialog.device.checks.length} check(s), their jobs and alerts. This cannot be undone; a source that reports it again creates it anew (retire it instead to keep its history).`}
+          onConfirm={() => unwrap(api.DELETE('/api/v1/devices/{id}', path(dialog.device))).then(refresh)}
+        />
+      )}
+      {dialog?.kind === 'merge' && (
+        <MergeDialog device={dialog.device} onClose={() => setDialog(null)} onMerge={(into) => unwrap(api.POST('/api/v1/devices/{id}/merge', { ...path(dialog.device), body: { into } })).then(refresh)} />
       )}
       <Group justify="space-between" mt="md">
         <Text size="sm" c="dimmed">{items.length > 0 && `Page ${cursors.length + 1} · ${items.length} devices`}</Text>

@@ -1,6 +1,6 @@
 import { Anchor, Box, Button, Drawer, Group, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, type Grid as GridData, unwrap } from '../api/client';
 import { EmptyState, ErrorNote, FirstJobHint, PageTitle, StatusBadge, useClients } from '../components/common';
@@ -8,6 +8,45 @@ import { colorOf, dateTime, label } from '../components/format';
 
 type Row = GridData['items'][number];
 const ROLLUPS = ['warning_if_mixed', 'last', 'worst', 'best'];
+
+/** What a cell's colour means, in the order a reader looks for them. */
+const LEGEND: Array<{ cell: Row['cells'][number]; text: string }> = [
+  { cell: 'succeeded', text: 'succeeded' },
+  { cell: 'warning', text: 'warning' },
+  { cell: 'partial', text: 'partial' },
+  { cell: 'failed', text: 'failed' },
+  { cell: 'no_result', text: 'no result (missed)' },
+  { cell: 'running', text: 'running' },
+  { cell: null, text: 'nothing expected' },
+];
+
+function cellBackground(c: Row['cells'][number]): string {
+  return c ? `var(--mantine-color-${colorOf(c)}-${c === 'no_result' ? 3 : 6})` : 'var(--mantine-color-default-border)';
+}
+
+function Legend() {
+  return (
+    <Group gap="sm" mb="xs" data-testid="grid-legend" aria-label="Legend">
+      {LEGEND.map((l) => (
+        <Group key={l.text} gap={4} wrap="nowrap">
+          <Box style={{ width: 12, height: 12, borderRadius: 3, background: cellBackground(l.cell) }} />
+          <Text size="xs" c="dimmed">{l.text}</Text>
+        </Group>
+      ))}
+    </Group>
+  );
+}
+
+/** `2026-11-20` → day `20` over month `Nov`, so a grid across a month end reads unambiguously. */
+function DayLabel({ day, today }: { day: string; today: boolean }) {
+  const month = new Date(`${day}T00:00:00Z`).toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
+  return (
+    <Stack gap={0} align="center" title={today ? `${day} (today)` : day}>
+      <Text size="xs" fw={today ? 700 : 400} c={today ? 'blue' : 'dimmed'} lh={1.2}>{day.slice(8)}</Text>
+      <Text fz={10} fw={today ? 700 : 400} c={today ? 'blue' : 'dimmed'} lh={1.2}>{month}</Text>
+    </Stack>
+  );
+}
 
 function DayJobs({ cell, onClose }: { cell: { row: Row; day: string } | null; onClose: () => void }) {
   const q = useQuery({
@@ -45,6 +84,12 @@ export default function Grid() {
     queryFn: () => unwrap(api.GET('/api/v1/grid', { params: { query: { client: client ?? undefined, rollup: (rollup ?? undefined) as never, from, to, cursor, limit: 100 } } })),
   });
   const g = q.data;
+  // Today is the last column: scroll it into view on a narrow screen (375 px shows about 8 days).
+  const scroller = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = scroller.current?.querySelector('.mantine-ScrollArea-viewport, .mantine-Table-scrollContainer');
+    if (el && g) el.scrollLeft = el.scrollWidth;
+  }, [g]);
   return (
     <>
       <PageTitle title="Daily status grid" />
@@ -60,18 +105,20 @@ export default function Grid() {
         </EmptyState>
       )}
       {g && g.items.length > 0 && (
+        <div ref={scroller}>
+        <Legend />
         <Table.ScrollContainer minWidth={320}>
           <Table withRowBorders={false} verticalSpacing={2} horizontalSpacing={4} data-testid="grid">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th miw={160}>Check</Table.Th>
-                {g.days.map((d) => <Table.Th key={d} ta="center"><Text size="xs" c="dimmed">{d.slice(8)}</Text></Table.Th>)}
+                <Table.Th miw={{ base: 110, sm: 160 }} style={{ position: 'sticky', left: 0, zIndex: 1, background: 'var(--mantine-color-body)' }}>Check</Table.Th>
+                {g.days.map((d) => <Table.Th key={d} ta="center" data-day={d} data-today={d === to || undefined}><DayLabel day={d} today={d === to} /></Table.Th>)}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {g.items.map((row) => (
                 <Table.Tr key={row.check_id}>
-                  <Table.Td>
+                  <Table.Td maw={{ base: 110, sm: 'none' }} style={{ position: 'sticky', left: 0, zIndex: 1, background: 'var(--mantine-color-body)' }}>
                     <Text size="sm" fw={500} lineClamp={1}>{row.device_name}</Text>
                     <Text size="xs" c="dimmed" lineClamp={1}>{row.check_name} · {nameOf(row.client_id)}</Text>
                   </Table.Td>
@@ -82,7 +129,7 @@ export default function Grid() {
                           component="button"
                           aria-label={`${row.device_name} ${g.days[i]} ${c ?? 'blank'}`}
                           onClick={() => setCell({ row, day: g.days[i]! })}
-                          style={{ width: 18, height: 18, borderRadius: 4, border: 0, cursor: 'pointer', background: c ? `var(--mantine-color-${colorOf(c)}-${c === 'no_result' ? 3 : 6})` : 'var(--mantine-color-default-border)' }}
+                          style={{ width: 18, height: 18, borderRadius: 4, border: 0, cursor: 'pointer', background: cellBackground(c) }}
                         />
                       </Tooltip>
                     </Table.Td>
@@ -92,6 +139,7 @@ export default function Grid() {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
+        </div>
       )}
       <Group justify="flex-end" mt="md" gap="xs">
         <Button variant="default" size="xs" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Previous</Button>

@@ -50,6 +50,11 @@ export default function Reports() {
       <ErrorNote error={q.error} />
       {r && (
         <>
+          <Text size="sm" c="dimmed" mb="sm" data-testid="compliance-explained">
+            Compliance here is the share of the period each device had a good backup within its SLA, averaged over the client's devices.
+            The Clients page shows compliance now: the share of devices meeting their SLA at this moment (the “compliant now” count below).
+            Stretches out of SLA shorter than 6 minutes are not breaches; hours are rounded to 0.1 h.
+          </Text>
           <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} mb="md">
             {r.clients.filter((c) => c.devices > 0).map((c) => (
               <Paper key={c.client_id} withBorder p="sm" radius="md">
@@ -72,7 +77,7 @@ export default function Reports() {
                     <Table.Td><Anchor component={Link} to={`/devices/${d.device_id}`} size="sm">{d.device_name}</Anchor><Text size="xs" c="dimmed">{d.client_name} · {d.class}</Text></Table.Td>
                     <Table.Td><Text size="sm" fw={600}>{d.compliance_percent === null ? '—' : `${d.compliance_percent.toFixed(1)} %`}</Text></Table.Td>
                     <Table.Td visibleFrom="sm"><Text size="sm">{d.sla_hours} h</Text></Table.Td>
-                    <Table.Td visibleFrom="sm"><Text size="sm">{d.breaches.length} ({d.breached_hours.toFixed(0)} h)</Text></Table.Td>
+                    <Table.Td visibleFrom="sm"><Text size="sm">{d.breaches.length} ({d.breached_hours.toFixed(1)} h)</Text></Table.Td>
                     <Table.Td><StatusBadge status={d.status} /></Table.Td>
                   </Table.Tr>
                 ))}

@@ -10,6 +10,7 @@ import { Connectors } from './settings/Connectors';
 import { Mailboxes } from './settings/Mailboxes';
 import { Notifications } from './settings/Notifications';
 import { Windows } from './settings/Windows';
+import { Demo } from './settings/Demo';
 
 export default function Settings() {
   const { tab = 'sla' } = useParams();
@@ -27,6 +28,7 @@ export default function Settings() {
         ]
       : []),
     ...(can('admin') ? [{ value: 'tokens', label: 'API tokens', body: <Tokens /> }] : []),
+    ...(can('admin') && unrestricted ? [{ value: 'demo', label: 'Demo data', body: <Demo /> }] : []),
     ...(can('manage_users') ? [{ value: 'users', label: 'Users', body: <Users /> }] : []),
     { value: 'account', label: 'Account', body: <Account /> },
   ];

@@ -5,6 +5,7 @@ import type { MailboxRepository } from '../../../db/repositories/mailboxes.js';
 import type { MailboxPollRow, MailboxRow } from '../../../db/schema.js';
 import type { Principal } from '../../../domain/access.js';
 import { type FieldProblem, NotFoundError, ValidationError } from '../../../domain/errors.js';
+import { type HealthReport, mailboxHealth } from '../../../domain/integration-health.js';
 import { GRAPH_DEFAULTS, type GraphConfig, GraphPoller } from './graph.js';
 import { type ImapConfig, ImapPoller } from './imap.js';
 import { MailboxAuthError, type MailboxPoller, type TestStep } from './types.js';
@@ -42,6 +43,8 @@ export interface MailboxInput {
 export interface MailboxView {
   row: MailboxRow;
   config: Config;
+  /** From its last poll (docs/email.md, docs/connectors.md "Health"). */
+  health: HealthReport;
 }
 
 export interface PollResult {
@@ -208,6 +211,10 @@ export class MailboxService {
   }
 
   private view(row: MailboxRow): MailboxView {
-    return { row, config: maskSecrets(JSON.parse(row.config) as Config, MAILBOX_SECRETS[row.type as MailboxType]) };
+    return {
+      row,
+      config: maskSecrets(JSON.parse(row.config) as Config, MAILBOX_SECRETS[row.type as MailboxType]),
+      health: mailboxHealth({ at: row.last_poll_at, error: row.last_error }),
+    };
   }
 }

@@ -5,7 +5,7 @@ import { ForbiddenError } from '../../../domain/errors.js';
 import { describeType } from '../../../lib/config-fields.js';
 import { MAILBOX_SECRETS, type MailboxService, type MailboxView } from './mailboxes.js';
 import { resourceRoutes } from '../../../http/resource-routes.js';
-import { Name, Nullable, StringEnum } from '../../../http/schemas.js';
+import { HealthFields, healthDto, Name, Nullable, StringEnum } from '../../../http/schemas.js';
 import { TypeListSchema } from '../../../http/type-schemas.js';
 import type { Api } from '../../../http/types.js';
 
@@ -61,6 +61,7 @@ const MailboxSchema = Type.Object({
   last_success_at: Nullable(Type.String({ format: 'date-time' })),
   last_error: Nullable(Type.String()),
   last_count: Nullable(Type.Integer()),
+  ...HealthFields,
 });
 
 const Interval = Type.Integer({ minimum: 30, maximum: 86_400, description: 'seconds between polls (default 300)' });
@@ -89,7 +90,7 @@ const PollNowSchema = Type.Object({ stored: Type.Integer(), error: Nullable(Type
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function dto({ row, config }: MailboxView): Static<typeof MailboxSchema> {
+function dto({ row, config, health }: MailboxView): Static<typeof MailboxSchema> {
   return {
     id: row.id,
     type: row.type as 'imap',
@@ -102,6 +103,7 @@ function dto({ row, config }: MailboxView): Static<typeof MailboxSchema> {
     last_success_at: iso(row.last_success_at),
     last_error: row.last_error,
     last_count: row.last_count,
+    ...healthDto(health),
   };
 }
 

@@ -88,7 +88,7 @@ export function emailDriver(from: string): ChannelDriver {
     configSchema: EmailConfigSchema,
     secretFields: [],
     topics: ['alert.raised', 'alert.escalated', 'alert.resolved', 'alert.repeat'],
-    kinds: ['alert', 'digest', 'welcome', 'summary', 'test', 'report'],
+    kinds: ['alert', 'alert_group', 'digest', 'welcome', 'summary', 'test', 'report'],
     parseConfig: parseEmailConfig,
     // As many as the relay connection pool holds; mail delivery does not keep order anyway.
     maxInFlight: () => 3,

@@ -2,7 +2,7 @@
 // Each has an HTML part (layout.ts) and a plain-text part saying the same.
 import type { AlertEvent } from '../../../domain/notify.js';
 import type { DigestAlert, Message } from '../channel.js';
-import { alertUrl, detailLine, deviceUrl, facts, formatZoned, headline, severityWord, TEST_TEXT } from '../format.js';
+import { alertUrl, detailLine, deviceUrl, facts, formatZoned, groupHeadline, headline, severityWord, TEST_TEXT } from '../format.js';
 import { badge, button, COLORS, dataTable, esc, factTable, h1, layout, link, p } from './layout.js';
 import { renderSummary } from './summary-template.js';
 
@@ -48,6 +48,28 @@ export function renderAlert(e: AlertEvent, publicUrl: string): RenderedMail {
     ...(a.device_id ? [`Device: ${deviceUrl(publicUrl, a.device_id)}`] : []),
   ].join('\n');
   return { subject, html: layout({ title: subject, preheader: detail ?? headline(e), accent: colorOf(e), body, publicUrl }), text: `${text}\n` };
+}
+
+/** One device's alerts raised within the group window, in one mail. */
+export function renderGroup(m: Extract<Message, { kind: 'alert_group' }>, publicUrl: string): RenderedMail {
+  const title = groupHeadline(m);
+  const subject = `${PREFIX} ${title}`;
+  const critical = m.events.some((e) => e.alert.severity === 'critical');
+  const row = (e: AlertEvent) => [badge(e.alert.severity, colorOf(e)), link(alertUrl(publicUrl, e.alert.id), e.alert.title), esc(detailLine(e.alert) ?? '')];
+  const body = [
+    h1(title),
+    dataTable(['Severity', 'Alert', 'Detail'], m.events.map(row)),
+    button(deviceUrl(publicUrl, m.device_id), 'Open the device'),
+  ].join('\n');
+  const text = [
+    title,
+    '',
+    ...m.events.map((e) => `- ${headline(e)}${detailLine(e.alert) ? ` — ${detailLine(e.alert)}` : ''}\n  ${alertUrl(publicUrl, e.alert.id)}`),
+    '',
+    `Device: ${deviceUrl(publicUrl, m.device_id)}`,
+  ].join('\n');
+  const accent = critical ? COLORS.critical! : COLORS.warning!;
+  return { subject, html: layout({ title: subject, preheader: m.events.map((e) => e.alert.title).join('; ').slice(0, 140), accent, body, publicUrl }), text: `${text}\n` };
 }
 
 function digestRow(a: DigestAlert, publicUrl: string, tz: string): string[] {
@@ -120,6 +142,8 @@ export function renderMail(m: Message, publicUrl: string): RenderedMail {
   switch (m.kind) {
     case 'alert':
       return renderAlert(m.event, publicUrl);
+    case 'alert_group':
+      return renderGroup(m, publicUrl);
     case 'digest':
       return renderDigest(m, publicUrl);
     case 'welcome':

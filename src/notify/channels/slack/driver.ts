@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import type { AlertEvent } from '../../../domain/notify.js';
 import type { Message, SendContext, SendResult } from '../channel.js';
 import { permanent, transient } from '../channel.js';
-import { alertUrl, detailLine, facts, headline, TEST_TEXT } from '../format.js';
+import { alertUrl, detailLine, deviceUrl, facts, groupHeadline, headline, TEST_TEXT } from '../format.js';
 import { type HttpAnswer, urlOnlyDriver } from '../http.js';
 
 const PERMANENT_CODES = new Set([
@@ -46,8 +46,28 @@ export function classifySlack(a: HttpAnswer): SendResult {
   return permanent(status, `Slack refused the message: ${code || a.status}`, a.body);
 }
 
+/** One device's alerts raised together: a headline, then a line per alert linking to it. */
+export function slackGroupPayload(m: Extract<Message, { kind: 'alert_group' }>, publicUrl: string): Record<string, unknown> {
+  const title = groupHeadline(m);
+  const lines = m.events.map((e) => `${ICON[e.alert.severity] ?? ''} <${alertUrl(publicUrl, e.alert.id)}|${esc(headline(e))}>${detailLine(e.alert) ? ` — ${esc(detailLine(e.alert)!)}` : ''}`);
+  const blocks: unknown[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `*<${deviceUrl(publicUrl, m.device_id)}|${esc(title)}>*` } },
+    // A section's text holds at most 3,000 characters: a few alerts per section.
+    ...chunks(lines, 8).map((part) => ({ type: 'section', text: { type: 'mrkdwn', text: part.join('\n').slice(0, 3000) } })),
+    { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open the device' }, url: deviceUrl(publicUrl, m.device_id) }] },
+  ];
+  return { text: title, blocks: blocks.slice(0, 50) };
+}
+
+function chunks<T>(list: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += n) out.push(list.slice(i, i + n));
+  return out;
+}
+
 function payload(message: Message, ctx: SendContext): Record<string, unknown> {
   if (message.kind === 'alert') return slackAlertPayload(message.event, ctx.publicUrl);
+  if (message.kind === 'alert_group') return slackGroupPayload(message, ctx.publicUrl);
   return { text: TEST_TEXT, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:white_check_mark: ${TEST_TEXT}` } }] };
 }
 

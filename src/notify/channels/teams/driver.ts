@@ -5,7 +5,7 @@
 import { Type } from 'typebox';
 import type { AlertEvent } from '../../../domain/notify.js';
 import type { Message, SendContext } from '../channel.js';
-import { alertUrl, detailLine, facts, headline, TEST_TEXT } from '../format.js';
+import { alertUrl, detailLine, deviceUrl, facts, groupHeadline, headline, TEST_TEXT } from '../format.js';
 import { urlOnlyDriver } from '../http.js';
 
 const COLOR: Record<string, string> = { critical: 'Attention', warning: 'Warning', info: 'Accent' };
@@ -32,8 +32,20 @@ export function teamsAlertPayload(e: AlertEvent, publicUrl: string): Record<stri
   return card(body, [{ type: 'Action.OpenUrl', title: 'Open in Keepwatch', url: alertUrl(publicUrl, e.alert.id) }]);
 }
 
+/** One device's alerts raised together: a headline, then a line per alert linking to it. */
+export function teamsGroupPayload(m: Extract<Message, { kind: 'alert_group' }>, publicUrl: string): Record<string, unknown> {
+  const critical = m.events.some((e) => e.alert.severity === 'critical');
+  const body: unknown[] = [{ type: 'TextBlock', size: 'Medium', weight: 'Bolder', text: groupHeadline(m), color: critical ? 'Attention' : 'Warning', wrap: true }];
+  for (const e of m.events) {
+    const detail = detailLine(e.alert);
+    body.push({ type: 'TextBlock', text: `[${headline(e)}](${alertUrl(publicUrl, e.alert.id)})${detail ? ` — ${detail}` : ''}`, color: COLOR[e.alert.severity] ?? 'Default', wrap: true });
+  }
+  return card(body, [{ type: 'Action.OpenUrl', title: 'Open the device', url: deviceUrl(publicUrl, m.device_id) }]);
+}
+
 function payload(message: Message, ctx: SendContext): Record<string, unknown> {
   if (message.kind === 'alert') return teamsAlertPayload(message.event, ctx.publicUrl);
+  if (message.kind === 'alert_group') return teamsGroupPayload(message, ctx.publicUrl);
   return card([{ type: 'TextBlock', text: TEST_TEXT, wrap: true, color: 'Good' }], [{ type: 'Action.OpenUrl', title: 'Open Keepwatch', url: ctx.publicUrl }]);
 }
 

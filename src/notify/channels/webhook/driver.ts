@@ -28,6 +28,20 @@ export function webhookBody(message: Message, ctx: Pick<SendContext, 'idempotenc
       links: { alert: alertUrl(ctx.publicUrl, alert.id), device: alert.device_id ? deviceUrl(ctx.publicUrl, alert.device_id) : null },
     };
   }
+  if (message.kind === 'alert_group') {
+    return {
+      ...base,
+      event: 'alert.group',
+      at: message.events[0]?.at ?? base.sent_at,
+      client_id: message.client_id,
+      client_name: message.client_name,
+      device_id: message.device_id,
+      device_name: message.device_name,
+      count: message.events.length,
+      events: message.events.map(({ alert, ...rest }) => ({ ...rest, alert, links: { alert: alertUrl(ctx.publicUrl, alert.id) } })),
+      links: { device: deviceUrl(ctx.publicUrl, message.device_id) },
+    };
+  }
   if (message.kind === 'test') return { ...base, event: 'test', message: TEST_TEXT, channel: message.channel_name };
   return { ...base, event: message.kind };
 }
@@ -46,7 +60,7 @@ export const webhookDriver: ChannelDriver = {
   configSchema: WebhookConfigSchema,
   secretFields: ['secret'],
   topics: ALERT_TOPICS,
-  kinds: ['alert', 'test'],
+  kinds: ['alert', 'alert_group', 'test'],
   parseConfig(raw: ChannelConfig) {
     const problems: FieldProblem[] = [];
     const urlProblem = httpUrlProblem(raw.url, 'config.url');
@@ -68,7 +82,7 @@ export const webhookDriver: ChannelDriver = {
     const timestamp = Math.floor(ctx.now / 1000);
     const headers: Record<string, string> = {
       'idempotency-key': ctx.idempotencyKey,
-      'x-keepwatch-event': message.kind === 'alert' ? message.event.event : message.kind,
+      'x-keepwatch-event': message.kind === 'alert' ? message.event.event : message.kind === 'alert_group' ? 'alert.group' : message.kind,
       'x-keepwatch-timestamp': String(timestamp),
     };
     if (typeof config.secret === 'string') headers['x-keepwatch-signature'] = signature(config.secret, timestamp, body);

@@ -87,6 +87,12 @@ export function MessageDrawer({ id, onClose, onCreateCheck }: { id: string | und
           {m.routing.checks.length > 0 && (
             <Text size="sm">Reports to {m.routing.checks.length} check(s) now: {m.routing.checks.map((c) => `${label(c.status)} (${c.reason})`).join(', ')}</Text>
           )}
+          {m.routing.checks.some((c) => c.reason === 'received' || c.reason.startsWith('status from built-in words')) && (
+            <Text size="xs" c="dimmed" data-testid="builtin-words-note">
+              No status rule decided: the built-in status words did (failed, error → failed; warning, partial → warning; success, OK →
+              succeeded; subject first, then the body), and a message with none counts as a success. Give the check status rules to decide otherwise.
+            </Text>
+          )}
           <Tabs defaultValue="message" keepMounted={false}>
             <Tabs.List>
               <Tabs.Tab value="message">Message</Tabs.Tab>

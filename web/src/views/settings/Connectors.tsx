@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, type Connector, type ConnectorRun, unwrap } from '../../api/client';
 import { StatusBadge } from '../../components/common';
 import { ago, dateTime, duration } from '../../components/format';
-import { type CardProps, Health, HistoryDrawer, IntegrationCard, IntegrationSettings } from './IntegrationParts';
+import { type CardProps, HealthBadge, HistoryDrawer, IntegrationCard, IntegrationSettings } from './IntegrationParts';
 
 const RUN_COLORS: Record<string, string> = { succeeded: 'teal', partial: 'orange', failed: 'red', abandoned: 'gray', running: 'blue' };
 
@@ -54,16 +54,17 @@ function ConnectorCard({ c, ...card }: { c: Connector } & CardProps) {
     refetchInterval: false,
   });
   const lastCounts = last.data?.items[0]?.counts;
-  const health = card.health;
   return (
     <IntegrationCard
       {...card}
       kind="connector"
       name={c.name}
+      item={c}
       typeLabel={c.type}
       state={
         <>
-          {c.enabled ? <Health health={health} /> : <Badge size="xs" color="gray">disabled</Badge>}
+          <HealthBadge item={c} alerts={card.health} />
+          {!c.enabled && <Badge size="xs" color="gray">disabled</Badge>}
           {c.running && <Badge size="xs" color="blue" variant="dot">syncing</Badge>}
         </>
       }
@@ -85,11 +86,10 @@ function ConnectorCard({ c, ...card }: { c: Connector } & CardProps) {
       {c.last_run && (
         <Group gap={4}>
           <Text size="xs" c="dimmed">last sync {ago(c.last_run.finished_at)}:</Text>
-          <StatusBadge status={c.last_run.status === 'partial' ? 'warning' : c.last_run.status} />
+          <StatusBadge status={c.last_run.status} />
           {lastCounts && <Counts counts={lastCounts} />}
         </Group>
       )}
-      {c.last_run?.error && !health?.auth_error && !health?.quota_error && <Text size="xs" c="red" style={{ wordBreak: 'break-word' }}>{c.last_run.error}</Text>}
     </IntegrationCard>
   );
 }

@@ -1,6 +1,7 @@
 // Pieces shared by the connector and mailbox screens: the page around the list, each one's card,
 // the history drawer, the create/edit form drawn from a type's field descriptions, a connection
-// test's steps, and a health line.
+// test's steps, and its health (red when failing, grey when unknown, green only when its last run
+// went through).
 import { Alert, Badge, Button, Drawer, Group, List, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, ThemeIcon } from '@mantine/core';
 import { IconCheck, IconX } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -47,21 +48,44 @@ export function Steps({ report }: { report: StepsReport }) {
   );
 }
 
-/** The integration's health as alerts see it: credentials refused, throttled, or fine. */
-export function Health({ health }: { health: Integration | undefined }) {
-  if (!health) return <Badge size="xs" variant="light" color="gray">not run yet</Badge>;
-  if (health.auth_error) return <Badge size="xs" variant="light" color="red" title={health.auth_error}>credentials refused</Badge>;
-  if (health.quota_error) return <Badge size="xs" variant="light" color="orange" title={health.quota_error}>throttled</Badge>;
-  return <Badge size="xs" variant="light" color="teal">healthy</Badge>;
+/** What connectors, mailboxes and channels answer about how they are doing (from their last run). */
+export interface HealthInfo {
+  health: 'ok' | 'failing' | 'unknown';
+  health_detail: string | null;
+  health_checked_at: string | null;
 }
 
-export function HealthDetail({ health }: { health: Integration | undefined }) {
-  if (!health) return null;
-  const problem = health.auth_error ?? health.quota_error;
+export const HEALTH_COLORS: Record<HealthInfo['health'], string> = { ok: 'teal', failing: 'red', unknown: 'gray' };
+
+/**
+ * The health badge: green only when the last run went through, red when it failed, grey when it
+ * never ran. `alerts` (the integration alerts' view) names a failure more precisely.
+ */
+export function HealthBadge({ item, alerts }: { item: HealthInfo; alerts?: Integration }) {
+  const text = item.health === 'ok' ? 'healthy' : item.health === 'unknown' ? 'not run yet' : alerts?.auth_error ? 'credentials refused' : alerts?.quota_error ? 'throttled' : 'failing';
+  return (
+    <Badge size="xs" variant="light" color={HEALTH_COLORS[item.health]} data-testid="health" data-health={item.health} title={item.health_detail ?? undefined}>
+      {text}
+    </Badge>
+  );
+}
+
+/** The last error of a failing integration, always in sight; when it was last checked. */
+export function HealthDetail({ item, alerts }: { item: HealthInfo; alerts?: Integration }) {
+  const since = alerts?.auth_since ?? alerts?.quota_since ?? null;
   return (
     <>
-      {problem && <Text size="xs" c="red" style={{ wordBreak: 'break-word' }}>{problem} (since {ago(health.auth_since ?? health.quota_since)})</Text>}
-      <Text size="xs" c="dimmed">last success {ago(health.last_success_at)}</Text>
+      {item.health === 'failing' && item.health_detail && (
+        <Text size="xs" c="red" data-testid="health-detail" style={{ wordBreak: 'break-word', whiteSpace: 'pre-line' }}>
+          {item.health_detail}
+          {since && ` (since ${ago(since)})`}
+        </Text>
+      )}
+      {item.health === 'unknown' && item.health_detail && <Text size="xs" c="dimmed">{item.health_detail}</Text>}
+      <Text size="xs" c="dimmed">
+        checked {ago(item.health_checked_at)}
+        {alerts && ` · last success ${ago(alerts.last_success_at)}`}
+      </Text>
     </>
   );
 }
@@ -131,6 +155,7 @@ export function IntegrationCard<R>(
   props: CardProps & {
     kind: 'connector' | 'mailbox';
     name: string;
+    item: HealthInfo;
     typeLabel: string;
     state: ReactNode;
     children: ReactNode;
@@ -153,7 +178,7 @@ export function IntegrationCard<R>(
             {props.state}
           </Group>
           {props.children}
-          <HealthDetail health={props.health} />
+          <HealthDetail item={props.item} alerts={props.health} />
         </div>
         <Group gap={6} wrap="wrap">
           <Button size="xs" variant="light" loading={test.isPending} onClick={() => test.mutate()}>Test connection</Button>

@@ -4,7 +4,7 @@ import { Badge, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api, type Mailbox, unwrap } from '../../api/client';
 import { ago, dateTime } from '../../components/format';
-import { type CardProps, Health, HistoryDrawer, IntegrationCard, IntegrationSettings } from './IntegrationParts';
+import { type CardProps, HealthBadge, HistoryDrawer, IntegrationCard, IntegrationSettings } from './IntegrationParts';
 
 const OUTCOME_COLORS: Record<string, string> = { ok: 'teal', auth: 'red', other: 'orange' };
 
@@ -47,8 +47,14 @@ function MailboxCard({ m, ...card }: { m: Mailbox } & CardProps) {
       {...card}
       kind="mailbox"
       name={m.name}
+      item={m}
       typeLabel={m.type === 'graph' ? 'Microsoft 365' : 'IMAP'}
-      state={!m.enabled ? <Badge size="xs" color="gray">disabled</Badge> : m.last_error && !card.health?.auth_error ? <Badge size="xs" variant="light" color="orange">failing</Badge> : <Health health={card.health} />}
+      state={
+        <>
+          <HealthBadge item={m} alerts={card.health} />
+          {!m.enabled && <Badge size="xs" color="gray">disabled</Badge>}
+        </>
+      }
       test={() => unwrap(api.POST('/api/v1/mailboxes/{id}/test', path))}
       run={{
         label: 'Poll now',
@@ -60,7 +66,6 @@ function MailboxCard({ m, ...card }: { m: Mailbox } & CardProps) {
     >
       <Text size="xs" c="dimmed" style={{ wordBreak: 'break-word' }}>{where(m)} · every {Math.round(m.interval_seconds / 60)} min</Text>
       <Text size="xs" c="dimmed">last poll {ago(m.last_poll_at)}{m.last_count !== null ? `: ${m.last_count} stored` : ''} · next {ago(m.next_poll_at)}</Text>
-      {m.last_error && <Text size="xs" c="red" style={{ wordBreak: 'break-word' }}>{m.last_error}</Text>}
     </IntegrationCard>
   );
 }

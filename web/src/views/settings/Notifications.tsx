@@ -1,5 +1,5 @@
-// Settings → Notifications: channels with their status, filters, test and delivery log; and when
-// the weekly summary goes out.
+// Settings → Notifications: channels with their health (from the last delivery or test), status,
+// filters, test and delivery log; and when the weekly summary goes out.
 import { Alert, Badge, Button, Drawer, Group, Paper, Select, SimpleGrid, Stack, Switch, Text, Title, NumberInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -9,8 +9,9 @@ import { ConfirmButton, EmptyState, ErrorNote, useClients } from '../../componen
 import { DeliveryTable } from '../../components/Deliveries';
 import { ago, label } from '../../components/format';
 import { ChannelDrawer } from './ChannelForm';
+import { HealthBadge, HealthDetail } from './IntegrationParts';
 
-const STATUS_COLORS: Record<string, string> = { ok: 'teal', failing: 'orange', broken: 'red', disabled: 'gray' };
+const STATUS_COLORS: Record<string, string> = { failing: 'red', broken: 'red', disabled: 'gray' };
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 function summary(c: Channel, nameOf: (id: string) => string): string {
@@ -47,12 +48,14 @@ function ChannelCard({ c, highlighted, onEdit, onLog, onChanged }: { c: Channel;
           <Group gap={6} wrap="wrap">
             <Text fw={600}>{c.name}</Text>
             <Badge size="xs" variant="outline" color="gray">{c.type}</Badge>
-            <Badge size="xs" variant="light" color={STATUS_COLORS[c.status]} data-testid="channel-status">{c.status}</Badge>
+            <HealthBadge item={c} />
+            {c.status !== 'ok' && <Badge size="xs" variant="light" color={STATUS_COLORS[c.status]} data-testid="channel-status">{c.status}</Badge>}
             {c.system && <Badge size="xs" variant="light" color="blue">built-in</Badge>}
           </Group>
           <Text size="xs" c="dimmed" style={{ wordBreak: 'break-word' }}>{summary(c, nameOf)}</Text>
-          {c.broken_reason && <Text size="xs" c="red">Broken: {c.broken_reason}</Text>}
-          {c.status === 'failing' && c.failing_since && <Text size="xs" c="orange">Failing since {ago(c.failing_since)}; retried with back-off.</Text>}
+          <HealthDetail item={c} />
+          {c.broken_reason && c.broken_reason !== c.health_detail && <Text size="xs" c="red">Broken: {c.broken_reason}</Text>}
+          {c.status === 'failing' && c.failing_since && <Text size="xs" c="red">Failing since {ago(c.failing_since)}; retried with back-off.</Text>}
           {c.warnings.map((w) => <Text key={w} size="xs" c="orange">{w}</Text>)}
         </div>
         <Group gap={6} wrap="nowrap">
