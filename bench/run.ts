@@ -6,6 +6,7 @@ import { benchEmailTemplates } from './email-templates.ts';
 import { benchConsole } from './console.ts';
 import { benchAzure } from './azure.ts';
 import { benchEngine } from './engine.ts';
+import { benchHardening, printHardening } from './hardening.ts';
 import { benchBaseline, benchIngest, type IngestResult } from './ingest.ts';
 import { benchNotify } from './notify.ts';
 import { benchPsa } from './psa.ts';
@@ -127,3 +128,5 @@ if (want('scaleout')) {
   const r = await benchScaleout(seconds, (s) => console.error(`  … ${s}`));
   printScaleout(r, seconds);
 }
+
+if (want('hardening')) printHardening(await benchHardening({ seconds: Number(args.find((a) => a.startsWith('--load-seconds='))?.split('=')[1] ?? 60) }));

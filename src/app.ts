@@ -20,6 +20,7 @@ import { buildIngest } from './ingest/build.js';
 import { buildEmail } from './ingest/email/build.js';
 import { DEFAULT_CLIENT_NAME } from './ingest/service.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import { setOutboundAllow } from './lib/outbound/index.js';
 import { SecretBox } from './lib/secret-box.js';
 import { resolveSecretKey } from './lib/secret-key.js';
 import { WakeBus } from './lib/wake.js';
@@ -100,6 +101,8 @@ function buildParts(config: Config, database: Database, clock: Clock, logger: Lo
 export async function createKeepwatch(config: Config, options: KeepwatchOptions = {}): Promise<Keepwatch> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'keepwatch' } });
+  // Process-wide: every outbound connection to a user-given address is checked against it.
+  setOutboundAllow(config.outboundAllow);
   const database = openDatabase(config);
   const { db, dialect } = database;
   try {

@@ -5,6 +5,7 @@ import type { UserRow } from '../db/schema.js';
 import { toIso } from '../lib/time.js';
 import type { TokenView } from './tokens.js';
 import { Nullable, StringEnum } from '../http/schemas.js';
+import { MAX_COUNT } from '../domain/limits.js';
 
 const Email = Type.String({ minLength: 3, maxLength: 320 });
 const Password = Type.String({ minLength: 1, maxLength: 1000 });
@@ -81,7 +82,7 @@ export const NewTokenBody = Type.Object(
     scope: StringEnum(TOKEN_SCOPES),
     name: Type.Optional(Type.String({ maxLength: 200 })),
     client_ids: Type.Optional(Nullable(ClientIds)),
-    daily_limit: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+    daily_limit: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: MAX_COUNT }))),
   },
   { additionalProperties: false },
 );

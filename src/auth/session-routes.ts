@@ -1,7 +1,8 @@
-// First-run setup, sign-in, sign-out and password change for the console.
+// First-run setup, sign-in, sign-out and password change for the console. The routes of one's own
+// session say `session: true`: an API token is refused (403) before the body is read.
 import { Type } from 'typebox';
 import type { SessionRow, UserRow } from '../db/schema.js';
-import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
+import { UnauthenticatedError } from '../domain/errors.js';
 import type { SessionService } from './sessions.js';
 import { principalOf, type UserService } from './users.js';
 import { PasswordChangeBody, SessionSchema, SetupBody, SetupStateSchema, SignInBody, userDto } from './schemas.js';
@@ -77,7 +78,7 @@ export function sessionRoutes(app: Api, deps: SessionDeps): void {
   app.get(
     '/api/v1/session',
     {
-      config: { ability: 'read' },
+      config: { ability: 'read', session: true },
       schema: { tags: ['session'], summary: 'Who is signed in, with the CSRF token for writes', response: { 200: SessionSchema, ...problemResponses } },
     },
     async (req) => {
@@ -89,12 +90,12 @@ export function sessionRoutes(app: Api, deps: SessionDeps): void {
   app.delete(
     '/api/v1/session',
     {
-      config: { ability: 'read' },
+      config: { ability: 'read', session: true },
       schema: { tags: ['session'], summary: 'Sign out: the session ends at once', response: { 204: Type.Null(), ...problemResponses } },
     },
     async (req, reply) => {
       const secret = sessionSecret(req);
-      if (!req.consoleSession || secret === null) throw new ForbiddenError('sign-out ends a console session; revoke an API token instead');
+      if (!req.consoleSession || secret === null) throw new UnauthenticatedError('no console session: sign in');
       await sessions.signOut(secret);
       clearSessionCookie(reply);
       return reply.code(204).send(null);
@@ -104,7 +105,7 @@ export function sessionRoutes(app: Api, deps: SessionDeps): void {
   app.post(
     '/api/v1/session/password',
     {
-      config: { ability: 'read' },
+      config: { ability: 'read', session: true },
       schema: {
         tags: ['session'],
         summary: 'Change your password: every session of yours ends, this one is renewed',
@@ -113,7 +114,7 @@ export function sessionRoutes(app: Api, deps: SessionDeps): void {
       },
     },
     async (req, reply) => {
-      if (!req.consoleSession) throw new ForbiddenError('only a signed-in user has a password');
+      if (!req.consoleSession) throw new UnauthenticatedError('no console session: sign in');
       const user = await users.changePassword(req.principal, req.body.current_password, req.body.new_password);
       const started = await sessions.start(user, clientMeta(req));
       setSessionCookie(reply, started.secret, publicUrl);

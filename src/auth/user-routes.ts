@@ -1,6 +1,5 @@
-// Console users (owners only) and API tokens (admins) over the API.
-import type { Principal } from '../domain/access.js';
-import { ForbiddenError } from '../domain/errors.js';
+// Console users (owners only) and API tokens (admins) over the API: workspace-wide, so only for
+// a principal not limited to clients (users and tokens reach across clients).
 import type { CatalogService } from '../catalog/catalog.js';
 import type { TokenService } from './tokens.js';
 import type { UserService } from './users.js';
@@ -9,16 +8,11 @@ import { resourceRoutes } from '../http/resource-routes.js';
 import { IdParams, problemResponses } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
 
-/** Users and tokens reach across clients: someone limited to some clients may not manage them. */
-function unlimited(p: Principal, what: string): void {
-  if (p.clientIds !== null) throw new ForbiddenError(`a ${p.kind} limited to clients may not manage ${what}`);
-}
-
 export function userRoutes(app: Api, deps: { users: UserService; tokens: TokenService; catalog: CatalogService }): void {
   const { users, tokens, catalog } = deps;
   const clientsOf = async (ids: string[] | null | undefined) => (ids ? await catalog.resolveClients(ids) : ids);
-  const userApi = resourceRoutes(app, { path: '/api/v1/users', tags: ['users'], ability: 'manage_users', preHandler: async (req) => unlimited(req.principal, 'users') });
-  const tokenApi = resourceRoutes(app, { path: '/api/v1/tokens', tags: ['tokens'], ability: 'admin', preHandler: async (req) => unlimited(req.principal, 'API tokens') });
+  const userApi = resourceRoutes(app, { path: '/api/v1/users', tags: ['users'], ability: 'manage_users', scope: 'workspace' });
+  const tokenApi = resourceRoutes(app, { path: '/api/v1/tokens', tags: ['tokens'], ability: 'admin', scope: 'workspace' });
 
   userApi.all({ summary: 'Console users', item: UserSchema }, () => users.list(), userDto);
   userApi.create({ summary: 'Add a console user with a role, optionally limited to clients', body: NewUserBody, item: UserSchema, problems: [409] }, async (p, b) =>
@@ -37,10 +31,7 @@ export function userRoutes(app: Api, deps: { users: UserService; tokens: TokenSe
   });
   app.delete(
     '/api/v1/tokens/:id',
-    { config: { ability: 'admin' }, schema: { tags: ['tokens'], summary: 'Revoke an API token (at once here, within 10 s on other instances)', params: IdParams, response: { 200: TokenSchema, ...problemResponses } } },
-    async (req) => {
-      unlimited(req.principal, 'API tokens');
-      return tokenDto(await tokens.revoke(req.principal, req.params.id));
-    },
+    { config: { ability: 'admin', scope: 'workspace' }, schema: { tags: ['tokens'], summary: 'Revoke an API token (at once here, within 10 s on other instances)', params: IdParams, response: { 200: TokenSchema, ...problemResponses } } },
+    async (req) => tokenDto(await tokens.revoke(req.principal, req.params.id)),
   );
 }

@@ -2,10 +2,15 @@
 import type { Static } from 'typebox';
 import type { CheckRow } from '../db/schema.js';
 import type { ClientSummary, DeviceWithChecks } from './catalog.js';
+import { boundedOrNull, storedIso, storedJson } from '../domain/limits.js';
 import { toIso } from '../lib/time.js';
 import type { CheckSchema, ClientSchema, DeviceSchema } from './schemas.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** Stored values are guarded, not trusted: a database written before the bounds existed may hold an
+ * infinite grace or a time out of range, and one such row must not fail every list that shows it. */
+const iso = storedIso;
+const json = storedJson;
+const seconds = (ms: number | null) => (ms === null ? null : boundedOrNull(ms / 1000, 0));
 
 export function checkDto(c: CheckRow, publicUrl: string, mailDomain = new URL(publicUrl).hostname): Static<typeof CheckSchema> {
   return {
@@ -19,21 +24,21 @@ export function checkDto(c: CheckRow, publicUrl: string, mailDomain = new URL(pu
     schedule: c.schedule_type
       ? {
           type: c.schedule_type,
-          interval_seconds: c.interval_ms === null ? null : c.interval_ms / 1000,
+          interval_seconds: seconds(c.interval_ms),
           cron: c.cron,
           tz: c.tz,
           inferred: c.schedule_inferred === 1,
         }
       : null,
-    grace_seconds: c.grace_ms === null ? null : c.grace_ms / 1000,
+    grace_seconds: seconds(c.grace_ms),
     paused: c.paused === 1,
     ping_url: `${publicUrl}/ping/${c.ping_key}`,
     email_address: `${c.ping_key}@${mailDomain}`,
-    email: c.email_rules === null ? null : JSON.parse(c.email_rules),
+    email: json(c.email_rules, null),
     last_job_at: toIso(c.last_job_at),
     last_good_at: toIso(c.last_good_at),
     last_status: c.last_status,
-    consecutive_failures: c.consecutive_failures,
+    consecutive_failures: Math.max(0, Math.trunc(boundedOrNull(c.consecutive_failures, 0) ?? 0)),
     next_due_at: toIso(c.next_due_at),
     created_at: iso(c.created_at),
   };
@@ -46,17 +51,17 @@ export function deviceDto({ device: d, checks }: DeviceWithChecks, publicUrl: st
     client_id: d.client_id,
     class: d.class as Static<typeof DeviceSchema>['class'],
     type: d.type,
-    tags: JSON.parse(d.tags) as string[],
+    tags: json<string[]>(d.tags, []),
     status: d.status as Static<typeof DeviceSchema>['status'],
-    score: d.score,
-    score_breakdown: d.score_breakdown === null ? [] : JSON.parse(d.score_breakdown),
+    score: Math.round(boundedOrNull(d.score, 0, 100) ?? 0),
+    score_breakdown: json(d.score_breakdown, []),
     last_good_at: toIso(d.last_good_at),
     last_job_at: toIso(d.last_job_at),
     retired_at: toIso(d.retired_at),
     retired_manually_at: toIso(d.retired_manually_at),
-    storage_used_bytes: d.storage_used_bytes,
-    storage_quota_bytes: d.storage_quota_bytes,
-    free_space_percent: d.free_space_percent,
+    storage_used_bytes: boundedOrNull(d.storage_used_bytes, 0),
+    storage_quota_bytes: boundedOrNull(d.storage_quota_bytes, 0),
+    free_space_percent: boundedOrNull(d.free_space_percent, 0, 100),
     purgeable: d.purgeable === null ? null : d.purgeable === 1,
     created_at: iso(d.created_at),
     checks: checks.map((c) => checkDto(c, publicUrl, mailDomain)),

@@ -138,7 +138,7 @@ export function catalogRoutes(app: Api, deps: { catalog: CatalogService; lifecyc
   app.delete(
     '/api/v1/demo',
     {
-      config: { ability: 'admin' },
+      config: { ability: 'admin', scope: 'workspace' },
       schema: { tags: ['clients'], summary: "Remove the demo estate: the demo's three clients with everything under them", response: { 200: DemoRemovedSchema, ...problemResponses } },
     },
     async (req) => ({ removed: await removeDemo(lifecycle, req.principal) }),

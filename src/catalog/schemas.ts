@@ -2,7 +2,8 @@
 import { type Static, Type } from 'typebox';
 import { CHECK_KINDS, COPY_TIERS, DEVICE_CLASSES } from '../domain/job.js';
 import { DEFAULT_STATUSES, MATCH_FIELDS, RULE_OPS, RULE_STATUSES, STATUS_FIELDS } from '../domain/email-rules.js';
-import { Id, Name, NonNegative, Nullable, NullableEnum, NullableTime, StringEnum } from '../http/schemas.js';
+import { GRACE_MAX_SECONDS, GRACE_MIN_SECONDS, INTERVAL_MAX_SECONDS, INTERVAL_MIN_SECONDS } from '../domain/limits.js';
+import { Id, Name, Bytes, Nullable, NullableEnum, NullableTime, Percent, StringEnum } from '../http/schemas.js';
 
 // ---- checks -------------------------------------------------------------------------------
 
@@ -37,9 +38,9 @@ export const EmailRulesSchema = Type.Object(
 export const ScheduleSchema = Type.Object(
   {
     type: StringEnum(['interval', 'cron'] as const),
-    interval_seconds: Type.Optional(Type.Integer({ minimum: 60, description: 'interval schedules' })),
+    interval_seconds: Type.Optional(Type.Integer({ minimum: INTERVAL_MIN_SECONDS, maximum: INTERVAL_MAX_SECONDS, description: 'interval schedules: 60 s to 365 days' })),
     cron: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'cron schedules: 5 or 6 fields' })),
-    tz: Type.Optional(Nullable(Type.String({ description: 'IANA time zone of a cron schedule (default UTC)' }))),
+    tz: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'IANA time zone of a cron schedule (default UTC)' }))),
   },
   { additionalProperties: false },
 );
@@ -78,7 +79,7 @@ const CheckFields = {
   kind: Type.Optional(StringEnum(CHECK_KINDS)),
   tier: Type.Optional(NullableEnum(COPY_TIERS)),
   schedule: Type.Optional(Nullable(ScheduleSchema)),
-  grace_seconds: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+  grace_seconds: Type.Optional(Nullable(Type.Integer({ minimum: GRACE_MIN_SECONDS, maximum: GRACE_MAX_SECONDS, description: 'seconds after a due run before the check is late: 0 to 365 days; none: a share of the period' }))),
   paused: Type.Optional(Type.Boolean()),
   email: Type.Optional(Nullable(EmailRulesSchema)),
 };
@@ -133,9 +134,9 @@ export const DeviceSchema = Type.Object({
 
 export const FactsSchema = Type.Object(
   {
-    storage_used_bytes: Type.Optional(Nullable(NonNegative)),
-    storage_quota_bytes: Type.Optional(Nullable(NonNegative)),
-    free_space_percent: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 100 }))),
+    storage_used_bytes: Type.Optional(Nullable(Bytes)),
+    storage_quota_bytes: Type.Optional(Nullable(Bytes)),
+    free_space_percent: Type.Optional(Nullable(Percent)),
     purgeable: Type.Optional(Nullable(Type.Boolean())),
   },
   { additionalProperties: false, minProperties: 1 },

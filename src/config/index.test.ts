@@ -26,6 +26,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ KEEPWATCH_DATABASE_URL: 'postgres://localhost/kw' })).toThrow(/KEEPWATCH_SECRET_KEY/);
   });
 
+  it('reads KEEPWATCH_OUTBOUND_ALLOW: hosts, IPs and CIDRs, each optionally with a port; none by default', () => {
+    expect(loadConfig({}).outboundAllow).toEqual([]);
+    const c = loadConfig({ KEEPWATCH_OUTBOUND_ALLOW: '10.0.0.0/8, psa.internal:443,127.0.0.1:8081,[::1]:9000' });
+    expect(c.outboundAllow.map((e) => e.text)).toEqual(['10.0.0.0/8', 'psa.internal:443', '127.0.0.1:8081', '[::1]:9000']);
+    expect(c.outboundAllow[1]).toMatchObject({ kind: 'host', host: 'psa.internal', port: 443 });
+  });
+
+  it('fails loudly on a bad KEEPWATCH_OUTBOUND_ALLOW entry, naming the variable and the entry', () => {
+    expect(() => loadConfig({ KEEPWATCH_OUTBOUND_ALLOW: '10.0.0.0/8,10.0.0.0/40' })).toThrow(/KEEPWATCH_OUTBOUND_ALLOW: "10\.0\.0\.0\/40"/);
+    expect(() => loadConfig({ KEEPWATCH_OUTBOUND_ALLOW: 'psa.internal:http' })).toThrow(/KEEPWATCH_OUTBOUND_ALLOW: "psa\.internal:http"/);
+  });
+
   it('reads secrets from *_FILE variables', async () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const dir = mkdtempSync('/tmp/kwcfg-');

@@ -1,6 +1,7 @@
 // The only module that reads process.env. Everything else receives a frozen Config.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type AllowEntry, parseOutboundAllow } from '../lib/outbound/policy.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -29,6 +30,11 @@ export interface Config {
   /** Label devices and alerts by client in /metrics (one series per client: mind the cardinality). */
   readonly metricsClientLabels: boolean;
   readonly inboundMail: InboundMailConfig;
+  /**
+   * KEEPWATCH_OUTBOUND_ALLOW: the internal hosts, addresses and networks (each optionally with a
+   * port) that outbound requests to user-given URLs may reach; empty: public addresses only.
+   */
+  readonly outboundAllow: readonly AllowEntry[];
 }
 
 /** The SMTP listener and stored e-mail (docs/email.md). */
@@ -161,6 +167,17 @@ function inboundMail(r: Reader): InboundMailConfig {
   };
 }
 
+function outboundAllow(r: Reader): readonly AllowEntry[] {
+  const raw = r.string('KEEPWATCH_OUTBOUND_ALLOW');
+  if (raw === undefined) return [];
+  const parsed = parseOutboundAllow(raw);
+  if ('problems' in parsed) {
+    for (const p of parsed.problems) r.problems.push(`KEEPWATCH_OUTBOUND_ALLOW: ${p}; expected hosts, IPs or CIDRs, each optionally with :port`);
+    return [];
+  }
+  return Object.freeze(parsed.entries);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
   const port = r.port('KEEPWATCH_PORT', 8080);
@@ -198,6 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: r.string('KEEPWATCH_METRICS_TOKEN') ?? null,
     metricsClientLabels: r.bool('KEEPWATCH_METRICS_CLIENT_LABELS', false),
     inboundMail: inboundMail(r),
+    outboundAllow: outboundAllow(r),
   };
   if (config.metricsToken !== null && config.metricsToken.length < 16) r.problems.push('KEEPWATCH_METRICS_TOKEN: must be at least 16 characters');
   if (r.problems.length > 0) throw new ConfigError(r.problems);

@@ -4,8 +4,9 @@ import type { ConnectorRunRow } from '../db/schema.js';
 import type { ConnectorView } from './service.js';
 import type { ConnectorRunSchema, ConnectorSchema } from './schemas.js';
 import { healthDto } from '../http/schemas.js';
+import { boundedOrNull, storedIso, storedJson } from '../domain/limits.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = storedIso;
 
 export function connectorDto(v: ConnectorView): Static<typeof ConnectorSchema> {
   const r = v.row;
@@ -15,7 +16,7 @@ export function connectorDto(v: ConnectorView): Static<typeof ConnectorSchema> {
     name: r.name,
     source: r.source,
     enabled: r.enabled === 1,
-    interval_minutes: r.interval_ms / 60_000,
+    interval_minutes: boundedOrNull(r.interval_ms / 60_000, 0) ?? 0,
     config: v.config,
     running: v.running,
     ...healthDto(v.health),
@@ -39,8 +40,8 @@ export function runDto(r: ConnectorRunRow): Static<typeof ConnectorRunSchema> {
     started_at: iso(r.started_at),
     finished_at: r.finished_at === null ? null : iso(r.finished_at),
     duration_ms: r.finished_at === null ? null : r.finished_at - r.started_at,
-    counts: JSON.parse(r.counts) as Record<string, number>,
-    errors: JSON.parse(r.errors) as Static<typeof ConnectorRunSchema>['errors'],
+    counts: storedJson<Record<string, number>>(r.counts, {}),
+    errors: storedJson<Static<typeof ConnectorRunSchema>['errors']>(r.errors, []),
     error: r.error,
   };
 }

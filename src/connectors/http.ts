@@ -3,6 +3,7 @@
 // out as the server asks. Throttling shares one patience per sync: once the source has kept
 // throttling for longer than that, every further call fails at once with ConnectorQuotaError,
 // so a throttled subscription does not turn one sync into hours of waiting.
+import { isOutboundRefused, outboundFetch } from '../lib/outbound/index.js';
 import { ConnectorQuotaError } from './types.js';
 
 export interface HttpDeps {
@@ -67,7 +68,7 @@ export function retryAfterMs(value: string | null, now: number): number | null {
 
 const backoff = (attempt: number) => Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt);
 
-/** fetch with timeout, retries and throttling. Answers the final response, whatever its status. */
+/** fetch (through the outbound policy) with timeout, retries and throttling. Answers the final response, whatever its status. */
 export async function request(url: string, init: RequestInit, deps: HttpDeps, throttle: Throttle): Promise<Response> {
   const host = new URL(url).host;
   let failures = 0;
@@ -78,9 +79,11 @@ export async function request(url: string, init: RequestInit, deps: HttpDeps, th
     let res: Response;
     try {
       const signals = [AbortSignal.timeout(TIMEOUT_MS), ...(deps.signal ? [deps.signal] : [])];
-      res = await fetch(url, { ...init, signal: AbortSignal.any(signals) });
+      res = await outboundFetch(url, { ...init, signal: AbortSignal.any(signals) });
     } catch (err) {
       deps.signal?.throwIfAborted();
+      // An address KEEPWATCH_OUTBOUND_ALLOW does not allow: no retry will change that.
+      if (isOutboundRefused(err)) throw new ConnectorHttpError((err as Error).message, null);
       if (failures++ < RETRIES) {
         await deps.sleep(backoff(failures - 1));
         continue;

@@ -30,7 +30,7 @@ function checkConfig(type: string, config: unknown, partial: boolean): void {
 
 export function connectorRoutes(app: Api, deps: { connectors: ConnectorService }): void {
   const { connectors } = deps;
-  const r = resourceRoutes(app, { path: '/api/v1/connectors', tags: ['connectors'], ability: 'admin' });
+  const r = resourceRoutes(app, { path: '/api/v1/connectors', tags: ['connectors'], ability: 'admin', scope: 'workspace' });
 
   r.types('/api/v1/connector-types', { summary: 'Every connector type with the fields of its config (for forms)', answer: TypeListSchema }, describeConnectorTypes);
   r.list({ summary: 'Pull connectors (secrets answered as "***")', item: ConnectorSchema }, (p, query) => connectors.list(p, query), connectorDto);

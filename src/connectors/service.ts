@@ -107,7 +107,7 @@ export class ConnectorService {
     return this.view(row);
   }
 
-  /** Fields given replace stored ones; a config change is merged (secrets kept unless replaced) and syncs soon. */
+  /** Fields given replace stored ones; a config change is merged (secrets kept unless replaced or an endpoint changed) and syncs soon. */
   async update(p: Principal, id: string, patch: ConnectorPatch): Promise<ConnectorView> {
     const row = await this.find(p, id);
     const type = this.typeOf(row.type);
@@ -117,7 +117,9 @@ export class ConnectorService {
     if (nameKey(name) !== row.name_key) await this.assertNameFree(name);
     if (patch.name !== undefined) Object.assign(changes, { name, name_key: nameKey(name) });
     if (patch.config !== undefined) {
-      const stored = mergeSecrets(this.d.secrets, JSON.parse(row.config) as Record<string, unknown>, patch.config, type.secretFields);
+      const merged = mergeSecrets(this.d.secrets, JSON.parse(row.config) as Record<string, unknown>, patch.config, type.secretFields, type.configSchema);
+      if ('problems' in merged) throw new ValidationError(merged.problems);
+      const stored = merged.config;
       const resolved = resolvedConfig(type, { ...row, name, config: JSON.stringify(stored) }, this.d.secrets);
       Object.assign(changes, { config: JSON.stringify(stored), interval_ms: type.intervalMs(resolved), next_run_at: now });
     }

@@ -1,6 +1,7 @@
 // Transactions as use cases see them. Services decide where a unit of work begins and ends and
 // hand the open transaction to repositories; only repositories (src/db) build queries on it.
 import type { Kysely } from 'kysely';
+import { ConflictError } from '../domain/errors.js';
 import type { DB } from './schema.js';
 
 /** An open transaction, or the database outside one: an argument for repository methods. */
@@ -13,6 +14,30 @@ export interface Transactor {
   readonly plain: Tx;
 }
 
+/** PostgreSQL chose this transaction as a deadlock's victim: it was rolled back whole, so it may run again. */
+const isDeadlock = (err: unknown) => (err as { code?: unknown } | null)?.code === '40P01';
+
+/**
+ * A unique key taken by a concurrent write between a use case's look and its insert (two requests
+ * creating the same check at once): the same answer the look would have given, a 409, not a 500.
+ */
+const isUniqueViolation = (err: unknown) => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+};
+
 export function transactor(db: Kysely<DB>): Transactor {
-  return { run: (work) => db.transaction().execute(work), plain: db };
+  return {
+    async run(work) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute(work);
+        } catch (err) {
+          if (isUniqueViolation(err)) throw new ConflictError('that already exists: a concurrent request created it first');
+          if (!isDeadlock(err) || attempt >= 3) throw err;
+        }
+      }
+    },
+    plain: db,
+  };
 }

@@ -1,5 +1,6 @@
 // Who is asking, and what they may do. Tokens carry a scope, users a role; both may be limited
-// to clients. Every route states the ability it needs; services filter by `clientIds`.
+// to clients. Every route states the ability it needs and its scope (docs/security.md): a
+// `client` route's service filters by `clientIds`; a `workspace` route needs an unlimited principal.
 
 export const TOKEN_SCOPES = ['ingest', 'read', 'admin'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
@@ -22,6 +23,13 @@ const ROLE_ABILITIES: Record<Role, readonly Ability[]> = {
   operator: ['read', 'operate', 'metrics'],
   viewer: ['read', 'metrics'],
 };
+
+/**
+ * What a route reaches. `client` (the default): objects of clients, which the service filters by the
+ * principal's `clientIds`. `workspace`: anything that is not one client's (workspace settings,
+ * connectors, mailboxes, users, tokens, every client's mail or audit log): only an unlimited principal.
+ */
+export type RouteScope = 'client' | 'workspace';
 
 export interface Principal {
   kind: 'token' | 'user' | 'system';
@@ -58,4 +66,11 @@ export function can(p: Principal, ability: Ability): boolean {
 
 export function canSeeClient(p: Principal, clientId: string): boolean {
   return p.clientIds === null || p.clientIds.includes(clientId);
+}
+
+/** Why the principal may not use a route of this ability and scope; null when it may. */
+export function refusal(p: Principal, ability: Ability, scope: RouteScope = 'client'): string | null {
+  if (!can(p, ability)) return `this ${p.kind} may not ${ability === 'ingest' ? 'write jobs' : `do what needs "${ability}"`}`;
+  if (scope === 'workspace' && p.clientIds !== null) return `this reaches the whole workspace, and this ${p.kind} is limited to clients`;
+  return null;
 }

@@ -2,6 +2,7 @@
 // interval) or a cron expression in an IANA time zone (a run is expected at each tick).
 import { Cron } from 'croner';
 import type { FieldProblem } from './errors.js';
+import { GRACE_MAX_SECONDS, INTERVAL_MAX_SECONDS } from './limits.js';
 
 export type Schedule = { type: 'interval'; intervalMs: number } | { type: 'cron'; cron: string; tz: string };
 
@@ -145,8 +146,9 @@ export function expectation(
   let dueAt: number;
   let period: number;
   if (schedule.type === 'interval') {
-    dueAt = ref + schedule.intervalMs;
-    period = schedule.intervalMs;
+    // Bounded as the API bounds it, so a value stored before the bounds existed stays a time.
+    period = Math.min(schedule.intervalMs, INTERVAL_MAX_SECONDS * 1000);
+    dueAt = ref + period;
   } else {
     const ticks = cronTicks(schedule.cron, schedule.tz);
     const tolerance = refIsRun ? cronTolerance(ticks, ref) : 0;
@@ -157,7 +159,7 @@ export function expectation(
     dueAt = first;
     period = second === null ? 24 * 60 * MINUTE : second - first;
   }
-  const grace = graceMs ?? Math.round(period * graceRatio);
+  const grace = Math.min(graceMs ?? Math.round(period * graceRatio), GRACE_MAX_SECONDS * 1000);
   const overdueAt = dueAt + grace;
   const state = now < dueAt ? 'up' : now < overdueAt ? 'late' : 'overdue';
   return { state, dueAt, overdueAt, graceMs: grace };

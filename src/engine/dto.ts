@@ -5,8 +5,9 @@ import type { AlertEventRow, IntegrationHealthRow, MaintenanceWindowRow } from '
 import { toIso } from '../lib/time.js';
 import type { AlertEventSchema, AlertSchema } from './alert-schemas.js';
 import type { IntegrationSchema, WindowSchema } from './schemas.js';
+import { boundedOrNull, storedIso, storedJson } from '../domain/limits.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = storedIso;
 
 export function alertDto(a: AlertListRow): Static<typeof AlertSchema> {
   return {
@@ -23,7 +24,7 @@ export function alertDto(a: AlertListRow): Static<typeof AlertSchema> {
     check_name: a.check_name,
     integration_id: a.integration_id,
     title: a.title,
-    detail: JSON.parse(a.detail) as unknown,
+    detail: storedJson<unknown>(a.detail, null),
     condition_since: iso(a.condition_since),
     raised_at: iso(a.raised_at),
     updated_at: iso(a.updated_at),
@@ -62,7 +63,7 @@ export function windowDto(w: MaintenanceWindowRow): Static<typeof WindowSchema> 
     ends_at: toIso(w.ends_at),
     cron: w.cron,
     tz: w.tz,
-    duration_minutes: w.duration_ms === null ? null : w.duration_ms / 60_000,
+    duration_minutes: w.duration_ms === null ? null : boundedOrNull(w.duration_ms / 60_000, 0),
     reason: w.reason,
     created_at: iso(w.created_at),
     created_by: w.created_by,

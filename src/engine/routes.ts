@@ -19,7 +19,7 @@ import {
   SnoozeBody,
   WindowSchema,
 } from './schemas.js';
-import { IdParams, PageQuery, problemResponses, StringEnum } from '../http/schemas.js';
+import { DateOnly, DateOrTime, IdParams, PageQuery, problemResponses, StringEnum } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
 
 interface Deps {
@@ -62,7 +62,7 @@ export function engineRoutes(app: Api, deps: Deps): void {
   app.put(
     '/api/v1/settings',
     {
-      config: { ability: 'admin' },
+      config: { ability: 'admin', scope: 'workspace' },
       schema: {
         tags: ['settings'],
         summary: 'Replace the workspace settings (SLA rules, alert categories, thresholds, severities, time zone)',
@@ -175,8 +175,8 @@ export function engineRoutes(app: Api, deps: Deps): void {
         querystring: Type.Object({
           ...PageQuery,
           client: Type.Optional(Type.String({ description: 'client id' })),
-          from: Type.Optional(Type.String({ description: 'first day, YYYY-MM-DD (default: 29 days before to)' })),
-          to: Type.Optional(Type.String({ description: 'last day, YYYY-MM-DD (default: today)' })),
+          from: Type.Optional(DateOnly('first day, YYYY-MM-DD (default: 29 days before to)')),
+          to: Type.Optional(DateOnly('last day, YYYY-MM-DD (default: today)')),
           rollup: Type.Optional(StringEnum(GRID_ROLLUPS)),
         }),
         response: { 200: GridSchema, ...problemResponses },
@@ -193,8 +193,8 @@ export function engineRoutes(app: Api, deps: Deps): void {
         tags: ['reports'],
         summary: 'SLA compliance for a period, per client and per device, as JSON, CSV or PDF',
         querystring: Type.Object({
-          from: Type.Optional(Type.String({ description: 'YYYY-MM-DD or ISO date-time (default: 30 days before to)' })),
-          to: Type.Optional(Type.String({ description: 'YYYY-MM-DD (inclusive) or ISO date-time (default: now)' })),
+          from: Type.Optional(DateOrTime('YYYY-MM-DD or ISO date-time (default: 30 days before to)')),
+          to: Type.Optional(DateOrTime('YYYY-MM-DD (inclusive) or ISO date-time (default: now)')),
           client: Type.Optional(Type.String({ description: 'client id' })),
           format: Type.Optional(StringEnum(['json', 'csv', 'pdf'] as const)),
         }),

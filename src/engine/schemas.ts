@@ -5,26 +5,27 @@ import { JOB_STATUSES } from '../domain/job.js';
 import { WEEKDAYS } from '../domain/notify.js';
 import { ALERT_TYPES, GRID_ROLLUPS, SEVERITIES } from '../domain/settings.js';
 import { RollupSchema } from '../catalog/schemas.js';
-import { Id, IsoTime, Nullable, NullableEnum, NullableTime, StringEnum } from '../http/schemas.js';
+import { MAX_COUNT, MAX_DAYS, MAX_HOURS, MAX_RATIO } from '../domain/limits.js';
+import { Id, IsoTime, Nullable, NullableEnum, NullableTime, Percent, StringEnum } from '../http/schemas.js';
 
 // ---- settings -------------------------------------------------------------------------------
 
-const Hours = Type.Number({ exclusiveMinimum: 0 });
+const Hours = Type.Number({ exclusiveMinimum: 0, maximum: MAX_HOURS });
 const HHMM = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM (24-hour)' });
 const BusinessHoursSchema = Type.Object(
   {
     days: Type.Optional(Type.Array(StringEnum(WEEKDAYS), { maxItems: 7 })),
     from: Type.Optional(HHMM),
     to: Type.Optional(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, exclusive; before `from`: past midnight' })),
-    timezone: Type.Optional(Nullable(Type.String({ description: 'IANA zone; none: the settings’ timezone' }))),
+    timezone: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'IANA zone; none: the settings’ timezone' }))),
     holidays: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }), { maxItems: 366, description: 'YYYY-MM-DD dates that are not business days' })),
   },
   { additionalProperties: false, description: 'business hours (escalation rules page outside or inside them)' },
 );
 export const SettingsOverrideSchema = Type.Object(
   {
-    timezone: Type.Optional(Type.String({ description: 'IANA time zone for business days and the grid' })),
-    day_start: Type.Optional(Type.String({ description: 'start of the business day, HH:MM' })),
+    timezone: Type.Optional(Type.String({ maxLength: 100, description: 'IANA time zone for business days and the grid' })),
+    day_start: Type.Optional(Type.String({ maxLength: 5, description: 'start of the business day, HH:MM' })),
     grid_rollup: Type.Optional(StringEnum(GRID_ROLLUPS)),
     categories: Type.Optional(Type.Partial(Type.Object(Object.fromEntries(ALERT_TYPES.map((t) => [t, Type.Boolean()]))), { additionalProperties: false })),
     severities: Type.Optional(Type.Partial(Type.Object(Object.fromEntries(ALERT_TYPES.map((t) => [t, StringEnum(SEVERITIES)]))), { additionalProperties: false })),
@@ -34,18 +35,18 @@ export const SettingsOverrideSchema = Type.Object(
           sla_hours: Type.Optional(
             Type.Object({ server: Type.Optional(Hours), workstation: Type.Optional(Hours), saas: Type.Optional(Hours) }, { additionalProperties: false }),
           ),
-          failure_critical_after: Type.Optional(Type.Integer({ minimum: 1 })),
+          failure_critical_after: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_COUNT })),
           copy_window_hours: Type.Optional(Hours),
           saas_overdue_hours: Type.Optional(Hours),
-          saas_window_days: Type.Optional(Type.Integer({ minimum: 1 })),
-          saas_hold_hours: Type.Optional(Type.Number({ minimum: 0 })),
+          saas_window_days: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_DAYS })),
+          saas_hold_hours: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_HOURS })),
           quota_percent: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
-          free_space_percent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
-          silent_days: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+          free_space_percent: Type.Optional(Percent),
+          silent_days: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: MAX_DAYS })),
           size_drop_ratio: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })),
-          size_jump_ratio: Type.Optional(Type.Number({ exclusiveMinimum: 1 })),
+          size_jump_ratio: Type.Optional(Type.Number({ exclusiveMinimum: 1, maximum: MAX_RATIO })),
           duration_drop_ratio: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })),
-          anomaly_min_history: Type.Optional(Type.Integer({ minimum: 2 })),
+          anomaly_min_history: Type.Optional(Type.Integer({ minimum: 2, maximum: 1000 })),
           grace_ratio: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
           dismiss_hours: Type.Optional(Hours),
         },
@@ -89,7 +90,7 @@ export const NewWindowSchema = Type.Object(
     starts_at: Type.Optional(IsoTime),
     ends_at: Type.Optional(IsoTime),
     cron: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'recurring: when each window opens' })),
-    tz: Type.Optional(Type.String()),
+    tz: Type.Optional(Type.String({ maxLength: 100 })),
     duration_minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 })),
     reason: Type.Optional(Type.String({ maxLength: 500 })),
   },

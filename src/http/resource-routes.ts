@@ -5,7 +5,7 @@
 // route shape, the error answers and the paging are written once, here.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
-import type { Ability, Principal } from '../domain/access.js';
+import type { Ability, Principal, RouteScope } from '../domain/access.js';
 import { IdParams, Page, PageQuery, ProblemSchema, problemResponses } from './schemas.js';
 import type { Api } from './types.js';
 
@@ -15,8 +15,8 @@ export interface ResourceOptions {
   tags: string[];
   /** What a route needs unless it says otherwise. */
   ability: Ability;
-  /** Runs before each handler but the types route (after authentication and validation). */
-  preHandler?: (req: FastifyRequest) => Promise<void>;
+  /** What a route reaches unless it says otherwise (default `client`; see `RouteScope`). */
+  scope?: RouteScope;
 }
 
 export interface RouteInfo {
@@ -24,6 +24,8 @@ export interface RouteInfo {
   description?: string;
   /** Instead of the resource's. */
   ability?: Ability;
+  /** Instead of the resource's. */
+  scope?: RouteScope;
   tags?: string[];
   /** Problem answers besides 400, 401, 403, 404 and 429, e.g. 409 or 502. */
   problems?: readonly number[];
@@ -49,14 +51,13 @@ export function resourceRoutes(app: Api, options: ResourceOptions) {
   const api = app as unknown as FastifyInstance;
   type Handler = (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => Promise<unknown>;
 
-  function add(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, info: RouteInfo, schema: Record<string, unknown>, handler: Handler, guarded = true) {
+  function add(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, info: RouteInfo, schema: Record<string, unknown>, handler: Handler) {
     const problems = { ...problemResponses, ...Object.fromEntries((info.problems ?? []).map((code) => [code, ProblemSchema])) };
     const response = { ...(schema.response as object), ...problems };
     api.route({
       method,
       url,
-      config: { ability: info.ability ?? options.ability },
-      ...(guarded && options.preHandler && { preHandler: options.preHandler }),
+      config: { ability: info.ability ?? options.ability, scope: info.scope ?? options.scope ?? 'client' },
       schema: { tags: info.tags ?? options.tags, summary: info.summary, ...(info.description !== undefined && { description: info.description }), ...schema, response },
       handler: handler as never,
     });
@@ -79,7 +80,7 @@ export function resourceRoutes(app: Api, options: ResourceOptions) {
   return {
     /** GET `typesPath`: every type of the resource with the fields of its config, for forms. */
     types(typesPath: string, info: RouteInfo & { answer: TSchema }, describe: () => unknown[]) {
-      add('GET', typesPath, info, { response: { 200: info.answer } }, async () => ({ items: describe() }), false);
+      add('GET', typesPath, info, { response: { 200: info.answer } }, async () => ({ items: describe() }));
     },
 
     /** GET `<path>`: a page of items (`query: null`: the route takes no query; one page holds all). */

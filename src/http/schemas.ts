@@ -2,6 +2,7 @@
 // engine/schemas.ts, ingest/api/schemas.ts, …): the single source for validation, the OpenAPI
 // document and the console's types.
 import { type TSchema, Type } from 'typebox';
+import { MAX_SAFE } from '../domain/limits.js';
 
 /** A string enum as one `enum` keyword, so a bad value gets one clear error. */
 export function StringEnum<const T extends readonly string[]>(values: T, options: object = {}) {
@@ -17,7 +18,18 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 export const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 export const IsoTime = Type.String({ format: 'date-time' });
 export const NullableTime = Nullable(IsoTime);
-export const NonNegative = Type.Number({ minimum: 0 });
+/** Sizes in bytes: whole, non-negative and exact as a JSON number (docs/api.md "Limits"). */
+export const Bytes = Type.Integer({ minimum: 0, maximum: MAX_SAFE });
+export const Percent = Type.Number({ minimum: 0, maximum: 100 });
+/** A calendar day; months 01–12 and days 01–31 so an impossible date never reaches the rules. */
+export const DateOnly = (description: string) =>
+  Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', description });
+/** A query bound: a calendar day or an ISO-8601 date-time. */
+export const DateOrTime = (description: string) =>
+  Type.String({
+    pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([Tt ][0-2][0-9]:[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?([Zz]|[+-][0-2][0-9]:?[0-5][0-9])?)?$',
+    description,
+  });
 export const Id = Type.String({ minLength: 1, maxLength: 100 });
 export const IdParams = Type.Object({ id: Id });
 

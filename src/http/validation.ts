@@ -23,9 +23,34 @@ function makeAjv(coerce: boolean) {
 const bodyAjv = makeAjv(false);
 const paramAjv = makeAjv(true);
 
+/** The JSON-pointer path of the first string (or key) holding a NUL character: no database stores it
+ * in text (PostgreSQL refuses it), so it is a 400 naming the field, never a failed statement. */
+function nulPath(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [k, v] of Object.entries(value)) {
+    const at = `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (k.includes('\u0000')) return at;
+    const found = nulPath(v, at);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : paramAjv;
-  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+  const validate = ajv.compile(schema as object);
+  const check = (data: unknown) => {
+    if (!validate(data)) {
+      check.errors = validate.errors;
+      return false;
+    }
+    const at = nulPath(data);
+    check.errors = at === null ? null : [{ keyword: 'nul', instancePath: at, schemaPath: '', params: {}, message: 'must not contain NUL characters' } as ErrorObject];
+    return at === null;
+  };
+  check.errors = null as ErrorObject[] | null | undefined;
+  return check as unknown as ReturnType<FastifySchemaCompiler<unknown>>;
 };
 
 /** Compiles a schema with the strict body validator (routes that pick a schema themselves). */

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
-import { describeFields, describeType, labelOf } from './config-fields.js';
+import { describeFields, describeType, endpoint, endpointFields, labelOf } from './config-fields.js';
 
 const schema = Type.Object(
   {
@@ -48,5 +48,23 @@ describe('config field descriptions', () => {
   it('spells acronyms in labels', () => {
     expect(labelOf('login_url')).toBe('Login URL');
     expect(labelOf('tenant_id')).toBe('Tenant ID');
+  });
+});
+
+describe('endpoint fields', () => {
+  it('lists the properties marked as endpoints, with their defaults', () => {
+    const s = Type.Object({
+      site_url: Type.String(endpoint({ format: 'uri' })),
+      key: Type.String(),
+      zone_url: Type.Optional(Type.String(endpoint({ default: 'https://zone.example.com' }))),
+      port: Type.Optional(Type.Integer(endpoint({ minimum: 1 }))),
+    });
+    expect(endpointFields(s)).toEqual([
+      { name: 'site_url', default: undefined },
+      { name: 'zone_url', default: 'https://zone.example.com' },
+      { name: 'port', default: undefined },
+    ]);
+    expect(endpointFields(schema)).toEqual([]);
+    expect(endpointFields(undefined)).toEqual([]);
   });
 });

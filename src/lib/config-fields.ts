@@ -104,3 +104,17 @@ export function describeType(type: string, schema: unknown, secretFields: readon
     fields: schema === undefined ? null : describeFields(schema, secretFields),
   };
 }
+
+/**
+ * Marks a config property as an endpoint: where the config's secrets (or what they buy, a token)
+ * are sent. Changing it asks for the secrets again (`mergeSecrets` in secret-config.ts).
+ */
+export const endpoint = <T extends object>(options: T) => ({ ...options, endpoint: true }) as T;
+
+/** The properties of an object schema marked `endpoint: true`, with their `default` when they declare one. */
+export function endpointFields(schema: unknown): Array<{ name: string; default: unknown }> {
+  const properties = ((schema ?? {}) as Schema).properties as Record<string, Schema> | undefined;
+  return Object.entries(properties ?? {})
+    .filter(([, p]) => p.endpoint === true)
+    .map(([name, p]) => ({ name, default: p.default }));
+}

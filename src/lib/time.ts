@@ -10,8 +10,11 @@ export function parseIso(value: string | null | undefined): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
+/** ISO-8601 from epoch milliseconds; null when absent or not a representable time (never throws). */
 export function toIso(ms: number | null | undefined): string | null {
-  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
+  if (ms === null || ms === undefined) return null;
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
 /** A time for people to read in titles and messages: `2026-11-22 01:41 UTC`. */

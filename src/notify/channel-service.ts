@@ -141,7 +141,9 @@ export class ChannelService {
     if (ch.system === 1) throw new ConflictError('the built-in owners-and-admins channel cannot be changed');
     if (input.type !== undefined && input.type !== ch.type) throw ValidationError.field('type', 'cannot be changed; create a new channel');
     const v = view(ch, this.d.registry)!;
-    const merged = input.config === undefined ? v.stored : mergeSecrets(this.d.secrets, v.stored, input.config, v.driver.secretFields);
+    const merge = input.config === undefined ? { config: v.stored } : mergeSecrets(this.d.secrets, v.stored, input.config, v.driver.secretFields, v.driver.configSchema);
+    if ('problems' in merge) throw new ValidationError(merge.problems);
+    const merged = merge.config;
     const plain = openConfig({ ...v, stored: merged }, this.d.secrets);
     const parsed = v.driver.parseConfig(plain);
     await this.check(p, { ...input, name: input.name ?? ch.name }, 'problems' in parsed ? parsed.problems : []);

@@ -38,7 +38,7 @@ const CallbackSchema = Type.Object({
 export function psaRoutes(app: Api, deps: { psa: PsaService }): void {
   const { psa } = deps;
   const tags = ['channels'];
-  const r = resourceRoutes(app, { path: '/api/v1/channels', tags, ability: 'admin' });
+  const r = resourceRoutes(app, { path: '/api/v1/channels', tags, ability: 'admin', scope: 'workspace' });
   const upstream = [502];
   r.action('GET', 'psa/companies', { summary: "A PSA channel's companies, with each client's mapping and exact-name match", answer: CompaniesSchema, problems: upstream }, (p, id) =>
     psa.companies(p, id),

@@ -43,9 +43,10 @@ export function channelRoutes(app: Api, deps: ChannelRouteDeps): void {
     const warnings = c.type === 'email' && !channels.mailerConfigured() ? [NO_RELAY] : [];
     return channelDto(c, registry.get(c.type)?.secretFields ?? [], warnings);
   };
-  const admin = { ability: 'admin' as const };
   const tags = ['channels'];
-  const r = resourceRoutes(app, { path: '/api/v1/channels', tags, ability: 'admin' });
+  // Workspace scope (issue #17): channels, their tests and delivery logs need an unlimited principal.
+  // An alert's own deliveries stay readable within the principal's clients.
+  const r = resourceRoutes(app, { path: '/api/v1/channels', tags, ability: 'admin', scope: 'workspace' });
 
   r.types('/api/v1/channel-types', { summary: 'Every channel type with the fields of its config (for forms)', answer: ChannelTypeListSchema }, () => registry.describe());
   r.list({ summary: 'Notification channels', item: ChannelSchema }, (p, query) => channels.list(p, query), dto);
@@ -91,7 +92,7 @@ export function channelRoutes(app: Api, deps: ChannelRouteDeps): void {
   app.patch(
     '/api/v1/notifications/settings',
     {
-      config: admin,
+      config: { ability: 'admin', scope: 'workspace' },
       schema: { tags, summary: 'Change when the weekly summary goes out and to whom', body: NotificationSettingsPatchSchema, response: { 200: NotificationSettingsSchema, ...problemResponses } },
     },
     async (req) => notificationSettings.update(req.principal, req.body),

@@ -4,13 +4,13 @@ import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { csvField } from '../lib/csv.js';
 import type { ExportKind, ExportService, Row } from './exports.js';
-import { problemResponses, StringEnum } from '../http/schemas.js';
+import { DateOrTime, problemResponses, StringEnum } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
 
-const KINDS: Array<{ kind: ExportKind; ability: 'read' | 'admin'; what: string }> = [
+const KINDS: Array<{ kind: ExportKind; ability: 'read' | 'admin'; scope?: 'workspace'; what: string }> = [
   { kind: 'jobs', ability: 'read', what: 'Jobs received in the period (their current state), oldest first' },
   { kind: 'alerts', ability: 'read', what: 'Alerts raised in the period (their current state), oldest first' },
-  { kind: 'audit', ability: 'admin', what: 'Audit log entries of the period, oldest first' },
+  { kind: 'audit', ability: 'admin', scope: 'workspace', what: 'Audit log entries of the period, oldest first' },
 ];
 
 async function* ndjson(rows: AsyncIterable<Row>): AsyncGenerator<string> {
@@ -38,11 +38,11 @@ async function* csvLines(columns: readonly string[], rows: AsyncIterable<Row>): 
 }
 
 export function exportRoutes(app: Api, deps: { exports: ExportService }): void {
-  for (const { kind, ability, what } of KINDS) {
+  for (const { kind, ability, scope, what } of KINDS) {
     app.get(
       `/api/v1/exports/${kind}`,
       {
-        config: { ability },
+        config: { ability, scope: scope ?? 'client' },
         schema: {
           tags: ['exports'],
           summary: `${what}, as NDJSON or CSV`,
@@ -50,8 +50,8 @@ export function exportRoutes(app: Api, deps: { exports: ExportService }): void {
             'Streamed. `from`/`to` are YYYY-MM-DD (to inclusive) or ISO date-times; default: the last 24 hours. ' +
             'Pull a period again (overlapping) to pick up later changes of the same records.',
           querystring: Type.Object({
-            from: Type.Optional(Type.String()),
-            to: Type.Optional(Type.String()),
+            from: Type.Optional(DateOrTime('YYYY-MM-DD or ISO date-time')),
+            to: Type.Optional(DateOrTime('YYYY-MM-DD (inclusive) or ISO date-time')),
             client: Type.Optional(Type.String({ description: 'client id' })),
             format: Type.Optional(StringEnum(['ndjson', 'csv'] as const)),
           }),

@@ -64,6 +64,16 @@ describe('checks', () => {
     expect(res.status).toBe(409);
   });
 
+  it('answers 409, never 500, when requests create the same check at the same moment', async () => {
+    const device = (await app.request('POST', '/api/v1/checks', { body: { name: 'Race base', client: 'default', device: { name: 'RACE-01' } } })).body.device_id;
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => app.request('POST', '/api/v1/checks', { body: { name: 'Raced check', device_id: device } })),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s !== 201).every((s) => s === 409)).toBe(true);
+  });
+
   it('does not let a read token create checks', async () => {
     const read = await app.token('read');
     const res = await app.request('POST', '/api/v1/checks', { token: read, body: { name: 'Nope', device: { name: 'RO-01' } } });

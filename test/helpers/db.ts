@@ -59,6 +59,9 @@ export function testEnv(db: ScratchDb, extra: Record<string, string> = {}): Reco
     KEEPWATCH_SECRET_KEY: 'test-secret-key-0123456789',
     KEEPWATCH_LOG_LEVEL: 'error',
     KEEPWATCH_PUBLIC_URL: 'http://keepwatch.test',
+    // The stand-ins (receivers, fake PSA/paging/Azure/Graph, dovecot) listen on loopback: allowed
+    // here for every test; test/security/outbound.test.ts narrows it (docs/development.md).
+    KEEPWATCH_OUTBOUND_ALLOW: '127.0.0.1,::1',
     ...(db.databaseUrl ? { KEEPWATCH_DATABASE_URL: db.databaseUrl } : {}),
     ...extra,
   };

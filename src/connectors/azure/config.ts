@@ -2,23 +2,26 @@
 // against, and the resolved form the connector runs with (defaults filled in).
 import { Type } from 'typebox';
 import { ValidationError } from '../../domain/errors.js';
+import { endpoint } from '../../lib/config-fields.js';
 
 export const DEFAULT_LOGIN_URL = 'https://login.microsoftonline.com';
 export const DEFAULT_MANAGEMENT_URL = 'https://management.azure.com';
 export const CLIENT_BY = ['subscription', 'resource_group', 'tag'] as const;
 
-const Guidish = (description: string) => Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9][A-Za-z0-9.-]*$', description });
-const Url = (description: string) => Type.String({ format: 'uri', pattern: '^https?://', maxLength: 500, description, 'x-advanced': true });
+const guidish = (description: string) => ({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9][A-Za-z0-9.-]*$', description });
+const Guidish = (description: string) => Type.String(guidish(description));
+// Endpoints: changing one asks for client_secret again (docs/security.md, "Secrets bound to their endpoints").
+const Url = (description: string, fallback: string) => Type.String(endpoint({ format: 'uri', pattern: '^https?://', maxLength: 500, default: fallback, description, 'x-advanced': true }));
 
 export const AzureConfigSchema = Type.Object(
   {
-    tenant_id: Guidish('Entra ID tenant (directory) id, or its domain, e.g. contoso.onmicrosoft.com'),
+    tenant_id: Type.String(endpoint(guidish('Entra ID tenant (directory) id, or its domain, e.g. contoso.onmicrosoft.com'))),
     client_id: Guidish('application (client) id of the app registration'),
     client_secret: Type.String({ minLength: 1, maxLength: 1000, description: 'client secret value; write-only, answered as "***"' }),
     subscription_id: Guidish('the subscription whose Recovery Services vaults are read (the app needs Reader on it)'),
     interval_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440, default: 60, title: 'Sync every (minutes)', description: 'minutes between syncs (default 60)' })),
-    login_url: Type.Optional(Url(`Entra ID host (default ${DEFAULT_LOGIN_URL})`)),
-    management_url: Type.Optional(Url(`Azure Resource Manager host (default ${DEFAULT_MANAGEMENT_URL})`)),
+    login_url: Type.Optional(Url(`Entra ID host (default ${DEFAULT_LOGIN_URL})`, DEFAULT_LOGIN_URL)),
+    management_url: Type.Optional(Url(`Azure Resource Manager host (default ${DEFAULT_MANAGEMENT_URL})`, DEFAULT_MANAGEMENT_URL)),
     client_by: Type.Optional(Type.Unsafe<(typeof CLIENT_BY)[number]>({ type: 'string', enum: [...CLIENT_BY], description: "which client a vault's devices belong to (default subscription)" })),
     client: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: "client for client_by=subscription, and for vaults without the resource group or tag (default: the connector's name)" })),
     client_tag: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'vault tag naming the client (client_by=tag)' })),

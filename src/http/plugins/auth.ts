@@ -1,13 +1,20 @@
-// Every route declares the ability it needs in `config.ability`; this hook answers 401/403 before
-// the body is even read. Routes without one are public (ping URLs, health, the OpenAPI document).
+// Every route declares the ability it needs in `config.ability` and what it reaches in
+// `config.scope` (`client`, the default, or `workspace`: docs/security.md); a route only for a
+// signed-in console user says `config.session: true`. This hook answers 401/403 in `onRequest`,
+// before the body is even read, so a principal that may not use a route is refused whatever it
+// sends. Routes without an ability are public (ping URLs, health, sign-in, the OpenAPI document).
 import type { FastifyRequest } from 'fastify';
 import type { Api } from '../types.js';
-import { type Ability, can, type Principal } from '../../domain/access.js';
+import { type Ability, type Principal, type RouteScope, refusal } from '../../domain/access.js';
 import { ForbiddenError, UnauthenticatedError } from '../../domain/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     ability?: Ability;
+    /** Default `client`: the service filters by the principal's clients. */
+    scope?: RouteScope;
+    /** Only a console session (not an API token): the signed-in user's own session and password. */
+    session?: boolean;
   }
   interface FastifyRequest {
     principal: Principal;
@@ -26,8 +33,9 @@ export function bearerToken(request: FastifyRequest): string | null {
 
 export function registerAuth(app: Api, authenticators: Authenticator[]): void {
   app.decorateRequest('principal', null as unknown as Principal);
+  app.decorateRequest('consoleSession', null);
   app.addHook('onRequest', async (request) => {
-    const ability = request.routeOptions.config.ability;
+    const { ability, scope, session } = request.routeOptions.config;
     if (ability === undefined) return;
     let principal: Principal | null = null;
     for (const authenticate of authenticators) {
@@ -35,9 +43,9 @@ export function registerAuth(app: Api, authenticators: Authenticator[]): void {
       if (principal) break;
     }
     if (!principal) throw new UnauthenticatedError();
-    if (!can(principal, ability)) {
-      throw new ForbiddenError(`this ${principal.kind} may not ${ability === 'ingest' ? 'write jobs' : `do what needs "${ability}"`}`);
-    }
+    const why = refusal(principal, ability, scope);
+    if (why !== null) throw new ForbiddenError(why);
+    if (session === true && !request.consoleSession) throw new ForbiddenError('this is for a signed-in console user, not an API token');
     request.principal = principal;
   });
 }

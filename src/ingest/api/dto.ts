@@ -4,8 +4,9 @@ import type { JobRow } from '../../db/schema.js';
 import type { JobListItem } from '../../catalog/catalog.js';
 import { toIso } from '../../lib/time.js';
 import type { JobDetailSchema, JobSchema } from './schemas.js';
+import { boundedOrNull, storedIso } from '../../domain/limits.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = storedIso;
 
 export function jobDto(j: JobListItem): Static<typeof JobSchema> {
   return {
@@ -21,8 +22,8 @@ export function jobDto(j: JobListItem): Static<typeof JobSchema> {
     trigger: j.trigger,
     started_at: toIso(j.started_at),
     ended_at: toIso(j.ended_at),
-    duration_seconds: j.duration_ms === null ? null : j.duration_ms / 1000,
-    bytes: j.bytes,
+    duration_seconds: j.duration_ms === null ? null : boundedOrNull(j.duration_ms / 1000, 0),
+    bytes: boundedOrNull(j.bytes, 0),
     message: j.message,
     error_code: j.error_code,
     reason: j.reason,

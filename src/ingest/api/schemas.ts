@@ -19,7 +19,8 @@ import {
   MAX_RAW_STATUS_LENGTH,
   MAX_SOURCE_LENGTH,
 } from '../../domain/job-build.js';
-import { IsoTime, Name, NonNegative, Nullable, NullableEnum, NullableTime, StringEnum } from '../../http/schemas.js';
+import { MAX_DURATION_SECONDS } from '../../domain/limits.js';
+import { IsoTime, Name, Bytes, Nullable, NullableEnum, NullableTime, Percent, StringEnum } from '../../http/schemas.js';
 
 export const JobReportSchema = Type.Object(
   {
@@ -31,9 +32,9 @@ export const JobReportSchema = Type.Object(
         name: Name,
         class: Type.Optional(NullableEnum(DEVICE_CLASSES)),
         type: Type.Optional(Nullable(Type.String({ maxLength: MAX_DEVICE_TYPE_LENGTH }))),
-        storage_used_bytes: Type.Optional(Nullable(NonNegative)),
-        storage_quota_bytes: Type.Optional(Nullable(NonNegative)),
-        free_space_percent: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 100 }))),
+        storage_used_bytes: Type.Optional(Nullable(Bytes)),
+        storage_quota_bytes: Type.Optional(Nullable(Bytes)),
+        free_space_percent: Type.Optional(Nullable(Percent)),
         purgeable: Type.Optional(Nullable(Type.Boolean())),
       },
       { additionalProperties: true },
@@ -52,8 +53,8 @@ export const JobReportSchema = Type.Object(
     trigger: Type.Optional(NullableEnum(TRIGGERS)),
     started_at: Type.Optional(Nullable(IsoTime)),
     ended_at: Type.Optional(Nullable(IsoTime)),
-    duration_seconds: Type.Optional(Nullable(NonNegative)),
-    bytes: Type.Optional(Nullable(NonNegative)),
+    duration_seconds: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: MAX_DURATION_SECONDS, description: 'at most 365 days' }))),
+    bytes: Type.Optional(Nullable(Bytes)),
     message: Type.Optional(Nullable(Type.String({ maxLength: MAX_MESSAGE_LENGTH }))),
     error_code: Type.Optional(Nullable(Type.String({ maxLength: MAX_ERROR_CODE_LENGTH }))),
     reason: Type.Optional(NullableEnum(REASONS)),

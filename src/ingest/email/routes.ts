@@ -187,7 +187,7 @@ export function emailRoutes(app: Api, deps: { emails: EmailService; publicUrl: s
   app.post(
     '/api/v1/emails/reprocess',
     {
-      config: { ability: 'admin' },
+      config: { ability: 'admin', scope: 'workspace' },
       schema: {
         tags,
         summary: 'Queue stored messages for processing again (e.g. after a parser fix)',

@@ -1,10 +1,9 @@
 // One HTTP POST for the webhook-style channels (redirects are not followed), and the reading of its answer that they share:
 // 2xx delivered; 408, 429 and 5xx worth retrying (429 with its Retry-After); a timeout or a
 // refused connection worth retrying; other 4xx permanent (the URL or the payload is wrong).
-import http from 'node:http';
-import https from 'node:https';
 import type { TObject } from 'typebox';
 import type { FieldProblem } from '../../domain/errors.js';
+import { isOutboundRefused, outboundRequest } from '../../lib/outbound/index.js';
 import { type ChannelConfig, type ChannelDriver, type Message, type SendContext, type SendResult, permanent, transient } from './channel.js';
 
 export interface HttpAnswer {
@@ -23,67 +22,32 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-// node:http with keep-alive agents rather than fetch: about three times the requests per second
-// on one connection, which is what an ordered queue drains at.
-const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 16 }), https: new https.Agent({ keepAlive: true, maxSockets: 16 }) };
-
-class TimeoutError extends Error {
-  override name = 'TimeoutError';
-}
-
 export function postJson(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
   return requestJson('POST', url, body, headers, timeoutMs);
 }
 
 /**
  * One JSON request of any method (PSA APIs read lists and patch tickets). The answer's body is
- * kept up to `maxBody` bytes: 2,000 for a delivery log, more for a list a form shows.
+ * kept up to `maxBody` bytes: 2,000 for a delivery log, more for a list a form shows. Past
+ * `timeoutMs` it fails with a `TimeoutError`. node:http keep-alive agents rather than fetch
+ * (about three times the requests per second on one connection, which is what an ordered queue
+ * drains at), the outbound module's: each new connection's address is checked against
+ * KEEPWATCH_OUTBOUND_ALLOW.
  */
-export function requestJson(method: string, url: string, body: string | null, headers: Record<string, string>, timeoutMs: number, maxBody = MAX_BODY): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch (err) {
-      reject(new TypeError(`invalid URL: ${(err as Error).message}`));
-      return;
-    }
-    const secure = target.protocol === 'https:';
-    const sized: Record<string, string | number> = body === null ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-    const req = (secure ? https : http).request(
-      target,
-      {
-        method,
-        agent: secure ? agents.https : agents.http,
-        headers: { 'user-agent': 'Keepwatch', ...sized, ...headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          if (size < maxBody) chunks.push(c);
-          size += c.length;
-        });
-        res.on('end', () => {
-          clearTimeout(timer);
-          const retryAfter = res.headers['retry-after'];
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, maxBody), retryAfterMs: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : null, Date.now()) });
-        });
-        res.on('error', reject);
-      },
-    );
-    const timer = setTimeout(() => req.destroy(new TimeoutError('timed out')), timeoutMs);
-    req.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    req.end(body ?? undefined);
-  });
+export async function requestJson(method: string, url: string, body: string | null, headers: Record<string, string>, timeoutMs: number, maxBody = MAX_BODY): Promise<HttpAnswer> {
+  const sized: Record<string, string | number> = body === null ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+  const a = await outboundRequest(url, { method, headers: { 'user-agent': 'Keepwatch', ...sized, ...headers }, body, signal: AbortSignal.timeout(timeoutMs), maxBody });
+  const retryAfter = a.headers['retry-after'];
+  return { status: a.status, body: a.body.toString('utf8').slice(0, maxBody), retryAfterMs: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : null, Date.now()) };
 }
 
-/** A failed request: timeouts, refused or reset connections are transient; a malformed URL is not. */
+/**
+ * A failed request: timeouts, refused or reset connections are transient; a malformed URL, or an
+ * address the outbound policy refuses, is not (and nothing was sent, so there is no response).
+ */
 export function networkFailure(err: unknown): SendResult {
   const e = err as Error & { code?: string };
+  if (isOutboundRefused(err)) return permanent('refused', e.message);
   if (e.name === 'TimeoutError') return transient('timeout', 'the receiver did not answer in time');
   if (e.name === 'TypeError' || e.code === 'ERR_INVALID_URL') return permanent('invalid', e.message);
   return transient('network', `could not reach the receiver: ${e.code ?? e.message}`);

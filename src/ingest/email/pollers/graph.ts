@@ -1,6 +1,7 @@
 // Microsoft 365 mailbox poller through Microsoft Graph (application permission Mail.ReadWrite,
 // client-credentials token): list the folder's messages, fetch each one's MIME source
 // (`GET …/messages/{id}/$value`), store it, then move it to the processed folder.
+import { outboundFetch } from '../../../lib/outbound/index.js';
 import { MailboxAuthError, type MailboxPoller, type StoreMessage, type TestStep } from './types.js';
 
 export interface GraphConfig {
@@ -101,13 +102,13 @@ export class GraphPoller implements MailboxPoller {
   }
 
   private async raw(id: string): Promise<Buffer> {
-    const res = await fetch(`${this.base}/messages/${encodeURIComponent(id)}/$value`, { headers: { authorization: `Bearer ${await this.accessToken()}` } });
+    const res = await outboundFetch(`${this.base}/messages/${encodeURIComponent(id)}/$value`, { headers: { authorization: `Bearer ${await this.accessToken()}` } });
     if (!res.ok) throw await this.failure(res, 'GET message source');
     return Buffer.from(await res.arrayBuffer());
   }
 
   private async call<T>(method: string, url: string, body?: unknown): Promise<T> {
-    const res = await fetch(url, {
+    const res = await outboundFetch(url, {
       method,
       headers: { authorization: `Bearer ${await this.accessToken()}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
@@ -128,7 +129,7 @@ export class GraphPoller implements MailboxPoller {
   private async accessToken(): Promise<string> {
     if (this.token && this.token.until > this.now()) return this.token.value;
     const c = this.config;
-    const res = await fetch(`${c.login_url.replace(/\/+$/, '')}/${encodeURIComponent(c.tenant_id)}/oauth2/v2.0/token`, {
+    const res = await outboundFetch(`${c.login_url.replace(/\/+$/, '')}/${encodeURIComponent(c.tenant_id)}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({

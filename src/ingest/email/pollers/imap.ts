@@ -1,6 +1,7 @@
 // IMAP mailbox poller on imapflow: fetch from the folder, store, move to the processed folder.
 import { createHash } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
+import { socketOptions } from '../../../lib/outbound/index.js';
 import { MailboxAuthError, type MailboxPoller, type StoreMessage, type TestStep } from './types.js';
 
 export interface ImapConfig {
@@ -24,7 +25,11 @@ export class ImapPoller implements MailboxPoller {
 
   private client(): ImapFlow {
     const c = this.config;
-    const client = new ImapFlow({ host: c.host, port: c.port, secure: c.tls, auth: { user: c.user, pass: c.password }, logger: false, connectionTimeout: 15_000 });
+    const client = new ImapFlow({
+      ...{ host: c.host, port: c.port, secure: c.tls, auth: { user: c.user, pass: c.password }, logger: false, connectionTimeout: 15_000 },
+      // Passed to net/tls.connect: the address is checked against KEEPWATCH_OUTBOUND_ALLOW as the socket connects.
+      tls: socketOptions(c.host, c.port),
+    });
     client.on('error', () => {}); // surfaced by the failing call instead
     return client;
   }

@@ -1,6 +1,7 @@
 // Polled mailboxes (IMAP, Microsoft 365 through Graph): configured by an admin, passwords and
 // client secrets sealed at rest and answered as `***`, polled on their interval by whichever
 // instance claims them. Every fetched message goes through the same durable intake as SMTP mail.
+import { Type } from 'typebox';
 import type { MailboxRepository } from '../../../db/repositories/mailboxes.js';
 import type { MailboxPollRow, MailboxRow } from '../../../db/schema.js';
 import type { Principal } from '../../../domain/access.js';
@@ -13,6 +14,7 @@ import type { Clock } from '../../../lib/clock.js';
 import { type Page, toPage } from '../../../lib/cursor.js';
 import { newId } from '../../../lib/ids.js';
 import type { SecretBox } from '../../../lib/secret-box.js';
+import { endpoint } from '../../../lib/config-fields.js';
 import { maskSecrets, mergeSecrets, openSecrets, sealSecrets } from '../../../lib/secret-config.js';
 import type { AuditService } from '../../../ops/audit.js';
 import { cursorOf, DEFAULT_LIMIT, type PageRequest } from '../../../catalog/catalog.js';
@@ -23,6 +25,38 @@ export type MailboxType = 'imap' | 'graph';
 type Config = Record<string, unknown>;
 
 export const MAILBOX_SECRETS: Record<MailboxType, readonly string[]> = { imap: ['password'], graph: ['client_secret'] };
+
+// One schema per type (forms: GET /api/v1/mailbox-types; the API accepts their union of fields).
+// Fields marked `endpoint` are where the password or client secret goes: changing one asks for it again.
+const Folder = (name: string, fallback: string) => Type.String({ minLength: 1, maxLength: 255, default: fallback, description: name });
+export const MAILBOX_TYPES = {
+  imap: Type.Object(
+    {
+      host: Type.String(endpoint({ minLength: 1, maxLength: 255, description: 'the IMAP server' })),
+      port: Type.Optional(Type.Integer(endpoint({ minimum: 1, maximum: 65535, description: 'default 993 with TLS, else 143' }))),
+      tls: Type.Optional(Type.Boolean(endpoint({ default: true, title: 'TLS', description: 'implicit TLS (port 993)' }))),
+      user: Type.String({ maxLength: 255 }),
+      password: Type.String({ maxLength: 1000 }),
+      folder: Type.Optional(Folder('folder to read', 'INBOX')),
+      processed_folder: Type.Optional(Folder('where read mail is moved (created if missing)', 'Processed')),
+    },
+    { title: 'IMAP', description: 'Any IMAP server: Keepwatch reads the folder, stores each message, then moves it to the processed folder.' },
+  ),
+  graph: Type.Object(
+    {
+      tenant_id: Type.String(endpoint({ maxLength: 100, title: 'Tenant ID', description: 'Entra ID tenant (directory) id' })),
+      client_id: Type.String({ maxLength: 100, title: 'Client ID', description: 'an app registration with the application permission Mail.ReadWrite' }),
+      client_secret: Type.String({ maxLength: 1000 }),
+      mailbox: Type.String({ maxLength: 255, description: 'the mailbox address (user principal name)' }),
+      folder: Type.Optional(Folder('folder to read', 'inbox')),
+      processed_folder: Type.Optional(Folder('where read mail is moved (created if missing)', 'Processed')),
+      login_url: Type.Optional(Type.String(endpoint({ format: 'uri', title: 'Login URL', description: 'default https://login.microsoftonline.com', 'x-advanced': true }))),
+      graph_url: Type.Optional(Type.String(endpoint({ format: 'uri', title: 'Graph URL', description: 'default https://graph.microsoft.com', 'x-advanced': true }))),
+    },
+    { title: 'Microsoft 365 (Graph)', description: 'A Microsoft 365 mailbox through Microsoft Graph, for tenants where IMAP is switched off.' },
+  ),
+};
+
 const REQUIRED: Record<MailboxType, readonly string[]> = {
   imap: ['host', 'user', 'password'],
   graph: ['tenant_id', 'client_id', 'client_secret', 'mailbox'],
@@ -123,10 +157,11 @@ export class MailboxService {
     const type = row.type as MailboxType;
     const changes: Partial<MailboxRow> = { updated_at: this.d.clock.now() };
     if (patch.config !== undefined) {
-      const merged = mergeSecrets(this.d.secrets, JSON.parse(row.config) as Config, patch.config, MAILBOX_SECRETS[type]);
-      const bad = problems(type, merged);
+      const merged = mergeSecrets(this.d.secrets, JSON.parse(row.config) as Config, patch.config, MAILBOX_SECRETS[type], MAILBOX_TYPES[type]);
+      if ('problems' in merged) throw new ValidationError(merged.problems);
+      const bad = problems(type, merged.config);
       if (bad.length > 0) throw new ValidationError(bad);
-      changes.config = JSON.stringify(merged);
+      changes.config = JSON.stringify(merged.config);
     }
     if (patch.name !== undefined) changes.name = patch.name.trim();
     if (patch.enabled !== undefined) changes.enabled = patch.enabled ? 1 : 0;

@@ -1,45 +1,14 @@
 // Polled mailboxes (admin): IMAP and Microsoft 365 through Graph (docs/email.md).
 import { type Static, type TOptional, type TSchema, Type } from 'typebox';
 import type { MailboxPollRow } from '../../../db/schema.js';
-import { ForbiddenError } from '../../../domain/errors.js';
 import { describeType } from '../../../lib/config-fields.js';
-import { MAILBOX_SECRETS, type MailboxService, type MailboxView } from './mailboxes.js';
+import { MAILBOX_SECRETS, MAILBOX_TYPES, type MailboxService, type MailboxView } from './mailboxes.js';
 import { resourceRoutes } from '../../../http/resource-routes.js';
 import { HealthFields, healthDto, Name, Nullable, StringEnum } from '../../../http/schemas.js';
 import { TypeListSchema } from '../../../http/type-schemas.js';
 import type { Api } from '../../../http/types.js';
 
-// One schema per type (forms: GET /api/v1/mailbox-types); the API accepts their union of fields
-// and the service checks what each type requires.
-const Folder = (name: string, fallback: string) => Type.String({ minLength: 1, maxLength: 255, default: fallback, description: name });
-const MAILBOX_TYPES = {
-  imap: Type.Object(
-    {
-      host: Type.String({ minLength: 1, maxLength: 255, description: 'the IMAP server' }),
-      port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'default 993 with TLS, else 143' })),
-      tls: Type.Optional(Type.Boolean({ default: true, title: 'TLS', description: 'implicit TLS (port 993)' })),
-      user: Type.String({ maxLength: 255 }),
-      password: Type.String({ maxLength: 1000 }),
-      folder: Type.Optional(Folder('folder to read', 'INBOX')),
-      processed_folder: Type.Optional(Folder('where read mail is moved (created if missing)', 'Processed')),
-    },
-    { title: 'IMAP', description: 'Any IMAP server: Keepwatch reads the folder, stores each message, then moves it to the processed folder.' },
-  ),
-  graph: Type.Object(
-    {
-      tenant_id: Type.String({ maxLength: 100, title: 'Tenant ID', description: 'Entra ID tenant (directory) id' }),
-      client_id: Type.String({ maxLength: 100, title: 'Client ID', description: 'an app registration with the application permission Mail.ReadWrite' }),
-      client_secret: Type.String({ maxLength: 1000 }),
-      mailbox: Type.String({ maxLength: 255, description: 'the mailbox address (user principal name)' }),
-      folder: Type.Optional(Folder('folder to read', 'inbox')),
-      processed_folder: Type.Optional(Folder('where read mail is moved (created if missing)', 'Processed')),
-      login_url: Type.Optional(Type.String({ format: 'uri', title: 'Login URL', description: 'default https://login.microsoftonline.com', 'x-advanced': true })),
-      graph_url: Type.Optional(Type.String({ format: 'uri', title: 'Graph URL', description: 'default https://graph.microsoft.com', 'x-advanced': true })),
-    },
-    { title: 'Microsoft 365 (Graph)', description: 'A Microsoft 365 mailbox through Microsoft Graph, for tenants where IMAP is switched off.' },
-  ),
-};
-
+// The API accepts the union of the types' fields (MAILBOX_TYPES); the service checks what each type requires.
 const ConfigSchema = Type.Object(
   Object.fromEntries(
     Object.values(MAILBOX_TYPES)
@@ -111,14 +80,9 @@ function pollDto(p: MailboxPollRow): Static<typeof PollSchema> {
   return { ...p, trigger: p.trigger as 'manual', outcome: p.outcome as 'ok', started_at: iso(p.started_at)!, finished_at: iso(p.finished_at)!, duration_ms: p.finished_at - p.started_at };
 }
 
-// Mailboxes feed every client, like connectors: not for a principal limited to some.
-async function workspaceOnly(req: { principal: { clientIds: readonly string[] | null } }): Promise<void> {
-  if (req.principal.clientIds !== null) throw new ForbiddenError('mailboxes are workspace-wide: a principal limited to clients may not manage them');
-}
-
 export function mailboxRoutes(app: Api, deps: { mailboxes: MailboxService }): void {
   const { mailboxes } = deps;
-  const r = resourceRoutes(app, { path: '/api/v1/mailboxes', tags: ['mailboxes'], ability: 'admin', preHandler: workspaceOnly });
+  const r = resourceRoutes(app, { path: '/api/v1/mailboxes', tags: ['mailboxes'], ability: 'admin', scope: 'workspace' }); // they feed every client, like connectors
 
   r.types('/api/v1/mailbox-types', { summary: 'Every mailbox type with the fields of its config (for forms)', answer: TypeListSchema }, () =>
     (['imap', 'graph'] as const).map((t) => describeType(t, MAILBOX_TYPES[t], MAILBOX_SECRETS[t])),

@@ -4,10 +4,12 @@
 // setting the Complete status; companies from `Companies/query`; picklists (queues, priorities,
 // statuses, ticket types) from `Tickets/entityInformation/fields`. Shapes: shared/data/psa/autotask_*.
 import { Type } from 'typebox';
+import { endpoint } from '../../../lib/config-fields.js';
 import type { ChannelConfig } from '../channel.js';
 import { type NewTicket, type PsaApi, type PsaChoice, psaCall } from '../psa/api.js';
 import { commonPsaFields, secret } from '../psa/common-schema.js';
 import { psaDriver } from '../psa/driver.js';
+import { MAX_FOREIGN_ID } from '../../../domain/limits.js';
 
 export const ZONE_LOOKUP_URL = 'https://webservices.autotask.net/atservicesrest';
 
@@ -16,11 +18,11 @@ export const AutotaskConfig = Type.Object(
     username: Type.String({ minLength: 3, title: 'API user (e-mail)' }),
     secret: Type.String(secret({ minLength: 1, title: 'Secret' })),
     integration_code: Type.String(secret({ minLength: 1, title: 'API integration code', description: 'the tracking identifier of the API user' })),
-    zone_lookup_url: Type.Optional(Type.String({ format: 'uri', minLength: 8, default: ZONE_LOOKUP_URL, title: 'Zone lookup URL' })),
-    queue_id: Type.Optional(Type.Integer({ minimum: 0, title: 'Queue id' })),
-    type_id: Type.Optional(Type.Integer({ minimum: 0, title: 'Ticket type id' })),
-    new_status_id: Type.Optional(Type.Integer({ minimum: 0, default: 1, title: 'Status id of a new ticket', description: 'Autotask standard: 1 New' })),
-    complete_status_id: Type.Optional(Type.Integer({ minimum: 0, default: 5, title: 'Status id that closes a ticket', description: 'Autotask standard: 5 Complete' })),
+    zone_lookup_url: Type.Optional(Type.String(endpoint({ format: 'uri', minLength: 8, default: ZONE_LOOKUP_URL, title: 'Zone lookup URL' }))),
+    queue_id: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FOREIGN_ID, title: 'Queue id' })),
+    type_id: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FOREIGN_ID, title: 'Ticket type id' })),
+    new_status_id: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FOREIGN_ID, default: 1, title: 'Status id of a new ticket', description: 'Autotask standard: 1 New' })),
+    complete_status_id: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FOREIGN_ID, default: 5, title: 'Status id that closes a ticket', description: 'Autotask standard: 5 Complete' })),
     ...commonPsaFields(['queue_id', 'type_id', 'status_id']),
   },
   { additionalProperties: false },

@@ -3,21 +3,23 @@
 // by status name); companies, boards, priorities, and a board's statuses and types for the form.
 // Shapes: shared/data/psa/connectwise_*.
 import { Type } from 'typebox';
+import { endpoint } from '../../../lib/config-fields.js';
 import type { ChannelConfig } from '../channel.js';
 import { type NewTicket, type PsaApi, type PsaChoice, psaCall } from '../psa/api.js';
 import { commonPsaFields, secret } from '../psa/common-schema.js';
 import { psaDriver } from '../psa/driver.js';
+import { MAX_FOREIGN_ID } from '../../../domain/limits.js';
 
 export const ConnectWiseConfig = Type.Object(
   {
-    site_url: Type.String({ format: 'uri', minLength: 8, title: 'Site URL', description: 'e.g. https://api-na.myconnectwise.net (or an on-premises host); /v4_6_release/apis/3.0 is added' }),
+    site_url: Type.String(endpoint({ format: 'uri', minLength: 8, title: 'Site URL', description: 'e.g. https://api-na.myconnectwise.net (or an on-premises host); /v4_6_release/apis/3.0 is added' })),
     company_id: Type.String({ minLength: 1, title: 'Company id', description: 'the company you log in with' }),
     public_key: Type.String({ minLength: 1, title: 'Public key' }),
     private_key: Type.String(secret({ minLength: 1, title: 'Private key' })),
     client_id: Type.String({ minLength: 1, title: 'clientId', description: 'the integration GUID from developer.connectwise.com' }),
-    board_id: Type.Integer({ minimum: 1, title: 'Service board id' }),
-    type_id: Type.Optional(Type.Integer({ minimum: 1, title: 'Ticket type id' })),
-    new_status_id: Type.Optional(Type.Integer({ minimum: 1, title: 'Status id of a new ticket' })),
+    board_id: Type.Integer({ minimum: 1, maximum: MAX_FOREIGN_ID, title: 'Service board id' }),
+    type_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_FOREIGN_ID, title: 'Ticket type id' })),
+    new_status_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_FOREIGN_ID, title: 'Status id of a new ticket' })),
     close_status: Type.Optional(Type.String({ minLength: 1, default: 'Closed', title: 'Status name that closes a ticket' })),
     ...commonPsaFields(['board_id', 'type_id', 'status_id']),
   },

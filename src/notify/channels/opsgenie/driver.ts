@@ -4,6 +4,7 @@
 // 202 and processes later; the answer's requestId is recorded on the delivery.
 // Shapes: shared/data/paging/opsgenie_alert_api_v2.txt.
 import { Type } from 'typebox';
+import { endpoint } from '../../../lib/config-fields.js';
 import type { AlertEvent } from '../../../domain/notify.js';
 import type { ChannelConfig, SendContext, SendResult } from '../channel.js';
 import { alertUrl, detailLine, facts, headline } from '../format.js';
@@ -16,7 +17,7 @@ export const OPSGENIE_URL = 'https://api.opsgenie.com';
 export const OpsgenieConfig = Type.Object(
   {
     api_key: Type.String(secret({ minLength: 8, title: 'API key', description: 'an API integration key (sent as GenieKey)' })),
-    url: Type.Optional(Type.String({ format: 'uri', minLength: 8, default: OPSGENIE_URL, title: 'API URL', description: 'https://api.opsgenie.com, https://api.eu.opsgenie.com, or the JSM Operations integration URL' })),
+    url: Type.Optional(Type.String(endpoint({ format: 'uri', minLength: 8, default: OPSGENIE_URL, title: 'API URL', description: 'https://api.opsgenie.com, https://api.eu.opsgenie.com, or the JSM Operations integration URL' }))),
     responders: Type.Optional(Type.Array(Type.Object({ name: Type.String({ minLength: 1 }), type: Type.Union([Type.Literal('team'), Type.Literal('user'), Type.Literal('escalation'), Type.Literal('schedule')]) }, { additionalProperties: false }), { title: 'Responders' })),
     rules: Type.Optional(RulesSchema),
   },

@@ -3,6 +3,7 @@
 // event: in practice a wrong routing key) is permanent and breaks the channel; 429 (not ingested)
 // and 5xx are retried. Shapes: shared/data/paging/pagerduty_events_v2_*.
 import { Type } from 'typebox';
+import { endpoint } from '../../../lib/config-fields.js';
 import type { AlertEvent } from '../../../domain/notify.js';
 import type { ChannelConfig, SendContext, SendResult } from '../channel.js';
 import { alertUrl, detailLine, deviceUrl, facts, headline } from '../format.js';
@@ -15,7 +16,7 @@ export const PAGERDUTY_URL = 'https://events.pagerduty.com/v2/enqueue';
 export const PagerDutyConfig = Type.Object(
   {
     routing_key: Type.String(secret({ minLength: 32, maxLength: 32, title: 'Integration (routing) key', description: 'the 32-character key of an Events API v2 integration' })),
-    url: Type.Optional(Type.String({ format: 'uri', minLength: 8, default: PAGERDUTY_URL, title: 'Events API URL' })),
+    url: Type.Optional(Type.String(endpoint({ format: 'uri', minLength: 8, default: PAGERDUTY_URL, title: 'Events API URL' }))),
     rules: Type.Optional(RulesSchema),
   },
   { additionalProperties: false },

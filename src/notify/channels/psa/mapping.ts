@@ -5,6 +5,7 @@
 import { type TObject, type TProperties, Type } from 'typebox';
 import type { AlertEventAlert } from '../../../domain/notify.js';
 import { SEVERITY_RANK, type Severity } from '../../../domain/settings.js';
+import { MAX_FOREIGN_ID } from '../../../domain/limits.js';
 
 export const PRIORITY_LEVELS = ['critical', 'high', 'medium', 'low'] as const;
 export type PriorityLevel = (typeof PRIORITY_LEVELS)[number];
@@ -40,7 +41,7 @@ export const DEFAULT_MAPPING: Record<string, TypeMapping> = {
 const NEVER = new Set(['channel_failing', 'integration_quota']);
 
 export function mappingSchema(ids: readonly ('board_id' | 'queue_id' | 'type_id' | 'status_id')[]): TObject {
-  const idFields: TProperties = Object.fromEntries(ids.map((k) => [k, Type.Optional(Type.Integer({ minimum: 0, title: k.replace('_id', ' id') }))]));
+  const idFields: TProperties = Object.fromEntries(ids.map((k) => [k, Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FOREIGN_ID, title: k.replace('_id', ' id') }))]));
   const one = Type.Object(
     {
       ticket: Type.Boolean({ title: 'Create a ticket' }),
@@ -55,11 +56,11 @@ export function mappingSchema(ids: readonly ('board_id' | 'queue_id' | 'type_id'
 }
 
 export const PrioritiesSchema = Type.Object(
-  Object.fromEntries(PRIORITY_LEVELS.map((l) => [l, Type.Optional(Type.Integer({ minimum: 0 }))])),
+  Object.fromEntries(PRIORITY_LEVELS.map((l) => [l, Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FOREIGN_ID }))])),
   { additionalProperties: false, title: 'PSA priority id per level', description: 'critical / high / medium / low → the PSA priority id' },
 );
 
-export const CompaniesSchema = Type.Record(Type.String(), Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]), {
+export const CompaniesSchema = Type.Record(Type.String(), Type.Union([Type.Integer({ minimum: 0, maximum: MAX_FOREIGN_ID }), Type.Null()]), {
   title: 'Client → PSA company',
   description: 'Keepwatch client id → PSA company id (see GET /api/v1/channels/<id>/psa/companies)',
 });

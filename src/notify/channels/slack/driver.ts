@@ -4,6 +4,7 @@
 // no_service / no_active_hooks are permanent (the hook or its channel is gone); 429 and 5xx
 // (rollup_error) are retried.
 import { Type } from 'typebox';
+import { endpoint } from '../../../lib/config-fields.js';
 import type { AlertEvent } from '../../../domain/notify.js';
 import type { Message, SendContext, SendResult } from '../channel.js';
 import { permanent, transient } from '../channel.js';
@@ -72,7 +73,7 @@ function payload(message: Message, ctx: SendContext): Record<string, unknown> {
 }
 
 const ConfigSchema = Type.Object(
-  { url: Type.String({ format: 'uri', title: 'Webhook URL', description: 'https://hooks.slack.com/services/…' }) },
+  { url: Type.String(endpoint({ format: 'uri', title: 'Webhook URL', description: 'https://hooks.slack.com/services/…' })) },
   { title: 'Slack', description: 'A Slack incoming webhook. The URL is the credential: kept write-only.' },
 );
 

@@ -3,6 +3,7 @@
 // connectors' MessageCard is not sent). 2xx delivered; 404/410 and other 4xx permanent (the flow
 // was deleted or its URL changed); 429 and 5xx retried.
 import { Type } from 'typebox';
+import { endpoint } from '../../../lib/config-fields.js';
 import type { AlertEvent } from '../../../domain/notify.js';
 import type { Message, SendContext } from '../channel.js';
 import { alertUrl, detailLine, deviceUrl, facts, groupHeadline, headline, TEST_TEXT } from '../format.js';
@@ -50,7 +51,7 @@ function payload(message: Message, ctx: SendContext): Record<string, unknown> {
 }
 
 const ConfigSchema = Type.Object(
-  { url: Type.String({ format: 'uri', title: 'Webhook URL', description: 'the workflow’s HTTP POST URL' }) },
+  { url: Type.String(endpoint({ format: 'uri', title: 'Webhook URL', description: 'the workflow’s HTTP POST URL' })) },
   { title: 'Microsoft Teams', description: 'A Teams Workflows webhook (“When a Teams webhook request is received”). The URL is kept write-only.' },
 );
 

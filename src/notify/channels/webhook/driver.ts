@@ -4,6 +4,7 @@
 // `Idempotency-Key` (the same on every attempt). Documented in docs/notifications.md.
 import { createHmac } from 'node:crypto';
 import { Type } from 'typebox';
+import { endpoint } from '../../../lib/config-fields.js';
 import { ALERT_TOPICS } from '../../../domain/notify.js';
 import type { FieldProblem } from '../../../domain/errors.js';
 import type { ChannelConfig, ChannelDriver, Message, SendContext, SendResult } from '../channel.js';
@@ -48,7 +49,7 @@ export function webhookBody(message: Message, ctx: Pick<SendContext, 'idempotenc
 
 const WebhookConfigSchema = Type.Object(
   {
-    url: Type.String({ format: 'uri', title: 'URL', description: 'receives a signed JSON POST for every alert transition' }),
+    url: Type.String(endpoint({ format: 'uri', title: 'URL', description: 'receives a signed JSON POST for every alert transition' })),
     secret: Type.Optional(Type.String({ minLength: 16, title: 'Signing secret', description: 'at least 16 characters; signs each body (X-Keepwatch-Signature: sha256=HMAC)' })),
     max_in_flight: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, default: DEFAULT_IN_FLIGHT, title: 'Requests in flight', description: '1 keeps strict order', 'x-advanced': true })),
   },
