@@ -3,22 +3,20 @@
 // holds the device's row lock, so evaluations of one device never interleave.
 import type { Transactor, Tx } from '../db/transaction.js';
 import type { AlertRepository } from '../db/repositories/alerts.js';
-import type { EvaluationRepository, HistoryRow } from '../db/repositories/evaluation.js';
+import type { EvaluationRepository, } from '../db/repositories/evaluation.js';
 import type { IntegrationRepository } from '../db/repositories/integrations.js';
-import type { AlertRow, CheckRow, DeviceRow, MaintenanceWindowRow } from '../db/schema.js';
+import type { AlertRow, DeviceRow, MaintenanceWindowRow } from '../db/schema.js';
 import { type DeviceEvaluation, evaluateDevice } from '../domain/evaluate.js';
-import type { CheckInfo, DeviceSnapshot, HistoryJob } from '../domain/history.js';
+import type { DeviceSnapshot, HistoryJob } from '../domain/history.js';
 import { evaluateIntegration, isBroken } from '../domain/integration.js';
-import type { CheckKind, CopyTier, DeviceClass, HealthLevel, JobStatus, Operation, Reason } from '../domain/job.js';
+import type { DeviceClass, } from '../domain/job.js';
 import { type Inhibition, inhibitionNote } from '../domain/inhibit.js';
-import { type ActiveAlert, type AlertAction, keyOf, reconcile } from '../domain/lifecycle.js';
-import type { CheckEvaluation } from '../domain/rules/checks.js';
-import type { Schedule } from '../domain/schedule.js';
-import type { AlertType, Severity } from '../domain/settings.js';
-import type { MaintenanceWindow } from '../domain/windows.js';
+import { type AlertAction, keyOf, reconcile } from '../domain/lifecycle.js';
+import type { AlertType, } from '../domain/settings.js';
 import type { Clock } from '../lib/clock.js';
 import { DAY } from '../lib/time.js';
 import type { AlertNames, AlertWriter } from './alert-writer.js';
+import { activeAlert, changed, checkColumns, toCheckInfo, toHistoryJob, toWindow, userSchedule } from './rows.js';
 import type { SettingsReader, SettingsService } from './settings.js';
 
 /** What every evaluation reads: two weeks of the device's jobs (most rules look back 7 days)… */
@@ -26,106 +24,6 @@ export const HISTORY_DAYS = 14;
 export const HISTORY_LIMIT = 2000;
 /** …and, for a check with fewer good runs than learning and size judgement need, older ones. */
 export const RUNS_REMEMBERED = 12;
-
-export function toHistoryJob(r: HistoryRow): HistoryJob {
-  return {
-    id: r.id,
-    checkId: r.check_id,
-    source: r.source,
-    status: r.status as JobStatus,
-    operation: r.operation as Operation,
-    reason: r.reason as Reason | null,
-    startedAt: r.started_at,
-    endedAt: r.ended_at,
-    occurredAt: r.occurred_at,
-    durationMs: r.duration_ms,
-    bytes: r.bytes,
-    message: r.message,
-    errorCode: r.error_code,
-    healthReplication: r.health_replication as HealthLevel | null,
-    healthFailover: r.health_failover as HealthLevel | null,
-  };
-}
-
-/** The schedule a user set on a check; learned schedules are not one. */
-export function userSchedule(c: CheckRow): Schedule | null {
-  if (c.schedule_inferred === 1 || c.schedule_type === null) return null;
-  if (c.schedule_type === 'interval' && c.interval_ms !== null) return { type: 'interval', intervalMs: c.interval_ms };
-  if (c.schedule_type === 'cron' && c.cron !== null) return { type: 'cron', cron: c.cron, tz: c.tz ?? 'UTC' };
-  return null;
-}
-
-export function toCheckInfo(c: CheckRow): CheckInfo {
-  return {
-    id: c.id,
-    name: c.name,
-    kind: c.kind as CheckKind,
-    tier: c.tier as CopyTier | null,
-    schedule: userSchedule(c),
-    graceMs: c.grace_ms,
-    paused: c.paused === 1,
-    createdAt: c.created_at,
-  };
-}
-
-export function toWindow(w: MaintenanceWindowRow): MaintenanceWindow {
-  return {
-    id: w.id,
-    scope: w.scope as MaintenanceWindow['scope'],
-    scopeId: w.scope_id,
-    kind: w.kind as MaintenanceWindow['kind'],
-    startsAt: w.starts_at,
-    endsAt: w.ends_at,
-    cron: w.cron,
-    tz: w.tz,
-    durationMs: w.duration_ms,
-  };
-}
-
-function activeAlert(a: AlertRow): ActiveAlert {
-  return {
-    id: a.id,
-    type: a.type as AlertType,
-    scopeId: a.scope_id,
-    severity: a.severity as Severity,
-    state: a.state as ActiveAlert['state'],
-    title: a.title,
-    detail: a.detail,
-    dismissedUntil: a.dismissed_until,
-  };
-}
-
-/** Only what changed: most evaluations change little, and every write is paid for. */
-function changed<T extends object>(current: T, next: Partial<T>): Partial<T> | null {
-  const out: Partial<T> = {};
-  let any = false;
-  for (const [k, v] of Object.entries(next) as Array<[keyof T, T[keyof T]]>) {
-    if (current[k] !== v) {
-      out[k] = v;
-      any = true;
-    }
-  }
-  return any ? out : null;
-}
-
-function checkColumns(row: CheckRow, e: CheckEvaluation): Partial<CheckRow> {
-  const cols: Partial<CheckRow> = {
-    state: e.state,
-    last_job_at: e.lastJobAt,
-    last_good_at: e.lastGoodAt,
-    last_status: e.lastStatus,
-    consecutive_failures: e.consecutiveFailures,
-    next_due_at: e.nextDueAt,
-    last_source: e.lastSource ?? row.last_source,
-  };
-  if (userSchedule(row) === null) {
-    const learned = e.scheduleInferred && e.schedule?.type === 'interval' ? e.schedule.intervalMs : null;
-    cols.schedule_type = learned === null ? null : 'interval';
-    cols.interval_ms = learned;
-    cols.schedule_inferred = learned === null ? 0 : 1;
-  }
-  return cols;
-}
 
 interface Pass {
   brokenSources: Map<string, string>;

@@ -18,7 +18,7 @@ import { DAY, HOUR } from '../lib/time.js';
 import { addDays } from '../lib/tz.js';
 import type { CatalogService, PageRequest } from '../catalog/catalog.js';
 import { cursorOf, DEFAULT_LIMIT } from '../catalog/catalog.js';
-import { toCheckInfo, toHistoryJob, toWindow } from '../engine/evaluation.js';
+import { toCheckInfo, toHistoryJob, toWindow } from '../engine/rows.js';
 import { renderCompliancePdf } from './pdf.js';
 import type { ComplianceReport, DeviceCompliance } from './report.js';
 
