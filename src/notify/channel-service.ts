@@ -20,7 +20,7 @@ import type { AlertService } from '../engine/alerts.js';
 import type { AuditService } from '../ops/audit.js';
 import { cursorOf, DEFAULT_LIMIT, type PageRequest } from '../catalog/catalog.js';
 import type { ChannelHealth } from './channel-health.js';
-import { type ChannelWithHealth, jsonList, OWNERS_CHANNEL_ID, openConfig, view } from './channel-model.js';
+import { type ChannelWithHealth, OWNERS_CHANNEL_ID, openConfig, view } from './channel-model.js';
 import { deliveryRow } from './router.js';
 import type { SettingsService } from '../engine/settings.js';
 
@@ -57,12 +57,6 @@ export interface ChannelDeps {
   onQueued: () => void;
 }
 
-const visibleTo = (p: Principal, ch: ChannelRow) => {
-  if (p.clientIds === null) return true;
-  const ids = jsonList(ch.client_ids);
-  return ids !== null && ids.length > 0 && ids.every((id) => p.clientIds!.includes(id));
-};
-
 export class ChannelService {
   constructor(private readonly d: ChannelDeps) {}
 
@@ -79,21 +73,22 @@ export class ChannelService {
     });
   }
 
-  async list(p: Principal, req: PageRequest): Promise<Page<ChannelWithHealth>> {
+  async list(req: PageRequest): Promise<Page<ChannelWithHealth>> {
     const limit = req.limit ?? DEFAULT_LIMIT;
     const after = cursorOf(req, 1);
-    const rows = (await this.d.repo.list((after?.[0] as string) ?? null, limit, p.clientIds !== null)).filter((r) => visibleTo(p, r));
+    // Channels are workspace-wide: their routes admit only unlimited principals (docs/security.md).
+    const rows = await this.d.repo.list((after?.[0] as string) ?? null, limit);
     const page = toPage(rows, limit, (r) => [r.id], (r) => r);
     return { items: await Promise.all(page.items.map((r) => this.withHealth(r))), next_cursor: page.next_cursor };
   }
 
-  async get(p: Principal, id: string): Promise<ChannelWithHealth> {
-    return this.withHealth(await this.find(p, id));
+  async get(id: string): Promise<ChannelWithHealth> {
+    return this.withHealth(await this.find(id));
   }
 
-  private async find(p: Principal, id: string): Promise<ChannelRow> {
+  private async find(id: string): Promise<ChannelRow> {
     const ch = await this.d.repo.byId(id);
-    if (!ch || !visibleTo(p, ch)) throw new NotFoundError('channel', id);
+    if (!ch) throw new NotFoundError('channel', id);
     return ch;
   }
 
@@ -117,7 +112,7 @@ export class ChannelService {
     const driver = this.d.registry.get(input.type ?? '');
     if (!driver) throw ValidationError.field('type', `must be one of: ${this.d.registry.types().join(', ')}`);
     const parsed = driver.parseConfig(input.config ?? {});
-    await this.check(p, { ...input, clients: input.clients ?? null }, 'problems' in parsed ? parsed.problems : []);
+    await this.check({ ...input, clients: input.clients ?? null }, 'problems' in parsed ? parsed.problems : []);
     const now = this.d.clock.now();
     const config = 'config' in parsed ? parsed.config : {};
     const row: ChannelRow = {
@@ -137,7 +132,7 @@ export class ChannelService {
   }
 
   async update(p: Principal, id: string, input: ChannelInput): Promise<ChannelWithHealth> {
-    const ch = await this.find(p, id);
+    const ch = await this.find(id);
     if (ch.system === 1) throw new ConflictError('the built-in owners-and-admins channel cannot be changed');
     if (input.type !== undefined && input.type !== ch.type) throw ValidationError.field('type', 'cannot be changed; create a new channel');
     const v = view(ch, this.d.registry)!;
@@ -146,7 +141,7 @@ export class ChannelService {
     const merged = merge.config;
     const plain = openConfig({ ...v, stored: merged }, this.d.secrets);
     const parsed = v.driver.parseConfig(plain);
-    await this.check(p, { ...input, name: input.name ?? ch.name }, 'problems' in parsed ? parsed.problems : []);
+    await this.check({ ...input, name: input.name ?? ch.name }, 'problems' in parsed ? parsed.problems : []);
     const now = this.d.clock.now();
     const config = 'config' in parsed ? parsed.config : {};
     const cols: Partial<ChannelRow> = {
@@ -174,7 +169,7 @@ export class ChannelService {
   }
 
   async remove(p: Principal, id: string): Promise<void> {
-    const ch = await this.find(p, id);
+    const ch = await this.find(id);
     if (ch.system === 1) throw new ConflictError('the built-in owners-and-admins channel cannot be deleted');
     await this.d.health.recovered(ch, 'the channel was deleted');
     await this.d.repo.remove(id);
@@ -183,7 +178,7 @@ export class ChannelService {
 
   /** Sends a test message now, records it as a delivery, and answers how it went. */
   async test(p: Principal, id: string): Promise<TestOutcome> {
-    const ch = await this.find(p, id);
+    const ch = await this.find(id);
     const v = view(ch, this.d.registry)!;
     const now = this.d.clock.now();
     const key = `test:${id}:${newId(now)}`;
@@ -217,8 +212,8 @@ export class ChannelService {
     return { ok: result.ok, status: result.status, detail, delivery_id: row.id };
   }
 
-  async channelDeliveries(p: Principal, id: string, req: PageRequest & { state?: string }): Promise<Page<DeliveryLogRow>> {
-    await this.find(p, id);
+  async channelDeliveries(id: string, req: PageRequest & { state?: string }): Promise<Page<DeliveryLogRow>> {
+    await this.find(id);
     const limit = req.limit ?? DEFAULT_LIMIT;
     const after = cursorOf(req, 1);
     const rows = await this.d.deliveries.ofChannel(id, (after?.[0] as string) ?? null, limit, req.state);
@@ -242,17 +237,12 @@ export class ChannelService {
     this.d.onQueued();
   }
 
-  private async check(p: Principal, input: ChannelInput, problems: FieldProblem[]): Promise<void> {
+  private async check(input: ChannelInput, problems: FieldProblem[]): Promise<void> {
     const out = [...problems];
     if (typeof input.name !== 'string' || input.name.trim() === '') out.push({ field: 'name', message: 'is required' });
     if (input.clients) {
       const unknown = await this.d.repo.unknownClients(input.clients);
       if (unknown.length > 0) out.push({ field: 'clients', message: `unknown client ids: ${unknown.join(', ')}` });
-    }
-    if (p.clientIds !== null && input.clients !== undefined) {
-      if (!input.clients || input.clients.length === 0 || input.clients.some((c) => !p.clientIds!.includes(c))) {
-        out.push({ field: 'clients', message: 'must name only clients you may see' });
-      }
     }
     if (out.length > 0) throw new ValidationError(out);
   }

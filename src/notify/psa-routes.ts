@@ -43,7 +43,7 @@ export function psaRoutes(app: Api, deps: { psa: PsaService }): void {
   r.action('GET', 'psa/companies', { summary: "A PSA channel's companies, with each client's mapping and exact-name match", answer: CompaniesSchema, problems: upstream }, (p, id) =>
     psa.companies(p, id),
   );
-  r.action('GET', 'psa/metadata', { summary: "The PSA's boards or queues, priorities, statuses and ticket types", answer: MetadataSchema, problems: upstream }, (p, id) => psa.metadata(p, id));
+  r.action('GET', 'psa/metadata', { summary: "The PSA's boards or queues, priorities, statuses and ticket types", answer: MetadataSchema, problems: upstream }, (_p, id) => psa.metadata(id));
   app.post(
     '/api/v1/integrations/psa/:id/callback',
     {

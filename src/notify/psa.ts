@@ -56,7 +56,7 @@ export class PsaService {
   constructor(private readonly d: PsaServiceDeps) {}
 
   async companies(p: Principal, channelId: string): Promise<{ companies: PsaChoice[]; clients: CompanyMatch[] }> {
-    const { api, config } = await this.open(p, channelId);
+    const { api, config } = await this.open(channelId);
     const companies = await upstream(() => api.companies());
     const byName = new Map(companies.map((c) => [norm(c.name), c]));
     const mapped = (config.companies as Record<string, number | null> | undefined) ?? {};
@@ -67,8 +67,8 @@ export class PsaService {
     };
   }
 
-  async metadata(p: Principal, channelId: string): Promise<PsaMetadata> {
-    const { api } = await this.open(p, channelId);
+  async metadata(channelId: string): Promise<PsaMetadata> {
+    const { api } = await this.open(channelId);
     return upstream(() => api.metadata());
   }
 
@@ -98,8 +98,8 @@ export class PsaService {
     return { ticket_id: ticketId, alert_id: found.alert_id, action: 'acknowledged' };
   }
 
-  private async open(p: Principal, channelId: string): Promise<{ api: PsaApi; config: ChannelConfig }> {
-    const row = await this.d.channels.get(p, channelId);
+  private async open(channelId: string): Promise<{ api: PsaApi; config: ChannelConfig }> {
+    const row = await this.d.channels.get(channelId);
     const make = PSA_APIS[row.type];
     if (!make) throw new NotFoundError('PSA channel', channelId);
     const config = openConfig(view(row, this.d.registry)!, this.d.secrets);

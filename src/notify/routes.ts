@@ -49,12 +49,12 @@ export function channelRoutes(app: Api, deps: ChannelRouteDeps): void {
   const r = resourceRoutes(app, { path: '/api/v1/channels', tags, ability: 'admin', scope: 'workspace' });
 
   r.types('/api/v1/channel-types', { summary: 'Every channel type with the fields of its config (for forms)', answer: ChannelTypeListSchema }, () => registry.describe());
-  r.list({ summary: 'Notification channels', item: ChannelSchema }, (p, query) => channels.list(p, query), dto);
+  r.list({ summary: 'Notification channels', item: ChannelSchema }, (_p, query) => channels.list(query), dto);
   r.create(
     { summary: 'Add a channel (an e-mail channel greets its recipients with a welcome message)', body: NewChannelSchema, item: ChannelSchema },
     async (p, body) => dto(await channels.create(p, body)),
   );
-  r.get({ summary: 'One channel', item: ChannelSchema }, async (p, id) => dto(await channels.get(p, id)));
+  r.get({ summary: 'One channel', item: ChannelSchema }, async (_p, id) => dto(await channels.get(id)));
   r.update(
     { summary: 'Change a channel; clears a broken state and tries its queue again', body: ChannelPatchSchema, item: ChannelSchema, problems: [409] },
     async (p, id, body) => dto(await channels.update(p, id, body)),
@@ -68,7 +68,7 @@ export function channelRoutes(app: Api, deps: ChannelRouteDeps): void {
       item: DeliverySchema,
       query: Type.Object({ ...PageQuery, state: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed'), Type.Literal('expired')])) }),
     },
-    (p, id, query) => channels.channelDeliveries(p, id, query),
+    (_p, id, query) => channels.channelDeliveries(id, query),
     deliveryDto,
   );
   app.get(

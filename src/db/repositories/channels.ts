@@ -25,10 +25,9 @@ export class ChannelRepository {
     });
   }
 
-  async list(after: string | null, limit: number, clientLimited: boolean): Promise<ChannelRow[]> {
+  async list(after: string | null, limit: number): Promise<ChannelRow[]> {
     let q = this.db.selectFrom('channels').selectAll().orderBy('id').limit(limit + 1);
     if (after) q = q.where('id', '>', after);
-    if (clientLimited) q = q.where('client_ids', 'is not', null);
     return q.execute();
   }
 
