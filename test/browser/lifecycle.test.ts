@@ -1,5 +1,5 @@
-// Objects have a lifecycle, in the console (issue #16): rename and delete a device (after a
-// confirmation), and edit a check's grace, in a real browser.
+// Objects have a lifecycle, in the console (issue #16): rename and delete a device and a client
+// (after a confirmation), edit a check's grace, and remove the demo estate, in a real browser.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/domain/access.js';
@@ -16,6 +16,7 @@ beforeAll(async () => {
   ensureConsoleBuilt();
   app = await startApp({ env: { KEEPWATCH_WORKERS: 'false' } });
   await app.kw.services.users.create(SYSTEM, { ...OWNER, role: 'owner', clientIds: null });
+  await app.request('POST', '/api/v1/jobs', { body: jobReport({ client: 'Shortlived Co', device: { name: 'SL-01' }, started_at: new Date(Date.now() - 3_600_000).toISOString(), ended_at: new Date(Date.now() - 60_000).toISOString() }) });
   for (const name of ['LC-OLD', 'LC-GRACE']) {
     const now = Date.now();
     const res = await app.request('POST', '/api/v1/jobs', {
@@ -63,5 +64,34 @@ describe('lifecycle in the console', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByLabel('Grace (minutes)').waitFor({ state: 'detached' });
     expect((await app.request('GET', `/api/v1/checks/${ids['LC-GRACE']!.check_id}`)).body.grace_seconds).toBe(5400);
+  });
+  it('renames a client, then deletes it with its device once the deletion is confirmed', async () => {
+    const client = (await app.request('GET', '/api/v1/clients?q=shortlived')).body.items[0];
+    await page.goto(`${app.url}/clients/${client.id}`);
+    await page.getByRole('button', { name: 'Rename client Shortlived Co' }).click();
+    await page.getByRole('dialog').getByLabel('New name').fill('Brief Co');
+    await page.getByRole('dialog').getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('heading', { name: 'Brief Co' }).first().waitFor();
+    expect((await app.request('GET', `/api/v1/clients/${client.id}`)).body.name).toBe('Brief Co');
+
+    await page.getByRole('button', { name: 'Delete client' }).click();
+    await page.getByRole('dialog').getByText(/still holds 1 device/).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete client' }).click();
+    await page.waitForURL(`${app.url}/clients`);
+    expect((await app.request('GET', `/api/v1/clients/${client.id}`)).status).toBe(404);
+    expect((await app.request('GET', '/api/v1/devices?q=sl-01')).body.items).toEqual([]);
+  });
+
+  it('removes the demo estate from Settings, and leaves the clients that are not the demo', async () => {
+    await app.kw.loadDemo(SYSTEM);
+    const names = async () => (await app.request('GET', '/api/v1/clients?limit=500')).body.items.map((c: { name: string }) => c.name).sort();
+    expect(await names()).toEqual(expect.arrayContaining(['Acme Widgets', 'Contoso Legal', 'Northwind Dental', 'Lifecycle Co']));
+    await page.goto(`${app.url}/settings/demo`);
+    await page.getByRole('button', { name: 'Remove demo data' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove demo data' }).click();
+    await page.getByRole('status').getByText(/^Removed /).waitFor();
+    const left = await names();
+    expect(left).toContain('Lifecycle Co');
+    expect(left.filter((n: string) => ['Acme Widgets', 'Contoso Legal', 'Northwind Dental'].includes(n))).toEqual([]);
   });
 });
