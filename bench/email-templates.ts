@@ -21,7 +21,7 @@ export async function benchEmailTemplates(seconds: number): Promise<TemplateBenc
   const { parseEmail } = (await import(dist('ingest/email/parse.js'))) as ParseModule;
   const { recognise } = (await import(dist('ingest/email/templates/index.js'))) as TemplatesModule;
   const dir = fileURLToPath(new URL('../test/fixtures/email/', import.meta.url));
-  const raws = readdirSync(dir)
+  const raws = readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.eml'))
     .map((f) => readFileSync(dir + f));
   const parsed = await Promise.all(raws.map((r) => parseEmail(r)));

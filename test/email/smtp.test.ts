@@ -159,7 +159,7 @@ describe('product templates', () => {
     const client = (await app.request('POST', '/api/v1/checks', { body: { name: 'seed', client: 'Templated Ltd', device: { name: 'seed' } } })).body.client_id;
     const address = (await app.request('GET', `/api/v1/clients/${client}`)).body.email_address;
     expect(address).toMatch(/^backups\+.+@keepwatch\.test$/);
-    const r = await send(port, { envelope: { from: 'veeam@corp.example', to: [address] }, raw: fixture('DERIVED_veeam-backup-warning.eml') });
+    const r = await send(port, { envelope: { from: 'veeam@corp.example', to: [address] }, raw: fixture('veeam/backup-warning.eml') });
     expect(r.code).toBe(250);
     const devices = await eventually(async () => {
       const res = await app.request('GET', `/api/v1/devices?client=${client}&limit=100`);
@@ -179,14 +179,14 @@ describe('product templates', () => {
 
   it('gives a check the worst status of a recognised mail sent to its address', async () => {
     const check = await newCheck('Proxmox nightly');
-    await send(port, { envelope: { from: 'root@pve1.example.com', to: [check.email_address] }, raw: fixture('DERIVED_proxmox-vzdump-failed.eml') });
+    await send(port, { envelope: { from: 'root@pve1.example.com', to: [check.email_address] }, raw: fixture('proxmox-vzdump/failed.eml') });
     const [job] = await waitForJobs(check, 1);
     expect(job.status).toBe('failed');
     expect(job.raw_status).toMatch(/^proxmox/);
   });
 
   it('leaves a recognised mail to the inbox unmatched, showing what it recognised', async () => {
-    await send(port, { envelope: { from: 'x@y.example', to: ['backups@keepwatch.test'] }, raw: fixture('DERIVED_restic-failed.eml') });
+    await send(port, { envelope: { from: 'x@y.example', to: ['backups@keepwatch.test'] }, raw: fixture('restic/failed.eml') });
     const email = await eventually(async () => {
       const res = await app.request('GET', '/api/v1/emails?state=unmatched&limit=500');
       const found = res.body.items.find((e: any) => e.template !== null);

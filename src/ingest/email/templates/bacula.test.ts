@@ -4,7 +4,7 @@ import { loadFixture } from './test-fixtures.js';
 
 describe('Bacula / Bareos template', () => {
   it('reads a successful job: client, job name without its run suffix, times, bytes', async () => {
-    const mail = await loadFixture('DERIVED_bacula-success.eml');
+    const mail = await loadFixture('bacula/success.eml');
     expect(bacula.detect(mail)).toBe(true);
     expect(bacula.parse(mail)).toEqual([
       {
@@ -23,13 +23,13 @@ describe('Bacula / Bareos template', () => {
   });
 
   it('reads "Backup OK -- with warnings" as a warning with the error counts', async () => {
-    const [job] = bacula.parse(await loadFixture('DERIVED_bacula-warning.eml'));
+    const [job] = bacula.parse(await loadFixture('bacula/warning.eml'));
     expect(job).toMatchObject({ device: 'files02-fd', status: 'warning', durationMs: (3 * 3600 + 12 * 60 + 35) * 1000, bytes: 412_990_004_101 });
     expect(job!.message).toContain('Non-fatal FD errors: 3');
   });
 
   it('reads a Bareos error report with ISO times as failed', async () => {
-    const [job] = bacula.parse(await loadFixture('DERIVED_bacula-failed.eml'));
+    const [job] = bacula.parse(await loadFixture('bacula/failed.eml'));
     expect(job).toMatchObject({ device: 'db01-fd', status: 'failed', rawStatus: 'Backup Error', bytes: 0, startedAt: Date.UTC(2024, 2, 7, 23, 5, 4) });
     expect(job!.message).toContain('FD termination status: Error');
   });
@@ -48,7 +48,7 @@ describe('Bacula / Bareos template', () => {
   });
 
   it('reads a Copy job report as kind copy', async () => {
-    const mail = await loadFixture('DERIVED_bacula-success.eml');
+    const mail = await loadFixture('bacula/success.eml');
     const copy = { ...mail, text: mail.text.replace('  JobId:', '  Prev Backup JobId:      4200\n  JobId:').replace('Termination:            Backup OK', 'Termination:            Copy OK') };
     expect(bacula.parse(copy)[0]).toMatchObject({ kind: 'copy', status: 'succeeded' });
   });

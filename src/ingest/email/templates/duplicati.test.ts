@@ -4,7 +4,7 @@ import { loadFixture } from './test-fixtures.js';
 
 describe('Duplicati template', () => {
   it('reads a success report: backup name, US-order local times, size of examined files, duration', async () => {
-    const mail = await loadFixture('DERIVED_duplicati-success.eml');
+    const mail = await loadFixture('duplicati/success.eml');
     expect(duplicati.detect(mail)).toBe(true);
     expect(duplicati.parse(mail)).toEqual([
       {
@@ -23,12 +23,12 @@ describe('Duplicati template', () => {
   });
 
   it('prefers the epoch in brackets to the local time', async () => {
-    const [job] = duplicati.parse(await loadFixture('DERIVED_duplicati-success-epoch.eml'));
+    const [job] = duplicati.parse(await loadFixture('duplicati/success-epoch.eml'));
     expect(job).toMatchObject({ device: 'Testing', startedAt: 1_550_384_630_000, endedAt: 1_550_384_631_000, durationMs: 190 });
   });
 
   it('reads the exception report (no ParsedResult) as failed with the failure text', async () => {
-    const mail = await loadFixture('DERIVED_duplicati-failed.eml');
+    const mail = await loadFixture('duplicati/failed.eml');
     expect(duplicati.detect(mail)).toBe(true);
     expect(duplicati.parse(mail)[0]).toMatchObject({
       status: 'failed',
@@ -38,13 +38,13 @@ describe('Duplicati template', () => {
   });
 
   it('reads ParsedResult: Warning as a warning with the warnings list as message', async () => {
-    const [job] = duplicati.parse(await loadFixture('DERIVED_duplicati-warning.eml'));
+    const [job] = duplicati.parse(await loadFixture('duplicati/warning.eml'));
     expect(job!.status).toBe('warning');
     expect(job!.message).toContain('Error reported while accessing file: C:\\Data\\locked.pst');
   });
 
   it('reads a partial backup and the Error and Fatal results', async () => {
-    const mail = await loadFixture('DERIVED_duplicati-success.eml');
+    const mail = await loadFixture('duplicati/success.eml');
     const variant = (from: string, to: string) => duplicati.parse({ ...mail, text: mail.text.replace(from, to) })[0]!.status;
     expect(variant('PartialBackup: False', 'PartialBackup: True')).toBe('partial');
     expect(variant('ParsedResult: Success', 'ParsedResult: Error')).toBe('failed');

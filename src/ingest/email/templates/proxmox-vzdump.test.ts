@@ -5,7 +5,7 @@ import { loadFixture } from './test-fixtures.js';
 
 describe('Proxmox vzdump template', () => {
   it('splits the table into one job per guest with times from the guest logs', async () => {
-    const mail = await loadFixture('DERIVED_proxmox-vzdump-success.eml');
+    const mail = await loadFixture('proxmox-vzdump/success.eml');
     expect(proxmoxVzdump.detect(mail)).toBe(true);
     const [web, dns] = proxmoxVzdump.parse(mail);
     expect(web).toEqual({
@@ -25,7 +25,7 @@ describe('Proxmox vzdump template', () => {
   });
 
   it('marks the failed guest failed with the ERROR line from its log', async () => {
-    const jobs = proxmoxVzdump.parse(await loadFixture('DERIVED_proxmox-vzdump-failed.eml'));
+    const jobs = proxmoxVzdump.parse(await loadFixture('proxmox-vzdump/failed.eml'));
     expect(jobs.map((j) => [j.device, j.status])).toEqual([
       ['web01', 'succeeded'],
       ['mail01', 'failed'],
@@ -35,7 +35,7 @@ describe('Proxmox vzdump template', () => {
   });
 
   it('reads the HTML table when the mail has only the HTML part', async () => {
-    const mail = await loadFixture('DERIVED_proxmox-vzdump-failed.eml');
+    const mail = await loadFixture('proxmox-vzdump/failed.eml');
     const htmlOnly = { ...mail, text: htmlToText(mail.html!) };
     expect(proxmoxVzdump.detect(htmlOnly)).toBe(true);
     const jobs = proxmoxVzdump.parse(htmlOnly);
@@ -47,13 +47,13 @@ describe('Proxmox vzdump template', () => {
   });
 
   it('reads old log stamps without a year in the year of the mail', async () => {
-    const mail = await loadFixture('DERIVED_proxmox-vzdump-success.eml');
+    const mail = await loadFixture('proxmox-vzdump/success.eml');
     const old = { ...mail, text: mail.text.replace(/2024-03-04 (\d\d:\d\d:\d\d)/g, 'Mar 04 $1') };
     expect(proxmoxVzdump.parse(old)[0]!.startedAt).toBe(Date.UTC(2024, 2, 4, 1, 0, 2));
   });
 
   it('does not take a mail with the subject but no table', async () => {
-    const mail = await loadFixture('DERIVED_proxmox-vzdump-success.eml');
+    const mail = await loadFixture('proxmox-vzdump/success.eml');
     expect(proxmoxVzdump.detect({ ...mail, text: 'could not activate storage', html: null })).toBe(false);
   });
 });

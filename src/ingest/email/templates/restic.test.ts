@@ -4,7 +4,7 @@ import { loadFixture } from './test-fixtures.js';
 
 describe('restic template', () => {
   it('reads a saved snapshot: processed size, m:ss duration, ending at the mail date, device from the cron subject', async () => {
-    const mail = await loadFixture('DERIVED_restic-success.eml');
+    const mail = await loadFixture('restic/success.eml');
     expect(restic.detect(mail)).toBe(true);
     expect(restic.parse(mail)).toEqual([
       {
@@ -23,12 +23,12 @@ describe('restic template', () => {
   });
 
   it('reads Fatal: as failed with the fatal text', async () => {
-    const [job] = restic.parse(await loadFixture('DERIVED_restic-failed.eml'));
+    const [job] = restic.parse(await loadFixture('restic/failed.eml'));
     expect(job).toMatchObject({ status: 'failed', message: 'unable to open config file: Stat: The specified key does not exist.' });
   });
 
   it('reads a snapshot saved with unreadable files as partial, listing the errors', async () => {
-    const mail = await loadFixture('DERIVED_restic-success.eml');
+    const mail = await loadFixture('restic/success.eml');
     const text = mail.text.replace('snapshot 0b897a00 saved', 'error: open /home/u/locked.db: permission denied\nsnapshot 0b897a00 saved\nWarning: at least one source file could not be read');
     const [job] = restic.parse({ ...mail, text });
     expect(job).toMatchObject({ status: 'partial' });
@@ -36,7 +36,7 @@ describe('restic template', () => {
   });
 
   it('takes the device from a system sender when there is no cron subject', async () => {
-    const mail = await loadFixture('DERIVED_restic-success.eml');
+    const mail = await loadFixture('restic/success.eml');
     expect(restic.parse({ ...mail, subject: 'backup report', from: 'root@nas02.example.com' })[0]!.device).toBe('nas02');
   });
 });

@@ -40,6 +40,9 @@ export interface TemplateJob {
   message: string | null;
   /** Replication and failover health, for replication reports. */
   health?: { replication: HealthLevel | null; failover: HealthLevel | null };
+  /** What a half-matching template found but could not read (e.g. `size: "1,2 To"`, `end time`),
+   * so a user sees why a figure is missing. Empty or absent when everything was read. */
+  unread?: string[];
 }
 
 /** A status rule in the same shape a check's own e-mail status rules use. */

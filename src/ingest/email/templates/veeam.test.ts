@@ -7,7 +7,7 @@ const GiB = 1024 ** 3;
 
 describe('Veeam Backup & Replication template', () => {
   it('splits a backup job report into one job per VM with its own status, times, size and details', async () => {
-    const mail = await loadFixture('DERIVED_veeam-backup-warning.eml');
+    const mail = await loadFixture('veeam/backup-warning.eml');
     expect(veeam.detect(mail)).toBe(true);
     const jobs = veeam.parse(mail);
     expect(jobs.map((j) => [j.device, j.status, j.rawStatus])).toEqual([
@@ -24,7 +24,7 @@ describe('Veeam Backup & Replication template', () => {
   });
 
   it('reads a backup copy job as kind copy and keeps the failed VM’s error text', async () => {
-    const jobs = veeam.parse(await loadFixture('DERIVED_veeam-backupcopy-failed.eml'));
+    const jobs = veeam.parse(await loadFixture('veeam/backupcopy-failed.eml'));
     expect(jobs.every((j) => j.kind === 'copy' && j.check === 'Offsite Copy')).toBe(true);
     const failed = jobs.find((j) => j.device === 'FILESRV01')!;
     expect(failed.status).toBe('failed');
@@ -34,18 +34,18 @@ describe('Veeam Backup & Replication template', () => {
   });
 
   it('reads a replication job as kind replication', async () => {
-    const jobs = veeam.parse(await loadFixture('DERIVED_veeam-replication-success.eml'));
+    const jobs = veeam.parse(await loadFixture('veeam/replication-success.eml'));
     expect(jobs).toEqual([
       expect.objectContaining({ device: 'APP01', check: 'DR Replica', kind: 'replication', status: 'succeeded', durationMs: 288_000 }),
     ]);
   });
 
   it('leaves Veeam Agent reports to the agent template', async () => {
-    expect(veeam.detect(await loadFixture('DERIVED_veeam-agent-success.eml'))).toBe(false);
+    expect(veeam.detect(await loadFixture('veeam-agent/success.eml'))).toBe(false);
   });
 
   it('falls back to one job per session from the subject when the report has no object table', async () => {
-    const mail = await loadFixture('DERIVED_veeam-replication-success.eml');
+    const mail = await loadFixture('veeam/replication-success.eml');
     const bare = { ...mail, html: null, text: 'Replication job: DR Replica\nMonday, March 4, 2024 11:00:02 PM\nSomething went wrong before any VM was processed.' };
     const failed = { ...bare, subject: '[Failed] DR Replica (1 objects) 1 failed' };
     expect(veeam.parse(failed)).toEqual([expect.objectContaining({ device: 'DR Replica', status: 'failed', rawStatus: 'Failed' })]);
@@ -54,7 +54,7 @@ describe('Veeam Backup & Replication template', () => {
 
 describe('Veeam Agent template', () => {
   it('reads a successful agent backup of one computer', async () => {
-    const mail = await loadFixture('DERIVED_veeam-agent-success.eml');
+    const mail = await loadFixture('veeam-agent/success.eml');
     expect(veeamAgent.detect(mail)).toBe(true);
     expect(veeamAgent.parse(mail)).toEqual([
       {
@@ -73,11 +73,11 @@ describe('Veeam Agent template', () => {
   });
 
   it('reads a failed agent backup with the error from the details row', async () => {
-    const [only] = veeamAgent.parse(await loadFixture('DERIVED_veeam-agent-failed.eml'));
+    const [only] = veeamAgent.parse(await loadFixture('veeam-agent/failed.eml'));
     expect(only).toMatchObject({ device: 'db02', status: 'failed', bytes: 0, message: 'Failed to create volume snapshot. Snapshot overflow: /dev/sda1' });
   });
 
   it('leaves B&R reports to the B&R template', async () => {
-    expect(veeamAgent.detect(await loadFixture('DERIVED_veeam-backup-warning.eml'))).toBe(false);
+    expect(veeamAgent.detect(await loadFixture('veeam/backup-warning.eml'))).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { windowsServerBackup } from './windows-server-backup.js';
 
 describe('Windows Server Backup template', () => {
   it('reads Format-List events: event 4 ends the job, event 1 starts it', async () => {
-    const mail = await loadFixture('DERIVED_windows-server-backup-success.eml');
+    const mail = await loadFixture('windows-server-backup/success.eml');
     expect(windowsServerBackup.detect(mail)).toBe(true);
     expect(windowsServerBackup.parse(mail)).toEqual([
       {
@@ -23,7 +23,7 @@ describe('Windows Server Backup template', () => {
   });
 
   it('reads an Event Viewer 517 as failed on the short computer name, started at the time in the message', async () => {
-    const [job] = windowsServerBackup.parse(await loadFixture('DERIVED_windows-server-backup-failed.eml'));
+    const [job] = windowsServerBackup.parse(await loadFixture('windows-server-backup/failed.eml'));
     expect(job).toMatchObject({ device: 'SRV02', status: 'failed', rawStatus: 'Event 517', startedAt: Date.UTC(2024, 2, 5, 21, 0, 4, 712), endedAt: Date.UTC(2024, 2, 5, 21, 2, 10) });
     expect(job!.message).toContain("error code '0x807800C5'");
   });
@@ -36,13 +36,13 @@ describe('Windows Server Backup template', () => {
     [14, 'succeeded'],
     [1, 'running'],
   ])('maps event %i to %s', async (id, status) => {
-    const mail = await loadFixture('DERIVED_windows-server-backup-failed.eml');
+    const mail = await loadFixture('windows-server-backup/failed.eml');
     const [job] = windowsServerBackup.parse({ ...mail, text: mail.text.replace('Event ID:      517', `Event ID:      ${id}`) });
     expect(job!.status).toBe(status);
   });
 
   it('ignores other event ids of the backup log', async () => {
-    const mail = await loadFixture('DERIVED_windows-server-backup-failed.eml');
+    const mail = await loadFixture('windows-server-backup/failed.eml');
     expect(windowsServerBackup.detect({ ...mail, text: mail.text.replace('Event ID:      517', 'Event ID:      100') })).toBe(false);
   });
 });
