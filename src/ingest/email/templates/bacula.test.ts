@@ -53,3 +53,51 @@ describe('Bacula / Bareos template', () => {
     expect(bacula.parse(copy)[0]).toMatchObject({ kind: 'copy', status: 'succeeded' });
   });
 });
+
+describe('Bacula / Bareos template on published job reports', () => {
+  it('reads the Bareos tutorial report: one Bytes Written line, minute times, no Elapsed time', async () => {
+    const mail = await loadFixture('bacula/bareos-tutorial-ok.eml');
+    expect(bacula.detect(mail)).toBe(true);
+    expect(bacula.parse(mail)).toEqual([
+      {
+        device: 'bareos-fd',
+        check: 'BackupClient1',
+        kind: 'backup',
+        status: 'succeeded',
+        rawStatus: 'Backup OK',
+        startedAt: Date.UTC(2003, 3, 28, 14, 22),
+        endedAt: Date.UTC(2003, 3, 28, 14, 30),
+        durationMs: 8 * 60_000,
+        bytes: 38_988_877,
+        message: null,
+      },
+    ]);
+  });
+
+  it('reads a Bareos 21 "*** Backup Error ***" pasted without indentation, with its error counts', async () => {
+    const [job] = bacula.parse(await loadFixture('bacula/bareos21-backup-error.eml'));
+    expect(job).toMatchObject({
+      device: 'nanto-fd',
+      check: 'nanto-bk',
+      status: 'failed',
+      rawStatus: 'Backup Error',
+      startedAt: Date.UTC(2025, 3, 24, 16, 21, 35),
+      durationMs: 17_000,
+      bytes: 373_698_260,
+      message: 'Termination: *** Backup Error ***\nNon-fatal FD errors: 1, SD errors: 0',
+    });
+    expect(job!.unread).toBeUndefined();
+  });
+
+  it('names what a report lacks or prints unreadably instead of failing', async () => {
+    const mail = await loadFixture('bacula/bareos-tutorial-ok.eml');
+    const text = mail.text.replace(/^End time:.*\n/m, '').replace('Bytes Written:          38,988,877', 'Bytes Written:          viele');
+    const [job] = bacula.parse({ ...mail, text });
+    expect(job).toMatchObject({ status: 'succeeded', endedAt: null, bytes: null, durationMs: null });
+    expect(job!.unread).toEqual(['end time', 'size: "viele"']);
+  });
+
+  it('reads an unknown termination word as failed, never as a success', () => {
+    expect(baculaStatus('Backup Frobnicated')).toBe('failed');
+  });
+});

@@ -6,7 +6,11 @@
 // Status: the `Termination:` line (`Backup OK`, `Backup OK -- with warnings`, `*** Backup Error ***`,
 // `Backup Canceled`, `Backup failed -- incomplete`, and the same for Copy/Migration/Verify/Restore).
 // Times: `06-Mar-2024 23:05:01` (or ISO in newer Bareos), the director's local time with no zone,
-// read as UTC. Size: `SD Bytes Written: 1,234,567 (1.234 MB)` — the exact byte count is used.
+// read as UTC. Size: `SD Bytes Written: 1,234,567 (1.234 MB)` — the exact byte count is used;
+// old directors (Bacula 1.x, Bareos 1.30 in the Bareos tutorial, docs/manuals/source/
+// IntroductionAndTutorial/Tutorial.rst) print one `Bytes Written:` and no `Elapsed time:`.
+// Real samples: the Bareos tutorial's job report; barcus/bareos#193 (Bareos 21, `*** Backup
+// Error ***` with one non-fatal FD error, pasted without the indentation).
 import type { CheckKind, JobStatus } from '../../../domain/job.js';
 import { durationOf, isReplyOrForward, job, message } from './common.js';
 import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
@@ -14,7 +18,7 @@ import { keyValues, parseDuration, parseSize, parseTime } from './units.js';
 
 const TERMINATION = /^\s*Termination:\s*(.+?)\s*$/m;
 // Job names get `.<YYYY-MM-DD_HH.MM.SS>_<n>` appended by the director: the check is the job's own name.
-const JOB_SUFFIX = /\.\d{4}-\d{2}-\d{2}_\d{2}\.\d{2}\.\d{2}_\d+$/;
+const JOB_SUFFIX = /\.\d{4}-\d{2}-\d{2}_\d{2}\.\d{2}\.\d{2}(_\d+)?$/;
 
 function detect(mail: ParsedEmail): boolean {
   if (isReplyOrForward(mail)) return false;
@@ -49,6 +53,13 @@ function parse(mail: ParsedEmail): TemplateJob[] {
   const endedAt = parseTime(kv.get('end time'));
   const status = baculaStatus(termination);
   const errors = Number(kv.get('non-fatal fd errors') ?? 0) + Number(kv.get('sd errors') ?? 0);
+  const sizeText = kv.get('sd bytes written') ?? kv.get('fd bytes written') ?? kv.get('bytes written');
+  const bytes = parseSize(sizeText);
+  const unread = [
+    ...(kv.has('start time') && startedAt === null ? [`start time: "${kv.get('start time')}"`] : []),
+    ...(!kv.has('end time') ? ['end time'] : endedAt === null ? [`end time: "${kv.get('end time')}"`] : []),
+    ...(sizeText === undefined ? ['size'] : bytes === null ? [`size: "${sizeText}"`] : []),
+  ];
   return [
     job({
       device: client,
@@ -59,13 +70,14 @@ function parse(mail: ParsedEmail): TemplateJob[] {
       startedAt,
       endedAt,
       durationMs: durationOf(parseDuration(kv.get('elapsed time')), startedAt, endedAt),
-      bytes: parseSize(kv.get('sd bytes written') ?? kv.get('fd bytes written')),
+      bytes,
       message: status === 'succeeded' ? null : message([
         `Termination: ${termination}`,
         errors > 0 ? `Non-fatal FD errors: ${kv.get('non-fatal fd errors') ?? 0}, SD errors: ${kv.get('sd errors') ?? 0}` : null,
         statusLine('FD termination status', kv),
         statusLine('SD termination status', kv),
       ]),
+      ...(unread.length > 0 ? { unread } : {}),
     }),
   ];
 }

@@ -15,14 +15,26 @@ const FORWARD_MARKERS = [
  * reply quoting a failure, or a forwarded copy of someone else's report, must not record a job.
  */
 export function isReplyOrForward(mail: ParsedEmail): boolean {
-  if (REPLY_PREFIX.test(mail.subject)) return true;
-  return FORWARD_MARKERS.some((re) => re.test(mail.text));
+  // Every template asks this of the same message: the body scan runs once per message.
+  let answer = replyMemo.get(mail);
+  if (answer === undefined) {
+    answer = REPLY_PREFIX.test(mail.subject) || FORWARD_MARKERS.some((re) => re.test(mail.text));
+    replyMemo.set(mail, answer);
+  }
+  return answer;
 }
+
+const replyMemo = new WeakMap<ParsedEmail, boolean>();
 
 /** Body lines, tabs kept (HTML table cells), trailing white space and CRs removed. */
 export function lines(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.replace(/\s+$/, ''));
+  // Templates ask in turn for the lines of the same body: split it once. The array is shared, so
+  // callers must not change it.
+  if (text !== linesMemo.text) linesMemo = { text, lines: text.split(/\r?\n/).map((l) => l.trimEnd()) };
+  return linesMemo.lines;
 }
+
+let linesMemo: { text: string | null; lines: string[] } = { text: null, lines: [] };
 
 /** Table cells of a line produced by the HTML converter: tab-separated, trimmed. */
 export function cells(line: string): string[] {
@@ -77,4 +89,29 @@ export function senderHost(mail: ParsedEmail): string {
   const [local, domain] = mail.from.split('@');
   if (local && domain && MACHINE_SENDERS.test(local)) return domain.split('.')[0]!;
   return mail.from || 'unknown';
+}
+
+/**
+ * A labelled value as reports print it: `Plan name: Files` in a text part, or a two-cell HTML
+ * table row (`Plan name\tFiles`, the label sometimes with its own colon) → [lower-case label with
+ * single spaces, value], else null. Rows with more cells are tables, not labels.
+ */
+export function labelled(line: string): [string, string] | null {
+  const row = cells(line).filter((c) => c !== '');
+  if (line.includes('\t')) {
+    if (row.length !== 2 || !/^[A-Za-z][\w &()./-]{0,40}:?$/.test(row[0]!)) return null;
+    return [row[0]!.replace(/:$/, '').trim().toLowerCase().replace(/\s+/g, ' '), row[1]!];
+  }
+  const m = /^\s*([A-Za-z][\w &()./-]{0,40}?)\s*:\s+(\S.*?)\s*$/.exec(line);
+  return m ? [m[1]!.toLowerCase().replace(/\s+/g, ' '), m[2]!] : null;
+}
+
+/** Every labelled value of a body (see labelled), by label; the first of a repeated label wins. */
+export function labelledFields(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of lines(text)) {
+    const kv = labelled(line);
+    if (kv && !out.has(kv[0])) out.set(kv[0], kv[1]);
+  }
+  return out;
 }

@@ -51,3 +51,45 @@ describe('Duplicati template', () => {
     expect(variant('ParsedResult: Success', 'ParsedResult: Fatal')).toBe('failed');
   });
 });
+
+describe('Duplicati template on published report bodies', () => {
+  it('reads a 2.0.3 report whose body has no title line: the name from the subject, US-order times', async () => {
+    const mail = await loadFixture('duplicati/dupreport-success-2018.eml');
+    expect(duplicati.detect(mail)).toBe(true);
+    expect(duplicati.parse(mail)).toEqual([
+      {
+        device: 'Media',
+        check: 'Duplicati backup',
+        kind: 'backup',
+        status: 'succeeded',
+        rawStatus: 'Success',
+        startedAt: Date.UTC(2018, 7, 29, 2, 11, 38),
+        endedAt: Date.UTC(2018, 7, 29, 2, 16, 43),
+        durationMs: 305_455,
+        bytes: 181_673_183_234,
+        message: null,
+      },
+    ]);
+  });
+
+  it('reads a 2.0.5 warning cut before its warnings list: epochs, and the warning count as message', async () => {
+    const [job] = duplicati.parse(await loadFixture('duplicati/dupreport-warning-2020.eml'));
+    expect(job).toMatchObject({
+      status: 'warning',
+      rawStatus: 'Warning',
+      startedAt: 1_589_670_000_000,
+      endedAt: 1_589_670_186_000,
+      durationMs: 186_607,
+      bytes: 179_129_873_304,
+      message: '1 warnings (details not in the mail)',
+    });
+  });
+
+  it('lists a missing size as unread, and reads an unknown result word as failed', async () => {
+    const mail = await loadFixture('duplicati/dupreport-success-2018.eml');
+    const text = mail.text.replace(/^SizeOfExaminedFiles:.*\n/m, '').replace('ParsedResult: Success', 'ParsedResult: Frobnicated');
+    const [job] = duplicati.parse({ ...mail, text });
+    expect(job).toMatchObject({ status: 'failed', rawStatus: 'Frobnicated', bytes: null });
+    expect(job!.unread).toEqual(['size']);
+  });
+});

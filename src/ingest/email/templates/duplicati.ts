@@ -5,6 +5,9 @@
 // words from the ParsedResultType enum (Success, Warning, Error, Fatal, Unknown).
 // The report does not name the computer: the device is the backup's name (people name backups
 // after what they protect); a check's own rules can still attach the mail elsewhere.
+// Real bodies: HandyGuySoftware/dupReport#99 (2.0.3, success, US-order times, no epoch) and #147
+// (2.0.5.1, `ParsedResult: Warning`, epochs, `*ActualLength` counters); mail clients and
+// dupReport show the body without the title line, so the subject carries the backup's name.
 // Times: `BeginTime: 2/16/2019 10:23:50 PM (1550384630)` — the epoch in brackets when present
 // (Duplicati 2.0.4+), else the US-order local time read as UTC. Size: SizeOfExaminedFiles, bytes.
 import type { JobStatus } from '../../../domain/job.js';
@@ -37,6 +40,13 @@ function parse(mail: ParsedEmail): TemplateJob[] {
   if (kv.get('partialbackup')?.toLowerCase() === 'true' && status !== 'failed') status = 'partial';
   const startedAt = when(kv.get('begintime'));
   const endedAt = when(kv.get('endtime'));
+  const sizeText = kv.get('sizeofexaminedfiles');
+  const bytes = parseSize(sizeText);
+  // A failed run (`Failed:`/`Details:`) prints no figures; only a result report lacking one is odd.
+  const unread = raw === 'Failed' ? [] : [
+    ...(sizeText === undefined ? ['size'] : bytes === null ? [`size: "${sizeText}"`] : []),
+    ...(kv.has('endtime') && endedAt === null ? [`end time: "${kv.get('endtime')}"`] : []),
+  ];
   return [
     job({
       device: backupName!,
@@ -47,10 +57,24 @@ function parse(mail: ParsedEmail): TemplateJob[] {
       startedAt,
       endedAt,
       durationMs: durationOf(parseDuration(kv.get('duration')), startedAt, endedAt),
-      bytes: parseSize(kv.get('sizeofexaminedfiles')),
-      message: message([failed, ...listItems(mail.text, 'Errors'), ...listItems(mail.text, 'Warnings')]),
+      bytes,
+      message: message([failed, ...listItems(mail.text, 'Errors'), ...listItems(mail.text, 'Warnings')]) ?? counts(kv, status),
+      ...(unread.length > 0 ? { unread } : {}),
     }),
   ];
+}
+
+/**
+ * Duplicati 2.0.5+ may list its warnings and errors only after a long `LimitedMessages` list that
+ * mail clients and forwarders cut; the counters before it still say how many there were.
+ */
+function counts(kv: Map<string, string>, status: JobStatus): string | null {
+  if (status === 'succeeded') return null;
+  const parts = [
+    ['errorsactuallength', 'errors'],
+    ['warningsactuallength', 'warnings'],
+  ].flatMap(([key, word]) => (Number(kv.get(key!) ?? 0) > 0 ? [`${kv.get(key!)} ${word}`] : []));
+  return parts.length > 0 ? `${parts.join(', ')} (details not in the mail)` : null;
 }
 
 /** The epoch Duplicati appends in brackets is exact; the locale text before it is not. */

@@ -6,6 +6,10 @@
 //   processed 10735 files, 339.815 MiB in 0:02 / snapshot 0b897a00 saved
 //   Fatal: unable to open config file: …  (no snapshot)
 //   Warning: at least one source file could not be read  (snapshot saved, exit 3 → partial)
+// Real samples: restic/restic#4597 (0.16.2, `Files:`/`Dirs:`/`Added to the repository:`),
+// restic/restic#2549 (0.9.x, `Added to the repo:`), restic/restic#1167 (0.7.1, a missing
+// repository printed as `unable to open config file: …` without the `Fatal:` prefix newer
+// versions add, then `Is there a repository at the following location?`).
 // The output names no machine: the device comes from the mail (see senderHost). Times: restic
 // prints none, so the job ends at the mail's Date and starts `processed … in <m:ss>` before it.
 // Size: the processed size (the data the snapshot covers), IEC units.
@@ -18,18 +22,25 @@ const SAVED = /^snapshot ([0-9a-f]{8,64}) saved\s*$/m;
 const FATAL = /^Fatal: (.+)$/m;
 const PROCESSED = /^processed (\d+) files, (.+?) in (\d+(?::\d{2}){1,2})\s*$/m;
 const UNREADABLE = /^Warning: at least one source file could not be read\s*$/m;
+// restic's answer when the repository cannot be opened, with or without the `Fatal: ` prefix.
+const NO_REPOSITORY = /^((?:Fatal: )?(unable to open config file: .+))\n\s*Is there a repository at the following location\?/m;
 
 function detect(mail: ParsedEmail): boolean {
   if (isReplyOrForward(mail)) return false;
   const t = mail.text;
   if (SAVED.test(t)) return PROCESSED.test(t) || /^Added to the repository: /m.test(t);
-  return FATAL.test(t) && /\brestic\b|^repository [0-9a-f]+ opened|Is there a repository at the following location\?/im.test(t);
+  if (NO_REPOSITORY.test(t)) return true;
+  return FATAL.test(t) && /\brestic\b|^repository [0-9a-f]+ opened/im.test(`${mail.subject}\n${t}`);
 }
 
 function parse(mail: ParsedEmail): TemplateJob[] {
   const t = mail.text;
   const saved = SAVED.exec(t);
-  const fatal = FATAL.exec(t);
+  const fatalMatch = FATAL.exec(t);
+  const noRepo = NO_REPOSITORY.exec(t);
+  // The product's own words: the `Fatal:` line as printed (old versions print no prefix).
+  const fatalLine = fatalMatch?.[0].trim() ?? noRepo?.[1] ?? null;
+  const fatal = fatalMatch?.[1] ?? noRepo?.[2] ?? null;
   let status: JobStatus;
   if (!saved) status = 'failed';
   else status = UNREADABLE.test(t) ? 'partial' : 'succeeded';
@@ -43,12 +54,13 @@ function parse(mail: ParsedEmail): TemplateJob[] {
       check: 'restic',
       kind: 'backup',
       status,
-      rawStatus: saved ? saved[0].trim() : `Fatal: ${fatal?.[1] ?? ''}`.trim(),
+      rawStatus: saved ? saved[0].trim() : (fatalLine ?? 'no snapshot saved'),
       startedAt: endedAt !== null && durationMs !== null ? endedAt - durationMs : null,
       endedAt,
       durationMs,
       bytes: processed ? parseSize(processed[2]) : null,
-      message: status === 'succeeded' ? null : message([fatal?.[1], ...errors, UNREADABLE.exec(t)?.[0]]),
+      message: status === 'succeeded' ? null : message([fatal, ...errors, UNREADABLE.exec(t)?.[0]]),
+      ...(saved && !processed ? { unread: ['size', 'duration'] } : {}),
     }),
   ];
 }

@@ -43,6 +43,13 @@ export interface Manifest {
   product: string;
   /** The id of the template that must recognise every sample in the folder. */
   template: string;
+  /** Set, with the reason, for a product that mails only about problems (Datto's agent alerts):
+   * its folder then needs no success sample. */
+  problems_only?: string;
+  /** Set, saying where we looked, for a product no real published mail was found for: its
+   * template reads the layout of the product's own source or documentation, unverified against a
+   * real mail, and docs/email.md says so. */
+  no_real_sample?: string;
   samples: Sample[];
 }
 

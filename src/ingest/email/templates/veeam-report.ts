@@ -1,7 +1,10 @@
 // The HTML job report that Veeam Backup & Replication and Veeam Agent send, read from its text form
 // (tables one row per line, cells tab-separated; see ../html-text.ts). Layout, from a copy of a
 // real forwarded Veeam Agent mail (github.com/grufocom/vee-mail, vee_mail_template.html) and the
-// vocabulary of B&R reports (FORMATS.md §2):
+// vocabulary of B&R reports (FORMATS.md §2), checked against a real B&R 9.5/10 report in Dutch
+// (github:highfestiva/torrboll.java/src/test/resources/test.html@df6d3ff: `Backup job: … (Retry 3)`,
+// `Created by …` description, `Error` as the status word, `zaterdag 1 februari 2020 01:00:29`,
+// decimal-comma sizes `16,5 GB`, details on the lines after a row when the cell holds `<br />`):
 //   <Type> job: <Job name>  [description line]  <Success|Warning|Failed>
 //   <session date line>
 //   Success n | Start time t | Total size s | Backup size s
@@ -109,13 +112,14 @@ export function readReport(text: string): VeeamReport | null {
   const statusLine = after.find((l) => veeamStatus(l) !== null);
   const description = after[0] && !veeamStatus(after[0]) && !/\d/.test(after[0]) ? after[0] : null;
   const summary = summaryValues(all);
-  const sessionLine = all.slice(headerAt + 1, headerAt + 5).find((l) => parseTime(l.trim()) !== null);
-  const session = sessionLine ? parseTime(sessionLine.trim()) : null;
+  const sessionLine = all.slice(headerAt + 1, headerAt + 5).find((l) => sessionTime(l) !== null);
+  const session = sessionLine ? sessionTime(sessionLine) : null;
   const startedAt = timeOnDayOf(summary.get('start time'), session) ?? session;
   const endedAt = timeOnDayOf(summary.get('end time'), startedAt);
   return {
     jobType: (header[1] ?? '').trim() || 'Backup',
-    jobName: header[2]!.trim(),
+    // A retried session names itself `Nightly (Retry 3)`: the retry is the same stream of work.
+    jobName: header[2]!.replace(/\s*\(retry \d+\)$/i, '').trim(),
     rawStatus: header[3] ?? statusLine ?? null,
     description,
     startedAt,
@@ -123,6 +127,27 @@ export function readReport(text: string): VeeamReport | null {
     durationMs: durationOf(parseDuration(summary.get('duration')), startedAt, endedAt),
     objects: readObjects(all),
   };
+}
+
+// Veeam prints the session date in the server's locale (`zaterdag 1 februari 2020 01:00:29`,
+// `Samstag, 1. Februar 2020`, `samedi 1 février 2020`); month names are mapped to English so
+// parseTime can read them. Keys are the first four letters, which tell the months apart.
+const LOCAL_MONTHS: Record<string, string> = {
+  janu: 'January', janv: 'January', febr: 'February', févr: 'February', maar: 'March',
+  märz: 'March', mars: 'March', apri: 'April', avri: 'April', mei: 'May', mai: 'May',
+  juni: 'June', juin: 'June', juli: 'July', juil: 'July', augu: 'August', août: 'August',
+  sept: 'September', okto: 'October', octo: 'October', nove: 'November', dece: 'December',
+  déce: 'December', deze: 'December',
+};
+
+/** The session line's date and time, in English or a translated locale; null when it is none. */
+export function sessionTime(line: string): number | null {
+  const text = line.trim();
+  const english = parseTime(text);
+  if (english !== null) return english;
+  const m = /^(?:[^\d\s,]+,?\s+)?(\d{1,2})\.?\s+(\p{L}+)\.?\s+(\d{4})\s+(.*)$/u.exec(text);
+  const month = m ? LOCAL_MONTHS[m[2]!.toLowerCase().slice(0, 4)] : undefined;
+  return m && month ? parseTime(`${m[1]} ${month} ${m[3]} ${m[4]}`) : null;
 }
 
 /** Label → value pairs of the summary grid (`Start time\t22:00:05\tTotal size\t50 GB …`). */
@@ -150,7 +175,9 @@ function readObjects(all: string[]): VeeamObject[] {
   const objects: VeeamObject[] = [];
   for (const line of all.slice(headAt + 1)) {
     const c = cells(line);
-    if (c.length >= 2 && veeamStatus(c[1]!) !== null) {
+    // A row is an object when its status is a known word, or when it fills every column (a status
+    // word this reader does not know yet still names an object, read as a warning below).
+    if (c.length >= 2 && c[1] && (veeamStatus(c[1]) !== null || c.length === columns.length)) {
       const at = (name: string) => (col(name) >= 0 ? (c[col(name)] ?? null) || null : null);
       objects.push({
         name: c[0]!,
@@ -192,17 +219,40 @@ export function reportJobs(report: VeeamReport, fallbackStatus: string | null, d
   return report.objects.map((o) => {
     const startedAt = timeOnDayOf(o.start, report.startedAt);
     const endedAt = timeOnDayOf(o.end, startedAt ?? report.startedAt);
-    return job({
+    // Transferred stands in only when there is no size: an unreadable size is reported, not replaced.
+    const bytes = o.size ? size(o.size) : size(o.transferred);
+    const durationMs = durationOf(parseDuration(o.duration), startedAt, endedAt);
+    const unread = [
+      ...missing('start time', o.start, startedAt),
+      ...missing('end time', o.end, endedAt),
+      ...missing('size', o.size ?? o.transferred, bytes),
+      ...missing('duration', o.duration, durationMs),
+    ];
+    const known = veeamStatus(o.rawStatus);
+    // An unknown status word is never a success: a person has to look at it.
+    const status = known ?? 'warning';
+    if (!known) unread.unshift(`status: "${o.rawStatus}"`);
+    const read = job({
       device: o.name,
       check,
       kind,
-      status: veeamStatus(o.rawStatus)!,
+      status,
       rawStatus: o.rawStatus,
       startedAt,
       endedAt,
-      durationMs: durationOf(parseDuration(o.duration), startedAt, endedAt),
-      bytes: size(o.size) ?? size(o.transferred),
+      durationMs,
+      bytes,
       message: message(o.details),
     });
+    return unread.length > 0 ? { ...read, unread } : read;
   });
+}
+
+/**
+ * What a row showed but could not be read (`size: "1,2 To"`), or that it lacked (`end time`), so a
+ * user sees why a figure is missing. A row time with no session date to place it on is unread too.
+ */
+function missing(label: string, text: string | null, value: number | null): string[] {
+  if (value !== null) return [];
+  return text ? [`${label}: "${text}"`] : [label];
 }

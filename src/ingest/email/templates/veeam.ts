@@ -1,11 +1,14 @@
 // Veeam Backup & Replication job reports: backup, backup copy and replication jobs (the kind comes
 // from the report header's job type). One job per VM row.
 // Sources: report layout from github.com/grufocom/vee-mail (vee_mail_template.html, a forwarded
-// real Veeam mail); default subject `[%JobResult%] %JobName% (%ObjectCount% objects) %Issues%`
+// real Veeam mail) and a real B&R report kept as a test fixture by
+// github.com/highfestiva/torrboll.java (src/test/resources/test.html: Dutch locale, vApp rows,
+// `Error` rows, a retry); default subject `[%JobResult%] %JobName% (%ObjectCount% objects) %Issues%`
 // from the Get-VBRMailNotificationConfiguration example in Veeam's PowerShell reference
 // (helpcenter.veeam.com/docs/vbr/powershell/get-vbrmailnotificationconfiguration.html); subject
 // regex from github.com/sibiodev/zbxsmtptrap (config/smtpToZbxTrap.ini).
-// Times: the session line carries the date; row times without a date are placed on that day.
+// Times: the session line carries the date (English, Dutch, German or French month names); row
+// times without a date are placed on that day. A row figure that cannot be read goes to `unread`.
 // Veeam prints the backup server's local time with no zone: read as UTC (see units.ts).
 // Sizes: Veeam prints 1024-based sizes with SI letters (`50 GB`).
 import { isReplyOrForward } from './common.js';
