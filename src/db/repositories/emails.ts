@@ -187,6 +187,32 @@ export class EmailRepository {
     return this.scoped(q, clientIds).execute();
   }
 
+  /** A sender's newest messages (the trial of a correction's rules), raw included. */
+  async fromSender(clientIds: readonly string[] | null, from: string, limit: number): Promise<EmailRow[]> {
+    const q = this.db.selectFrom('emails').selectAll().where('from_addr', '=', from).orderBy('id', 'desc').limit(limit);
+    return this.scoped(q, clientIds).execute();
+  }
+
+  /** Raw copies of some messages (suggestions are read from the raw message). */
+  async rawOf(ids: readonly string[]): Promise<Array<Pick<EmailRow, 'id' | 'raw' | 'envelope_to' | 'transport' | 'received_at'>>> {
+    if (ids.length === 0) return [];
+    return this.db.selectFrom('emails').select(['id', 'raw', 'envelope_to', 'transport', 'received_at']).where('id', 'in', [...ids]).execute();
+  }
+
+  /** The check a correction names, by client, device and check name keys; undefined if none. */
+  async checkIdByNames(clientKey: string, deviceKey: string, checkKey: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('checks')
+      .innerJoin('devices', 'devices.id', 'checks.device_id')
+      .innerJoin('clients', 'clients.id', 'checks.client_id')
+      .select('checks.id')
+      .where('clients.name_key', '=', clientKey)
+      .where('devices.name_key', '=', deviceKey)
+      .where('checks.name_key', '=', checkKey)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
   /** Puts messages back in the queue; answers how many. */
   async requeue(filter: { ids?: string[]; state?: string; from?: string; subjectPattern?: string; since?: number }): Promise<number> {
     let q = this.db.updateTable('emails').set({ state: 'pending', claimed_until: null });

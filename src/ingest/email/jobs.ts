@@ -7,6 +7,7 @@ import { type CompiledRules, type DefaultStatus, statusByRules, statusByWords, t
 import { type CheckKind, type JobStatus, nameKey, type Operation } from '../../domain/job.js';
 import { buildJob, clampFuture, type JobInput } from '../../domain/job-build.js';
 import type { IngestJob } from '../service.js';
+import { figures } from './generic.js';
 import type { ParsedEmail, Recognised, TemplateJob } from './templates/types.js';
 
 export const EMAIL_SOURCE = 'email';
@@ -111,16 +112,38 @@ function messages(jobs: TemplateJob[]): string | null {
   return parts.length > 0 ? parts.join('\n') : null;
 }
 
+/** The external id of a template's job: a check job that replaces it (a corrected misread mail
+ * to a client's address) takes the same id, so the upsert moves the one job instead of adding one. */
+export function templateExternalId(ctx: MailContext, j: Pick<TemplateJob, 'device' | 'check'>): string {
+  return `${ctx.mailKey}:${nameKey(j.device)}/${nameKey(j.check)}`;
+}
+
+/** Bytes and duration of a check job: the template's, or (no template, no status rules: the
+ * built-in words decide the status) the generic recogniser's figures. */
+function jobFigures(check: CheckForMail, ctx: MailContext, tjobs: TemplateJob[], single: TemplateJob | null) {
+  if (ctx.recognised) {
+    const bytes = tjobs.some((j) => j.bytes !== null) ? tjobs.reduce((n, j) => n + (j.bytes ?? 0), 0) : null;
+    return { bytes, durationMs: single?.durationMs ?? null };
+  }
+  if (check.rules !== null && check.rules.status.length > 0) return { bytes: null, durationMs: null };
+  return figures(ctx.mail);
+}
+
 /** One job for a check that a message reported to (by its address or its matching rules). */
-export function checkJob(check: CheckForMail, ctx: MailContext, verdict: { status: JobStatus; rawStatus: string }): IngestJob {
+export function checkJob(
+  check: CheckForMail,
+  ctx: MailContext,
+  verdict: { status: JobStatus; rawStatus: string },
+  externalId = `${ctx.mailKey}:${check.id}`,
+): IngestJob {
   const tjobs = ctx.recognised?.jobs ?? [];
   const single = tjobs.length === 1 ? tjobs[0]! : null;
-  const bytes = tjobs.some((j) => j.bytes !== null) ? tjobs.reduce((n, j) => n + (j.bytes ?? 0), 0) : null;
+  const { bytes, durationMs } = jobFigures(check, ctx, tjobs, single);
   const target: PingTarget = { checkId: check.id, deviceId: check.device_id, clientId: check.client_id, kind: check.kind };
   const good = verdict.status === 'succeeded';
   const job = buildJob({
     source: EMAIL_SOURCE,
-    externalId: `${ctx.mailKey}:${check.id}`,
+    externalId,
     device: { name: '' },
     check: null,
     status: verdict.status,
@@ -128,7 +151,7 @@ export function checkJob(check: CheckForMail, ctx: MailContext, verdict: { statu
     operation: OPERATION_BY_KIND[check.kind as CheckKind],
     startedAt: single?.startedAt ?? null,
     endedAt: single?.endedAt ?? mailTime(ctx),
-    durationMs: single?.durationMs ?? null,
+    durationMs,
     bytes,
     message: messages(tjobs) ?? (good ? null : ctx.mail.subject || null),
     healthReplication: single?.health?.replication,
@@ -146,7 +169,7 @@ export function templateJobs(ctx: MailContext): IngestJob[] {
   return rec.jobs.map((j) => {
     const job = buildJob({
       source: EMAIL_SOURCE,
-      externalId: `${ctx.mailKey}:${nameKey(j.device)}/${nameKey(j.check)}`,
+      externalId: templateExternalId(ctx, j),
       device: { name: named(j.device), class: j.kind === 'saas_backup' ? 'saas' : 'server' },
       check: { name: named(j.check), kind: j.kind },
       status: j.status,
@@ -160,7 +183,7 @@ export function templateJobs(ctx: MailContext): IngestJob[] {
       healthReplication: j.health?.replication,
       healthFailover: j.health?.failover,
       ...logOf(ctx),
-      raw: rawOf(ctx, { object: j.device, check: j.check, raw_status: j.rawStatus }),
+      raw: rawOf(ctx, { object: j.device, check: j.check, raw_status: j.rawStatus, ...(j.unread?.length ? { unread: j.unread } : {}) }),
     });
     return clampFuture(job, ctx.receivedAt);
   });

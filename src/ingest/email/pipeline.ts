@@ -10,7 +10,7 @@ import { subjectPattern } from '../../domain/email-draft.js';
 import { matchesCheck } from '../../domain/email-rules.js';
 import { DomainError } from '../../domain/errors.js';
 import type { AddressBook, Recipient } from './addresses.js';
-import { type CheckForMail, checkJob, checkVerdict, type MailContext, templateJobs } from './jobs.js';
+import { type CheckForMail, checkJob, checkVerdict, type MailContext, templateExternalId, templateJobs } from './jobs.js';
 import type { RuleBook } from './rulebook.js';
 import type { ParsedEmail, Recognised } from './templates/types.js';
 import type { Clock } from '../../lib/clock.js';
@@ -150,15 +150,25 @@ export class EmailPipeline {
     const matching = (c: CheckForMail) => c.rules !== null && matchesCheck(c.rules, ctx.mail);
     if (inbox) for (const c of ruled) if (matching(c)) checks.set(c.id, c);
     const requests: MailPlan['requests'] = [];
+    // A check's id → the template job its job replaces (a corrected misread mail, see below).
+    const replaces = new Map<string, string>();
     for (const clientId of clients) {
-      // A recognised product mail to a client's address creates that client's devices and checks;
-      // otherwise the client's own checks' rules decide.
-      if (ctx.recognised && ctx.recognised.jobs.length > 0) requests.push({ jobs: templateJobs(ctx), scope: { clientIds: [clientId] } });
-      else for (const c of ruled) if (c.client_id === clientId && matching(c)) checks.set(c.id, c);
+      // The client's own checks' rules win: a rule made by correcting a misread product mail must
+      // decide its status over the template. Otherwise a recognised product mail to a client's
+      // address creates that client's devices and checks.
+      const own = ruled.filter((c) => c.client_id === clientId && matching(c));
+      const tjobs = ctx.recognised?.jobs ?? [];
+      for (const c of own) checks.set(c.id, c);
+      // A single-object mail's template job, recorded before the correction, becomes the (first)
+      // ruled check's job instead of staying beside it with the misread status.
+      if (own[0] && tjobs.length === 1) replaces.set(own[0].id, templateExternalId(ctx, tjobs[0]!));
+      if (own.length === 0 && tjobs.length > 0) requests.push({ jobs: templateJobs(ctx), scope: { clientIds: [clientId] } });
     }
     const verdicts = [...checks.values()].map((check) => ({ check, ...checkVerdict(check, ctx) }));
     const jobs: IngestJob[] = [];
-    for (const v of verdicts) if (v.status !== 'ignore') jobs.push(checkJob(v.check, ctx, { status: v.status, rawStatus: v.rawStatus }));
+    for (const v of verdicts) {
+      if (v.status !== 'ignore') jobs.push(checkJob(v.check, ctx, { status: v.status, rawStatus: v.rawStatus }, replaces.get(v.check.id)));
+    }
     if (jobs.length > 0) requests.unshift({ jobs, scope: { clientIds: null } });
     const state: EmailOutcome['state'] = requests.length > 0 ? 'processed' : verdicts.length > 0 ? 'ignored' : 'unmatched';
     const clientId = [...clients][0] ?? verdicts[0]?.check.client_id ?? null;

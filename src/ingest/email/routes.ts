@@ -2,11 +2,16 @@
 import { type Static, Type } from 'typebox';
 import type { EmailSummary } from '../../db/repositories/emails.js';
 import type { EmailDetail, EmailService } from './inbox.js';
+import type { Suggestion } from './generic.js';
 import { checkDto } from '../../catalog/dto.js';
 import {
   CheckDraftSchema,
   CheckFromEmailBody,
   CheckFromEmailSchema,
+  CorrectionAppliedSchema,
+  CorrectionApplyBody,
+  CorrectionBody,
+  CorrectionSchema,
   EMAIL_STATES,
   EmailDetailSchema,
   EmailSummarySchema,
@@ -22,7 +27,12 @@ import type { Api } from '../../http/types.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export function emailSummaryDto(e: EmailSummary): Static<typeof EmailSummarySchema> {
+function suggestionDto(s: Suggestion | null | undefined): Static<typeof EmailSummarySchema>['suggestion'] {
+  if (!s) return null;
+  return { device: s.device, check: s.check, status: s.status, bytes: s.bytes, duration_ms: s.durationMs, why: s.why };
+}
+
+export function emailSummaryDto(e: EmailSummary & { suggestion?: Suggestion | null }): Static<typeof EmailSummarySchema> {
   return {
     id: e.id,
     received_at: iso(e.received_at),
@@ -43,14 +53,15 @@ export function emailSummaryDto(e: EmailSummary): Static<typeof EmailSummarySche
     check_ids: e.check_ids ? (JSON.parse(e.check_ids) as string[]) : [],
     job_count: e.job_count,
     error: e.error,
+    suggestion: suggestionDto(e.suggestion),
   };
 }
 
-function detailDto({ row, ctx, plan }: EmailDetail): Static<typeof EmailDetailSchema> {
+function detailDto({ row, ctx, plan, suggestion }: EmailDetail): Static<typeof EmailDetailSchema> {
   const m = ctx.mail;
   const rec = ctx.recognised;
   return {
-    ...emailSummaryDto(row),
+    ...emailSummaryDto({ ...row, suggestion }),
     parsed: {
       from_name: m.fromName,
       to: m.to,
@@ -74,6 +85,7 @@ function detailDto({ row, ctx, plan }: EmailDetail): Static<typeof EmailDetailSc
             duration_seconds: j.durationMs === null ? null : j.durationMs / 1000,
             bytes: j.bytes,
             message: j.message,
+            unread: j.unread ?? [],
           })),
         }
       : null,
@@ -159,7 +171,14 @@ export function emailRoutes(app: Api, deps: { emails: EmailService; publicUrl: s
     async (req) => {
       const groups = await emails.groups(req.principal, req.query.limit ?? 100);
       return {
-        items: groups.map((g) => ({ from: g.from_addr, subject_pattern: g.subject_pattern, count: g.count, last_received_at: iso(g.last_received_at), last_id: g.last_id })),
+        items: groups.map((g) => ({
+          from: g.from_addr,
+          subject_pattern: g.subject_pattern,
+          count: g.count,
+          last_received_at: iso(g.last_received_at),
+          last_id: g.last_id,
+          suggestion: suggestionDto(g.suggestion),
+        })),
       };
     },
   );
@@ -220,6 +239,42 @@ export function emailRoutes(app: Api, deps: { emails: EmailService; publicUrl: s
     async (req, reply) => {
       const made = await emails.createCheck(req.principal, req.params.id, req.body);
       return reply.code(201).send({ check: checkDto(made.check, publicUrl, mailDomain), reprocessed: made.reprocessed });
+    },
+  );
+
+  app.post(
+    '/api/v1/emails/:id/correction',
+    {
+      config: { ability: 'operate' },
+      schema: {
+        tags,
+        summary: 'Propose rules that give this message the status you say it reports, tried on the sender’s stored mail; nothing is saved',
+        params: IdParams,
+        body: CorrectionBody,
+        response: { 200: CorrectionSchema, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const proposal = await emails.proposeCorrection(req.principal, req.params.id, req.body);
+      return { ...proposal, trial: proposal.trial.map((t) => ({ ...t, received_at: iso(t.received_at) })) };
+    },
+  );
+
+  app.post(
+    '/api/v1/emails/:id/correction/apply',
+    {
+      config: { ability: 'operate' },
+      schema: {
+        tags,
+        summary: 'Save a correction: create the check (or update the named one’s rules) and re-run this message and the sender’s unmatched mail',
+        params: IdParams,
+        body: CorrectionApplyBody,
+        response: { 200: CorrectionAppliedSchema, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const made = await emails.applyCorrection(req.principal, req.params.id, req.body);
+      return { check: checkDto(made.check, publicUrl, mailDomain), created: made.created, reprocessed: made.reprocessed };
     },
   );
 

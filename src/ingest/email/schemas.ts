@@ -1,11 +1,24 @@
 // Schemas of the e-mail routes: stored messages, the unmatched inbox, rule trials, mailboxes.
 import { Type } from 'typebox';
+import { RULE_STATUSES, STATUS_FIELDS } from '../../domain/email-rules.js';
 import { CHECK_KINDS, DEVICE_CLASSES, JOB_STATUSES } from '../../domain/job.js';
 import { CheckSchema, EmailRulesSchema } from '../../catalog/schemas.js';
 import { Id, Name, Nullable, StringEnum } from '../../http/schemas.js';
 
 export const EMAIL_STATES = ['pending', 'processed', 'unmatched', 'ignored', 'error'] as const;
 const Time = Nullable(Type.String({ format: 'date-time' }));
+
+export const SuggestionSchema = Type.Object(
+  {
+    device: Type.String(),
+    check: Type.String(),
+    status: Nullable(StringEnum(RULE_STATUSES)),
+    bytes: Nullable(Type.Number()),
+    duration_ms: Nullable(Type.Number()),
+    why: Nullable(Type.Object({ word: Type.String(), field: StringEnum(STATUS_FIELDS) }, { description: 'the status word that decided and where' })),
+  },
+  { description: 'what the generic recogniser reads from a mail no product template recognised: a check to create' },
+);
 
 export const EmailSummarySchema = Type.Object({
   id: Type.String(),
@@ -27,6 +40,7 @@ export const EmailSummarySchema = Type.Object({
   check_ids: Type.Array(Type.String()),
   job_count: Type.Integer(),
   error: Nullable(Type.String()),
+  suggestion: Nullable(SuggestionSchema),
 });
 
 const TemplateJobSchema = Type.Object({
@@ -40,6 +54,7 @@ const TemplateJobSchema = Type.Object({
   duration_seconds: Nullable(Type.Number()),
   bytes: Nullable(Type.Number()),
   message: Nullable(Type.String()),
+  unread: Type.Array(Type.String(), { description: 'what the template found but could not read (e.g. `size: "1,2 To"`, `end time`)' }),
 });
 
 export const EmailDetailSchema = Type.Object({
@@ -69,6 +84,7 @@ export const UnmatchedGroupSchema = Type.Object({
   count: Type.Integer(),
   last_received_at: Type.String({ format: 'date-time' }),
   last_id: Type.String({ description: 'the newest message of the group' }),
+  suggestion: Nullable(SuggestionSchema),
 });
 
 export const CheckDraftSchema = Type.Object({
@@ -121,3 +137,36 @@ export const RequeueBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const CorrectionFields = {
+  client: Type.Optional(Name),
+  device: Name,
+  check: Name,
+  status: StringEnum(RULE_STATUSES, { description: 'the status the message really reports' }),
+  kind: Type.Optional(StringEnum(CHECK_KINDS)),
+};
+
+export const CorrectionBody = Type.Object(CorrectionFields, { additionalProperties: false });
+
+export const CorrectionApplyBody = Type.Object(
+  { ...CorrectionFields, rules: Type.Optional(EmailRulesSchema) },
+  { additionalProperties: false, description: 'the correction, with the proposed rules as the user edited them (default: proposed again)' },
+);
+
+export const CorrectionSchema = Type.Object({
+  rules: EmailRulesSchema,
+  trial: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      received_at: Type.String({ format: 'date-time' }),
+      subject: Type.String(),
+      matched: Type.Boolean(),
+      status: Nullable(Type.String()),
+      reason: Nullable(Type.String()),
+    }),
+    { description: 'the same sender’s stored messages, newest first, and what the rules would make of them' },
+  ),
+  summary: Type.Object({ matched: Type.Integer(), by_status: Type.Record(Type.String(), Type.Integer()) }),
+});
+
+export const CorrectionAppliedSchema = Type.Object({ check: CheckSchema, created: Type.Boolean(), reprocessed: Type.Integer() });

@@ -1,12 +1,13 @@
 // The unmatched inbox: status e-mails no check took, grouped by sender and subject pattern, each
-// one click from a check that catches it and its siblings.
+// with what the generic recogniser suggests and one click from a check (pre-filled from it) that
+// catches it and its siblings.
 import { Alert, Anchor, Button, Code, CopyButton, Group, List, Table, Text } from '@mantine/core';
 import { IconCircleCheck } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, type Inbound, unwrap } from '../api/client';
-import { EmptyState, ErrorNote, PageTitle } from '../components/common';
+import { EmptyState, ErrorNote, PageTitle, StatusBadge } from '../components/common';
 import { ago, dateTime } from '../components/format';
 import { useSession } from '../session';
 import { type Created, CreateCheckDrawer } from './inbox/CreateCheck';
@@ -92,6 +93,12 @@ export default function Inbox() {
                   <Table.Td style={{ maxWidth: 520 }}>
                     <Anchor component={Link} to={`/inbox/${g.last_id}`} size="sm" fw={500} style={{ wordBreak: 'break-word' }}>{g.subject_pattern || '(no subject)'}</Anchor>
                     <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>{g.from ?? 'unknown sender'}</Text>
+                    {g.suggestion && (
+                      <Text size="xs" data-testid="group-suggestion">
+                        Suggested: {g.suggestion.device} · {g.suggestion.check}
+                        {g.suggestion.status && <> · <StatusBadge status={g.suggestion.status} size="xs" /></>}
+                      </Text>
+                    )}
                     {/* On a phone the other columns fold in here. */}
                     <Group hiddenFrom="sm" gap="xs" mt={4} justify="space-between">
                       <Text size="xs">{g.count} message{g.count === 1 ? '' : 's'} · {ago(g.last_received_at)}</Text>

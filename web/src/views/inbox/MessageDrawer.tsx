@@ -1,12 +1,29 @@
 // One stored message: headers, text, the product template that recognised it and the jobs it
-// read, where it would go if processed now, and its raw source.
+// read (or the generic recogniser's suggestion), where it would go if processed now, its raw
+// source, and a form to correct what it reports.
 import { Anchor, Badge, Button, Code, Drawer, Group, ScrollArea, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api, type EmailDetail, unwrap } from '../../api/client';
 import { ErrorNote, StatusBadge } from '../../components/common';
 import { bytes, dateTime, duration, label } from '../../components/format';
 import { useSession } from '../../session';
 import { Loading } from '../../components/Loading';
+import { CorrectForm } from './Correct';
+
+/** What the generic recogniser read from a mail no product template knows. */
+export function SuggestionLine({ m }: { m: Pick<EmailDetail, 'suggestion'> }) {
+  const s = m.suggestion;
+  if (!s) return null;
+  const figures = [s.bytes !== null ? bytes(s.bytes) : null, s.duration_ms !== null ? duration(s.duration_ms / 1000) : null].filter(Boolean).join(', ');
+  return (
+    <Text size="sm" data-testid="suggestion">
+      Suggested: device <b>{s.device}</b>, check <b>{s.check}</b>
+      {s.status ? <>, status <StatusBadge status={s.status} size="xs" /> ({s.why ? `‘${s.why.word}’ in ${s.why.field}` : 'built-in words'})</> : ', no status word'}
+      {figures ? ` · ${figures}` : ''}
+    </Text>
+  );
+}
 
 function Headers({ m }: { m: EmailDetail }) {
   const rows: Array<[string, string]> = [
@@ -42,7 +59,10 @@ function Recognised({ m }: { m: EmailDetail }) {
               <Table.Tr key={`${j.device}\u0000${j.check}\u0000${j.ended_at ?? ''}`}>
                 <Table.Td>{j.device}</Table.Td>
                 <Table.Td>{j.check} <Text span size="xs" c="dimmed">({j.kind})</Text></Table.Td>
-                <Table.Td><StatusBadge status={j.status} /> <Text span size="xs" c="dimmed">“{j.raw_status}”</Text></Table.Td>
+                <Table.Td>
+                  <StatusBadge status={j.status} /> <Text span size="xs" c="dimmed">“{j.raw_status}”</Text>
+                  {j.unread.length > 0 && <Text size="xs" c="orange">Could not read: {j.unread.join(', ')}</Text>}
+                </Table.Td>
                 <Table.Td visibleFrom="sm">{duration(j.duration_seconds)}</Table.Td>
                 <Table.Td visibleFrom="sm">{bytes(j.bytes)}</Table.Td>
               </Table.Tr>
@@ -74,6 +94,7 @@ export function MessageDrawer({ id, onClose, onCreateCheck }: { id: string | und
   const { can } = useSession();
   const q = useQuery({ queryKey: ['email', id], queryFn: () => unwrap(api.GET('/api/v1/emails/{id}', { params: { path: { id: id! } } })), enabled: id !== undefined, refetchInterval: false });
   const m = q.data;
+  const [correcting, setCorrecting] = useState<string | null>(null);
   return (
     <Drawer opened={id !== undefined} onClose={onClose} title="Message" position="right" size="xl">
       <ErrorNote error={q.error} />
@@ -81,9 +102,14 @@ export function MessageDrawer({ id, onClose, onCreateCheck }: { id: string | und
       {m && (
         <Stack gap="sm">
           <Title order={4} style={{ wordBreak: 'break-word' }}>{m.subject || '(no subject)'}</Title>
-          {m.state === 'unmatched' && can('operate') && (
-            <Group><Button onClick={() => onCreateCheck(m.id)}>Create check from this message</Button></Group>
+          <SuggestionLine m={m} />
+          {can('operate') && (
+            <Group>
+              {m.state === 'unmatched' && <Button onClick={() => onCreateCheck(m.id)}>Create check from this message</Button>}
+              {correcting !== m.id && <Button variant="light" onClick={() => setCorrecting(m.id)}>Correct</Button>}
+            </Group>
           )}
+          {correcting === m.id && can('operate') && <CorrectForm key={m.id} m={m} />}
           {m.routing.checks.length > 0 && (
             <Text size="sm">Reports to {m.routing.checks.length} check(s) now: {m.routing.checks.map((c) => `${label(c.status)} (${c.reason})`).join(', ')}</Text>
           )}
