@@ -57,13 +57,16 @@ if (want('engine')) {
 }
 
 if (want('email')) {
-  const n = Number(args.find((a) => a.startsWith('--messages='))?.split('=')[1] ?? 20_000);
+  const n = Number(args.find((a) => a.startsWith('--messages='))?.split('=')[1] ?? 10_000);
   const r = await benchEmail(n);
-  console.log(`\n## E-mail (SQLite, one process): ${fmt(r.messages)} messages of ~20 kB, 20 SMTP connections`);
-  console.log('| measure | result | target |');
-  console.log('|---|---|---|');
-  console.log(`| accepted (250 after the raw copy committed) | ${fmt(r.acceptedPerSec)} msg/s (${r.seconds.accepted.toFixed(1)} s) | |`);
-  console.log(`| end to end (SMTP in → parsed, matched → job stored) | ${fmt(r.endToEndPerSec)} msg/s (${r.seconds.endToEnd.toFixed(1)} s) | ≥ 1,000 msg/s |`);
+  console.log(`\n## E-mail (SQLite, one process): ${fmt(r.messages)} messages of ~20 kB, 50 checks matched by rules`);
+  console.log('| measure | result | ratio to the ceiling | target |');
+  console.log('|---|---|---|---|');
+  console.log(`| bare ceiling: smtp-server + SQLite insert, 20 connections | ${fmt(r.ceilingPerSec)} msg/s | 1.00 | |`);
+  for (const k of r.runs) {
+    console.log(`| accepted (250 after the raw copy committed), ${k.connections} connections | ${fmt(k.acceptedPerSec)} msg/s (${k.seconds.accepted.toFixed(1)} s) | ${(k.acceptedPerSec / r.ceilingPerSec).toFixed(2)} | |`);
+    console.log(`| end to end (SMTP in → job visible through the API), ${k.connections} connections | ${fmt(k.endToEndPerSec)} msg/s (${k.seconds.endToEnd.toFixed(1)} s) | ${(k.endToEndPerSec / r.ceilingPerSec).toFixed(2)} | ≥ 1,000 msg/s |`);
+  }
 }
 
 if (want('email-templates')) {
@@ -74,6 +77,8 @@ if (want('email-templates')) {
   console.log(`| parseEmail (raw bytes → ParsedEmail) | ${fmt(r.parsePerSec)} msg/s |`);
   console.log(`| recognise (every template's detect, then parse) | ${fmt(r.recognisePerSec)} msg/s |`);
   console.log(`| both | ${fmt(r.bothPerSec)} msg/s |`);
+  console.log(`| recognise on the end-to-end bench's 20 kB mail, which no template knows | ${fmt(r.unknownPerSec)} msg/s |`);
+  console.log(`| slowest templates to turn that mail down | ${r.slowest.map((t) => `${t.id} ${t.us} µs`).join(', ')} |`);
 }
 
 if (want('console')) {

@@ -4,6 +4,7 @@
 // cannot run (backreferences, lookaround) is refused when the rules are saved.
 import { RE2JS } from 're2js';
 import { type FieldProblem, ValidationError } from './errors.js';
+import { mayContain, requiredLiteral } from './regex-literal.js';
 
 export const MATCH_FIELDS = ['from', 'to', 'subject'] as const;
 export const STATUS_FIELDS = ['subject', 'body'] as const;
@@ -73,6 +74,9 @@ function compileTest(op: RuleOp, value: string, field: string, problems: FieldPr
   if (op === 'regex') {
     try {
       const re = RE2JS.compile(value, RE2JS.CASE_INSENSITIVE);
+      // A substring test first: most messages lack the pattern's fixed text, and RE2 is slow.
+      const literal = requiredLiteral(value);
+      if (literal !== null) return (s) => mayContain(s, literal) && re.matcher(s).find();
       return (s) => re.matcher(s).find();
     } catch (err) {
       problems.push({ field, message: `not a usable regular expression (RE2 syntax): ${(err as Error).message}` });

@@ -19,11 +19,20 @@ export interface EvaluatorOptions {
   dueEveryMs?: number;
   /** Called after a pass that evaluated devices (their alert events are committed): wakes the notifier. */
   afterPass?: () => void;
+  /**
+   * The background loop starts a pass over the queue at most this often (0: at once). Under a
+   * stream of jobs a device that receives one every few milliseconds is then evaluated once per
+   * interval with all of them, instead of once per job; a lone job after a quiet spell is still
+   * evaluated at once. `runUntilIdle` is never held back.
+   */
+  coalesceMs?: number;
 }
 
 export class EvaluatorWorker {
   private readonly loop: Loop;
   private lastDeadlines = 0;
+  /** performance.now() of the last pass that took queued devices. */
+  private lastQueuePass = -Infinity;
   evaluated = 0;
   failures = 0;
 
@@ -35,7 +44,7 @@ export class EvaluatorWorker {
     private readonly options: EvaluatorOptions,
     private readonly metrics: Metrics | null = null,
   ) {
-    this.loop = new Loop(() => this.tick(), () => this.idleMs(), logger, 'evaluator');
+    this.loop = new Loop(() => this.coalescedTick(), () => this.idleMs(), logger, 'evaluator');
   }
 
   start(): void {
@@ -77,6 +86,16 @@ export class EvaluatorWorker {
     return deadline === null ? this.options.pollMs : Math.max(10, Math.min(this.options.pollMs, deadline - this.clock.now()));
   }
 
+  /** A pass of the background loop: when the last one took queued devices less than `coalesceMs`
+   * ago, it first waits out the rest of that interval, so jobs arriving meanwhile are evaluated
+   * together. Deadlines wait at most that long too. */
+  private async coalescedTick(): Promise<number> {
+    // Real time, not the clock: this paces CPU work, and tests move their clock freely.
+    const wait = this.lastQueuePass + (this.options.coalesceMs ?? 0) - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    return this.tick();
+  }
+
   /**
    * Due deadlines, then one batch from the queue. Deadlines are never starved by a deep queue (a
    * burst of jobs, a settings change that queues every device): they are claimed first, and
@@ -87,6 +106,7 @@ export class EvaluatorWorker {
     let n = await this.deadlines();
     const now = this.clock.now();
     const queued = (await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch)).map((q) => ({ deviceId: q.device_id, seq: q.seq, since: Number(q.queued_at), trigger: 'job' as const }));
+    if (queued.length > 0) this.lastQueuePass = performance.now();
     // Small transactions: on SQLite, ingestion waits while one is open.
     for (let i = 0; i < queued.length; i += this.options.perTransaction) {
       if (this.clock.now() - this.lastDeadlines >= (this.options.dueEveryMs ?? 500)) n += await this.deadlines();
