@@ -22,8 +22,10 @@ const ARCHIVE_STATS = /^This archive:\s+(\S+\s*\S*B)\s+/m;
 export const BORGMATIC_LINE = /^\S.*: (Running actions for repository|Error running actions for repository|Error running configuration file|Successfully ran configuration file)\s*$/m;
 
 function detect(mail: ParsedEmail): boolean {
-  if (isReplyOrForward(mail) || BORGMATIC_LINE.test(mail.text)) return false;
   const t = mail.text;
+  // Cheap test first (every message runs every template's detect()): borg's own phrases.
+  if (!t.includes('Archive name: ') && !t.includes('terminating with ')) return false;
+  if (isReplyOrForward(mail) || BORGMATIC_LINE.test(t)) return false;
   const stats = /^Archive name: \S/m.test(t) && /^Time \(start\): /m.test(t) && /^Archive fingerprint: [0-9a-f]+/m.test(t);
   return stats || (new RegExp(RC.source).test(t) && /\bborg\b|^Repository |^Archive /im.test(`${mail.subject}\n${t}`));
 }

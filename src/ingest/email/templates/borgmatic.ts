@@ -15,7 +15,7 @@
 // invalid file) is one failed job named after the configuration file.
 import type { JobStatus } from '../../../domain/job.js';
 import { archiveStats } from './borg.js';
-import { isReplyOrForward, job, message, senderHost } from './common.js';
+import { isReplyOrForward, job, lines, message, senderHost } from './common.js';
 import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
 
 const LINE =
@@ -33,9 +33,13 @@ interface RepoRun {
   cause: string[];
 }
 
+// Cheap test first (every message runs every template's detect()): one of borgmatic's own lines.
+const DISTINCT_TEXT = ['Running actions for repository', 'Error running actions for repository', 'Error running configuration file', 'Successfully ran configuration file'];
+
 function detect(mail: ParsedEmail): boolean {
+  if (!DISTINCT_TEXT.some((d) => mail.text.includes(d))) return false;
   if (isReplyOrForward(mail)) return false;
-  return mail.text.split('\n').some((l) => {
+  return lines(mail.text).some((l) => {
     const m = LINE.exec(l.trim());
     return m !== null && DISTINCT.test(m[2]!);
   });

@@ -28,8 +28,10 @@ const NO_STATS = /^(\S+) NO STATS DATA$/;
 const VERBOSE_RUN = /^echo \d+ > \S+\.pid$/m;
 
 function detect(mail: ParsedEmail): boolean {
-  if (isReplyOrForward(mail)) return false;
   const t = mail.text;
+  // Cheap test first (every message runs every template's detect()): a phrase every layout below needs.
+  if (!t.includes('ERROR') && !t.includes('TOTAL FILES') && !t.includes('only transferred partially') && !/rsnapshot/i.test(`${mail.subject}\n${t}`)) return false;
+  if (isReplyOrForward(mail)) return false;
   if (BANNER.test(t) || PARTIAL.test(t) || REPORT_HEADER.test(t)) return true;
   if (/^ERRORS$/m.test(t) && lines(t).some((l) => NO_STATS.test(l))) return true;
   if (OWN_ERROR.some((re) => re.test(t))) return true;

@@ -13,19 +13,13 @@
 // VM or tenant the task protects, and no size or duration: one job per notification, on the ABB
 // server as device with the task as check (ABB tasks are usually one per device or per tenant).
 // Kind: saas_backup for Microsoft 365 and Google Workspace, backup otherwise.
-import { isReplyOrForward, job } from './common.js';
-import { dsmOutcome, readDsmNotice } from './synology-hyper-backup.js';
+import { job } from './common.js';
+import { dsmDetect, dsmOutcome, readDsmNotice } from './synology-hyper-backup.js';
 import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
 
 const TITLE = /^Active Backup for (Business|Microsoft 365|Google Workspace) - backup task (?:\[(.+?)\]|(.+?)) on \[?([^\]\s]+)\]? (.+?)\.?$/i;
 
-// Cheap test first: every message runs every template's detect(), and most are not Synology's.
-const MARKER = /active backup for/i;
-
-function detect(mail: ParsedEmail): boolean {
-  if (!MARKER.test(mail.subject) && !MARKER.test(mail.text)) return false;
-  return !isReplyOrForward(mail) && readDsmNotice(mail, TITLE) !== null;
-}
+const detect = dsmDetect(/active backup for/i, TITLE);
 
 function parse(mail: ParsedEmail): TemplateJob[] {
   const notice = readDsmNotice(mail, TITLE);

@@ -71,13 +71,13 @@ export function dsmOutcome(words: string): { status: JobStatus; known: boolean }
   return { status: 'warning', known: false };
 }
 
-// Cheap test first: every message runs every template's detect(), and most are not Synology's.
-const MARKER = /data backup task/i;
-
-function detect(mail: ParsedEmail): boolean {
-  if (!MARKER.test(mail.subject) && !MARKER.test(mail.text)) return false;
-  return !isReplyOrForward(mail) && readDsmNotice(mail, TITLE) !== null;
+/** detect() for a DSM notice: a cheap marker first (every message runs every template's detect(),
+ * and most are not Synology's), then the title line. */
+export function dsmDetect(marker: RegExp, title: RegExp): (mail: ParsedEmail) => boolean {
+  return (mail) => (marker.test(mail.subject) || marker.test(mail.text)) && !isReplyOrForward(mail) && readDsmNotice(mail, title) !== null;
 }
+
+const detect = dsmDetect(/data backup task/i, TITLE);
 
 function parse(mail: ParsedEmail): TemplateJob[] {
   const notice = readDsmNotice(mail, TITLE);

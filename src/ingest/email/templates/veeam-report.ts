@@ -90,11 +90,18 @@ export function reportText(mail: ParsedEmail): string {
   return text;
 }
 
+const reports = new WeakMap<ParsedEmail, VeeamReport | null>();
+
 /** A report whose header names a Veeam job and that has the object table or a Veeam subject. */
 export function detectReport(mail: ParsedEmail, isAgent: boolean): VeeamReport | null {
   const subjectMatch = VEEAM_SUBJECT.test(mail.subject);
   if (!subjectMatch && !/ job:/i.test(mail.html ?? mail.text)) return null;
-  const report = readReport(reportText(mail));
+  // Both Veeam templates ask: read the report once per message.
+  let report = reports.get(mail);
+  if (report === undefined) {
+    report = readReport(reportText(mail));
+    reports.set(mail, report);
+  }
   if (!report || isAgentReport(report) !== isAgent) return null;
   return report.objects.length > 0 || subjectMatch ? report : null;
 }
