@@ -4,7 +4,7 @@
 import type { ApiTokensTable, ApiTokenUsageTable, SessionsTable, SetupClaimsTable, UsersTable } from './schema/auth.js';
 import type { ChecksTable, ClientsTable, DevicesTable } from './schema/catalog.js';
 import type { ConnectorRunsTable, ConnectorsTable } from './schema/connectors.js';
-import type { EmailsTable, MailboxesTable, MailboxPollsTable } from './schema/email.js';
+import type { EmailRawTable, EmailsTable, MailboxesTable, MailboxPollsTable } from './schema/email.js';
 import type {
   AlertEventsTable,
   AlertsTable,
@@ -48,6 +48,7 @@ export interface DB {
   connectors: ConnectorsTable;
   connector_runs: ConnectorRunsTable;
   emails: EmailsTable;
+  email_raw: EmailRawTable;
   mailboxes: MailboxesTable;
   mailbox_polls: MailboxPollsTable;
   channels: ChannelsTable;

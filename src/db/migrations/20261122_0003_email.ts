@@ -1,6 +1,7 @@
 // E-mail ingestion: stored raw messages (written before the SMTP 250), polled mailboxes, and a
 // check's e-mail rules.
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { isPostgres } from './util.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   // JSON `{ match, status, default_status }`; null: the check is reached only by its address.
@@ -60,15 +61,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('mailboxes_due_idx').on('mailboxes').column('next_poll_at').execute();
-}
-
-async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
-  try {
-    await sql`SELECT version()`.execute(db);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function down(): Promise<void> {

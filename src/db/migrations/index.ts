@@ -11,6 +11,7 @@ import * as m0008 from './20261122_0008_console2.js';
 import * as m0009 from './20261206_0009_clock_skew.js';
 import * as m0012 from './20261206_0012_score_breakdown.js';
 import * as m0013 from './20261206_0013_lifecycle.js';
+import * as m0018 from './20261207_0018_email_raw.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122_0001_foundation': m0001,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '20261206_0009_clock_skew': m0009,
   '20261206_0012_score_breakdown': m0012,
   '20261206_0013_lifecycle': m0013,
+  '20261207_0018_email_raw': m0018,
 };

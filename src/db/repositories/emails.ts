@@ -70,8 +70,8 @@ export type EmailSummary = Omit<EmailRow, 'raw' | 'claimed_until' | 'remote_key'
 
 const INSERT_PER_STATEMENT = 200;
 
-/** The columns of a ClaimedEmail. */
-const CLAIMED = 'id, received_at, transport, mailbox_id, envelope_to, raw, attempts';
+/** The columns of a ClaimedEmail but its raw bytes, read from email_raw afterwards. */
+const CLAIMED = 'id, received_at, transport, mailbox_id, envelope_to, attempts';
 
 export class EmailRepository {
   private readonly sql;
@@ -98,7 +98,8 @@ export class EmailRepository {
   /** Inserts in the caller's transaction; a poller's copy already stored is skipped. */
   async insert(tx: Tx, emails: NewEmail[]): Promise<void> {
     for (let i = 0; i < emails.length; i += INSERT_PER_STATEMENT) {
-      const rows = emails.slice(i, i + INSERT_PER_STATEMENT).map((e) => ({
+      const part = emails.slice(i, i + INSERT_PER_STATEMENT);
+      const rows = part.map((e) => ({
         id: e.id,
         received_at: e.receivedAt,
         transport: e.transport,
@@ -106,28 +107,44 @@ export class EmailRepository {
         remote_key: e.remoteKey,
         envelope_from: e.envelopeFrom,
         envelope_to: JSON.stringify(e.envelopeTo),
-        raw: e.raw,
         size: e.raw.length,
         state: 'pending',
         attempts: 0,
         job_count: 0,
       }));
-      await tx
+      const inserted = await tx
         .insertInto('emails')
         .values(rows)
         .onConflict((oc) => oc.columns(['mailbox_id', 'remote_key']).doNothing())
+        .returning('id')
         .execute();
+      const kept = new Set(inserted.map((r) => r.id));
+      const raws = part.filter((e) => kept.has(e.id)).map((e) => ({ id: e.id, raw: e.raw }));
+      if (raws.length > 0) await tx.insertInto('email_raw').values(raws).execute();
     }
   }
 
-  claim(now: number, leaseMs: number, limit: number): Promise<ClaimedEmail[]> {
-    return run<ClaimedEmail>(this.db, this.sql.claim, [now + leaseMs, now, limit]);
+  async claim(now: number, leaseMs: number, limit: number): Promise<ClaimedEmail[]> {
+    return this.withRaw(await run<Omit<ClaimedEmail, 'raw'>>(this.db, this.sql.claim, [now + leaseMs, now, limit]));
   }
 
   /** Claims one message whatever its state (reprocessing), unless a worker holds it now. */
   async claimOne(id: string, now: number, leaseMs: number): Promise<ClaimedEmail | null> {
-    const rows = await run<ClaimedEmail>(this.db, this.sql.claimOne, [now + leaseMs, id, now]);
-    return rows[0] ?? null;
+    const rows = await run<Omit<ClaimedEmail, 'raw'>>(this.db, this.sql.claimOne, [now + leaseMs, id, now]);
+    return (await this.withRaw(rows))[0] ?? null;
+  }
+
+  /** The rows with their raw bytes, in their order (a row whose raw copy is gone is dropped). */
+  private async withRaw<R extends { id: string }>(rows: R[]): Promise<Array<R & { raw: Buffer }>> {
+    if (rows.length === 0) return [];
+    const raws = await this.db.selectFrom('email_raw').select(['id', 'raw']).where('id', 'in', rows.map((r) => r.id)).execute();
+    const byId = new Map(raws.map((r) => [r.id, r.raw]));
+    return rows.filter((r) => byId.has(r.id)).map((r) => ({ ...r, raw: byId.get(r.id)! }));
+  }
+
+  /** Emails joined to their raw bytes. */
+  private withRawQuery() {
+    return this.db.selectFrom('emails').innerJoin('email_raw', 'email_raw.id', 'emails.id').selectAll('emails').select('email_raw.raw');
   }
 
   /** Notes several outcomes in one transaction (one commit for a worker's batch). */
@@ -153,7 +170,7 @@ export class EmailRepository {
   }
 
   async byId(id: string): Promise<EmailRow | undefined> {
-    return this.db.selectFrom('emails').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.withRawQuery().where('emails.id', '=', id).executeTakeFirst();
   }
 
   async list(q: EmailListQuery): Promise<EmailSummary[]> {
@@ -183,20 +200,20 @@ export class EmailRepository {
 
   /** The newest messages (for testing draft rules), raw included. */
   async recent(clientIds: readonly string[] | null, limit: number): Promise<EmailRow[]> {
-    const q = this.db.selectFrom('emails').selectAll().orderBy('id', 'desc').limit(limit);
+    const q = this.withRawQuery().orderBy('emails.id', 'desc').limit(limit);
     return this.scoped(q, clientIds).execute();
   }
 
   /** A sender's newest messages (the trial of a correction's rules), raw included. */
   async fromSender(clientIds: readonly string[] | null, from: string, limit: number): Promise<EmailRow[]> {
-    const q = this.db.selectFrom('emails').selectAll().where('from_addr', '=', from).orderBy('id', 'desc').limit(limit);
+    const q = this.withRawQuery().where('from_addr', '=', from).orderBy('emails.id', 'desc').limit(limit);
     return this.scoped(q, clientIds).execute();
   }
 
   /** Raw copies of some messages (suggestions are read from the raw message). */
   async rawOf(ids: readonly string[]): Promise<Array<Pick<EmailRow, 'id' | 'raw' | 'envelope_to' | 'transport' | 'received_at'>>> {
     if (ids.length === 0) return [];
-    return this.db.selectFrom('emails').select(['id', 'raw', 'envelope_to', 'transport', 'received_at']).where('id', 'in', [...ids]).execute();
+    return this.withRawQuery().where('emails.id', 'in', [...ids]).execute();
   }
 
   /** The check a correction names, by client, device and check name keys; undefined if none. */
@@ -228,11 +245,13 @@ export class EmailRepository {
 
   /** Deletes up to `batch` messages received before `cutoff`; answers how many. */
   async deleteOlderThan(cutoff: number, batch: number): Promise<number> {
-    const r = await this.db
-      .deleteFrom('emails')
-      .where('id', 'in', (eb) => eb.selectFrom('emails').select('id').where('received_at', '<', cutoff).limit(batch))
-      .executeTakeFirst();
-    return Number(r.numDeletedRows);
+    return this.db.transaction().execute(async (tx) => {
+      const ids = (await tx.selectFrom('emails').select('id').where('received_at', '<', cutoff).limit(batch).execute()).map((r) => r.id);
+      if (ids.length === 0) return 0;
+      await tx.deleteFrom('email_raw').where('id', 'in', ids).execute();
+      const r = await tx.deleteFrom('emails').where('id', 'in', ids).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    });
   }
 
   async countByState(): Promise<Record<string, number>> {

@@ -10,7 +10,7 @@ export interface EmailsTable {
   envelope_from: string | null;
   /** JSON array of recipient addresses. */
   envelope_to: string;
-  raw: Buffer;
+  /** Bytes of the raw message (kept in email_raw). */
   size: number;
   state: string;
   claimed_until: number | null;
@@ -26,6 +26,12 @@ export interface EmailsTable {
   check_ids: string | null;
   job_count: number;
   error: string | null;
+}
+
+/** A stored message's raw bytes, apart from its often-updated row (migration 0018). */
+export interface EmailRawTable {
+  id: string;
+  raw: Buffer;
 }
 
 export interface MailboxesTable {
@@ -59,6 +65,7 @@ export interface MailboxPollsTable {
   error: string | null;
 }
 
-export type EmailRow = Selectable<EmailsTable>;
+/** A stored message with its raw bytes. */
+export type EmailRow = Selectable<EmailsTable> & { raw: Buffer };
 export type MailboxRow = Selectable<MailboxesTable>;
 export type MailboxPollRow = Selectable<MailboxPollsTable>;
