@@ -26,6 +26,7 @@ import { resolveSecretKey } from './lib/secret-key.js';
 import { WakeBus } from './lib/wake.js';
 import { buildNotify } from './notify/build.js';
 import { buildRecorders, buildRetention } from './ops/build.js';
+import { buildPublic } from './public/build.js';
 import { buildReports } from './reports/build.js';
 
 export interface KeepwatchOptions {
@@ -38,6 +39,7 @@ type Built = ReturnType<typeof buildParts>;
 export interface Services extends AuthServices {
   audit: Built['core']['audit'];
   ingest: Built['ingest']['ingest'];
+  pings: Built['ingest']['pings'];
   catalog: Built['catalog']['catalog'];
   checks: Built['catalog']['checks'];
   lifecycle: Built['catalog']['lifecycle'];
@@ -53,6 +55,9 @@ export interface Services extends AuthServices {
   mailboxes: Built['email']['mailboxes'];
   channels: Built['notify']['channels'];
   notificationSettings: Built['notify']['notificationSettings'];
+  badges: Built['pub']['badges'];
+  statusPages: Built['pub']['statusPages'];
+  branding: Built['pub']['branding'];
 }
 
 export interface Keepwatch {
@@ -94,7 +99,8 @@ function buildParts(config: Config, database: Database, clock: Clock, logger: Lo
   const email = buildEmail(core, { ingest: ingest.ingest, checks: catalog.checks, integrations: engine.integrations, clients: catalog.repos.clients });
   const notify = buildNotify(core, { alertRepo: catalog.repos.alerts, writer: engine.writer, settings: engine.settings, alerts: engine.alerts, reports: reports.reports });
   const retention = buildRetention(core);
-  return { core, auth, ingest, catalog, engine, reports, connectors, email, notify, retention };
+  const pub = buildPublic(core, { clients: catalog.repos.clients, checks: catalog.repos.checks });
+  return { core, auth, ingest, catalog, engine, reports, connectors, email, notify, retention, pub };
 }
 
 /** Opens the database, applies migrations and builds every service; does not listen. */
@@ -119,18 +125,20 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
   const secrets = new SecretBox(secret.key);
 
   const parts = buildParts(config, database, clock, logger, secrets);
-  const { core, auth, ingest, catalog, engine, reports, connectors, email, notify, retention } = parts;
+  const { core, auth, ingest, catalog, engine, reports, connectors, email, notify, retention, pub } = parts;
   await notify.channels.ensureOwnersChannel();
   const services: Services = {
     audit: core.audit,
     ...{ users: auth.users, sessions: auth.sessions, tokens: auth.tokens },
     ingest: ingest.ingest,
+    pings: ingest.pings,
     ...{ catalog: catalog.catalog, checks: catalog.checks, lifecycle: catalog.lifecycle },
     ...{ settings: engine.settings, evaluation: engine.evaluation, alerts: engine.alerts, windows: engine.windows, integrations: engine.integrations },
     ...{ reports: reports.reports, exports: reports.exports },
     connectors: connectors.connectors,
     ...{ emails: email.emails, mailboxes: email.mailboxes },
     ...{ channels: notify.channels, notificationSettings: notify.notificationSettings },
+    ...{ badges: pub.badges, statusPages: pub.statusPages, branding: pub.branding },
   };
   const evaluator = engine.evaluator;
   const demo = { checkRepo: catalog.repos.checks, clock, ingest: ingest.ingest, checks: catalog.checks, evaluateAll: () => evaluator.runUntilIdle() };

@@ -10,6 +10,7 @@ import type { CheckRow, ClientRow, DeviceRow, JobRow } from '../db/schema.js';
 import { canSeeClient, type Principal } from '../domain/access.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { emptyRollup, type Rollup, rollupOf } from '../domain/rollup.js';
+import { tagFilter } from '../domain/tags.js';
 import type { Clock } from '../lib/clock.js';
 import { type CursorKey, decodeCursor, type Page, toPage } from '../lib/cursor.js';
 import { newId } from '../lib/ids.js';
@@ -95,11 +96,11 @@ export class CatalogService {
 
   async listDevices(
     p: Principal,
-    req: PageRequest & { client?: string; status?: string; class?: string; q?: string; sort?: DeviceSort },
+    req: PageRequest & { client?: string; status?: string; class?: string; q?: string; sort?: DeviceSort; tag?: string[] },
   ): Promise<Page<DeviceWithChecks>> {
     const limit = req.limit ?? DEFAULT_LIMIT;
     const { key } = parseSort(req.sort);
-    const rows = await this.d.devices.list({ clientIds: p.clientIds, ...req, after: cursorOf(req, key === 'name' ? 2 : 3), limit });
+    const rows = await this.d.devices.list({ clientIds: p.clientIds, ...req, tags: tagFilter(req.tag), after: cursorOf(req, key === 'name' ? 2 : 3), limit });
     const cursorKey = (r: DeviceRow) => (key === 'name' ? [r.name_key, r.id] : [sortValueOf(r, key), r.name_key, r.id]);
     const page = toPage(rows, limit, cursorKey, (r) => r);
     const checks = await this.d.checks.forDevices(page.items.map((d) => d.id));

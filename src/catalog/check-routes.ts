@@ -8,6 +8,7 @@ import type { CheckRow } from '../db/schema.js';
 import { resourceRoutes } from '../http/resource-routes.js';
 import { PageQuery, StringEnum } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
+import { TagQuery } from './tag-schemas.js';
 
 export function checkRoutes(app: Api, deps: { checks: CheckService; lifecycle: LifecycleService; publicUrl: string; mailDomain?: string }): void {
   const { checks, lifecycle, publicUrl, mailDomain } = deps;
@@ -24,6 +25,7 @@ export function checkRoutes(app: Api, deps: { checks: CheckService; lifecycle: L
         device: Type.Optional(Type.String({ description: 'device id' })),
         kind: Type.Optional(StringEnum(CHECK_KINDS)),
         state: Type.Optional(StringEnum(['new', 'up', 'down', 'late', 'overdue', 'paused'] as const)),
+        ...TagQuery,
       }),
     },
     (p, query) => checks.list(p, query),
@@ -41,7 +43,7 @@ export function checkRoutes(app: Api, deps: { checks: CheckService; lifecycle: L
     async (p, body) => dto(await checks.create(p, body)),
   );
   r.update(
-    { summary: "Change a check's name, kind, schedule, grace, pause or e-mail rules", ability: 'operate', body: CheckPatchSchema, item: CheckSchema, problems: [409] },
+    { summary: "Change a check's name, kind, schedule, grace, max runtime, pause or e-mail rules", ability: 'operate', body: CheckPatchSchema, item: CheckSchema, problems: [409] },
     async (p, id, body) => dto(await checks.update(p, id, body)),
   );
   r.remove({ summary: 'Delete a check with its jobs and alerts', ability: 'admin' }, (p, id) => lifecycle.deleteCheck(p, id));

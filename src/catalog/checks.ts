@@ -9,6 +9,8 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { type CheckKind, type CopyTier, type DeviceClass, nameKey } from '../domain/job.js';
 import { type Schedule, scheduleProblems } from '../domain/schedule.js';
 import { compileRules, type EmailRulesInput, normaliseRules } from '../domain/email-rules.js';
+import { normaliseTags, tagFilter } from '../domain/tags.js';
+import { setTags } from '../db/repositories/tags.js';
 import type { Clock } from '../lib/clock.js';
 import type { Page } from '../lib/cursor.js';
 import { toPage } from '../lib/cursor.js';
@@ -30,9 +32,12 @@ export interface CheckChanges {
   tier?: CopyTier | null;
   schedule?: ScheduleInput | null;
   grace_seconds?: number | null;
+  max_runtime_seconds?: number | null;
   paused?: boolean;
   /** E-mail matching and status rules (docs/email.md); null removes them. */
   email?: EmailRulesInput | null;
+  /** Replaces the check's tags. */
+  tags?: string[];
 }
 
 export interface NewCheck extends CheckChanges {
@@ -72,6 +77,7 @@ function changesToColumns(c: CheckChanges, now: number): CheckUpdate {
     cols.schedule_inferred = 0;
   }
   if (c.grace_seconds !== undefined) cols.grace_ms = c.grace_seconds === null ? null : c.grace_seconds * 1000;
+  if (c.max_runtime_seconds !== undefined) cols.max_runtime_ms = c.max_runtime_seconds === null ? null : c.max_runtime_seconds * 1000;
   if (c.paused !== undefined) cols.paused = c.paused ? 1 : 0;
   if (c.email !== undefined) {
     const rules = c.email === null ? null : normaliseRules(c.email);
@@ -100,10 +106,10 @@ export class CheckService {
 
   async list(
     p: Principal,
-    req: PageRequest & { client?: string; device?: string; kind?: string; state?: string },
+    req: PageRequest & { client?: string; device?: string; kind?: string; state?: string; tag?: string[] },
   ): Promise<Page<CheckRow>> {
     const limit = req.limit ?? DEFAULT_LIMIT;
-    const rows = await this.d.checks.list({ clientIds: p.clientIds, ...req, after: cursorOf(req, 1), limit });
+    const rows = await this.d.checks.list({ clientIds: p.clientIds, ...req, tags: tagFilter(req.tag), after: cursorOf(req, 1), limit });
     return toPage(rows, limit, (r) => [r.id], (r) => r);
   }
 
@@ -116,10 +122,11 @@ export class CheckService {
   async create(p: Principal, input: NewCheck): Promise<CheckRow> {
     const now = this.d.clock.now();
     const cols = changesToColumns(input, now);
+    const tags = input.tags === undefined ? null : normaliseTags(input.tags);
     const id = newId();
     await this.d.db.run(async (tx) => {
       const device = await this.resolveDevice(tx, p, input, now);
-      const row: CheckRow = {
+      const row: Omit<CheckRow, 'badge_key'> = {
         id,
         device_id: device.deviceId,
         client_id: device.clientId,
@@ -132,6 +139,7 @@ export class CheckService {
         cron: cols.cron ?? null,
         tz: cols.tz ?? null,
         grace_ms: cols.grace_ms ?? null,
+        max_runtime_ms: cols.max_runtime_ms ?? null,
         schedule_inferred: 0,
         paused: cols.paused ?? 0,
         ping_key: randomKey(),
@@ -143,12 +151,14 @@ export class CheckService {
         next_due_at: null,
         last_source: null,
         email_rules: cols.email_rules ?? null,
+        tags: '[]',
         created_at: now,
         updated_at: now,
       };
       const clash = await this.d.checks.byDeviceAndName(tx, row.device_id, row.name_key);
       if (clash) throw new ConflictError(`the device already has a check named "${row.name}" (${clash.id})`);
       await this.d.checks.insert(row, tx);
+      if (tags) await setTags(tx, 'check', id, tags, now);
       await this.d.ingest.enqueue(tx, [row.device_id], newId(now), now);
       await this.d.audit.record(p, { action: 'check.create', targetType: 'check', targetId: id, clientId: row.client_id, details: { name: row.name } }, tx);
     });
@@ -160,6 +170,7 @@ export class CheckService {
     const check = await this.get(p, id);
     const now = this.d.clock.now();
     const cols = changesToColumns(changes, now);
+    const tags = changes.tags === undefined ? null : normaliseTags(changes.tags);
     if (cols.kind !== undefined && cols.kind !== 'copy') cols.tier = null;
     if (cols.kind === 'copy' && check.tier === null && cols.tier === undefined) cols.tier = 'hot';
     await this.d.db.run(async (tx) => {
@@ -168,6 +179,7 @@ export class CheckService {
         if (clash) throw new ConflictError(`the device already has a check named "${cols.name}" (${clash.id})`);
       }
       await this.d.checks.update(id, cols, tx);
+      if (tags) await setTags(tx, 'check', id, tags, now);
       await this.d.ingest.enqueue(tx, [check.device_id], newId(now), now);
       await this.d.audit.record(p, { action: 'check.update', targetType: 'check', targetId: id, clientId: check.client_id, details: { ...changes } }, tx);
     });

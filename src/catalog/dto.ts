@@ -4,6 +4,7 @@ import type { CheckRow } from '../db/schema.js';
 import type { ClientSummary, DeviceWithChecks } from './catalog.js';
 import { boundedOrNull, storedIso, storedJson } from '../domain/limits.js';
 import { toIso } from '../lib/time.js';
+import { badgeUrl, statusPageUrl } from '../public/urls.js';
 import type { CheckSchema, ClientSchema, DeviceSchema } from './schemas.js';
 
 /** Stored values are guarded, not trusted: a database written before the bounds existed may hold an
@@ -31,10 +32,13 @@ export function checkDto(c: CheckRow, publicUrl: string, mailDomain = new URL(pu
         }
       : null,
     grace_seconds: seconds(c.grace_ms),
+    max_runtime_seconds: seconds(c.max_runtime_ms),
     paused: c.paused === 1,
     ping_url: `${publicUrl}/ping/${c.ping_key}`,
     email_address: `${c.ping_key}@${mailDomain}`,
+    badge_url: badgeUrl(publicUrl, c.badge_key),
     email: json(c.email_rules, null),
+    tags: json<string[]>(c.tags, []),
     last_job_at: toIso(c.last_job_at),
     last_good_at: toIso(c.last_good_at),
     last_status: c.last_status,
@@ -68,7 +72,7 @@ export function deviceDto({ device: d, checks }: DeviceWithChecks, publicUrl: st
   };
 }
 
-export function clientDto({ client, deviceCount, rollup, openAlerts }: ClientSummary, mailDomain: string): Static<typeof ClientSchema> {
+export function clientDto({ client, deviceCount, rollup, openAlerts }: ClientSummary, mailDomain: string, publicUrl: string): Static<typeof ClientSchema> {
   return {
     id: client.id,
     name: client.name,
@@ -76,6 +80,10 @@ export function clientDto({ client, deviceCount, rollup, openAlerts }: ClientSum
     rollup,
     open_alerts: openAlerts,
     email_address: `backups+${client.inbound_key}@${mailDomain}`,
+    badge_url: badgeUrl(publicUrl, client.badge_key),
+    status_page: client.status_page === 1,
+    status_page_url: client.status_page === 1 && client.status_page_key !== null ? statusPageUrl(publicUrl, client.status_page_key) : null,
+    ping_key: client.ping_key,
     created_at: iso(client.created_at),
   };
 }

@@ -14,6 +14,8 @@ import type { CheckRow, ClientRow, DeviceRow } from '../db/schema.js';
 import { canSeeClient, type Principal } from '../domain/access.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { nameKey } from '../domain/job.js';
+import { normaliseTags, storedTags } from '../domain/tags.js';
+import { addTags, setTags } from '../db/repositories/tags.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { AuditService } from '../ops/audit.js';
@@ -108,10 +110,15 @@ export class LifecycleService {
     return removed;
   }
 
-  async updateDevice(p: Principal, id: string, change: { name?: string; retired?: boolean }): Promise<void> {
+  async updateDevice(p: Principal, id: string, change: { name?: string; retired?: boolean; tags?: string[] }): Promise<void> {
     const dev = await this.device(p, id);
     const renamed = change.name === undefined ? null : cleanName(change.name);
+    const tags = change.tags === undefined ? null : normaliseTags(change.tags);
     await this.run(async (tx, now) => {
+      if (tags) {
+        await setTags(tx, 'device', id, tags, now);
+        await this.d.audit.record(p, { action: 'device.tags', targetType: 'device', targetId: id, clientId: dev.client_id, details: { tags } }, tx);
+      }
       if (renamed) {
         if (!(await this.d.devices.rename(tx, { id, clientId: dev.client_id }, renamed.name, renamed.key, now))) {
           throw new ConflictError(`the client already has a device named "${renamed.name}"`);
@@ -157,6 +164,7 @@ export class LifecycleService {
         const same = theirs.find((t) => t.name_key === c.name_key);
         if (same) {
           await this.d.devices.moveJobs(tx, { deviceId: source.id, checkId: c.id }, { deviceId: target.id, checkId: same.id });
+          await addTags(tx, 'check', same.id, storedTags(c.tags), now);
           await this.d.checks.delete(tx, c.id);
           await this.d.alerts.removeOf(tx, { column: 'check_id', id: c.id });
           merged.push(c.name);
@@ -166,6 +174,8 @@ export class LifecycleService {
         }
       }
       await this.d.devices.moveJobs(tx, { deviceId: source.id }, { deviceId: target.id });
+      // One machine under two names: it keeps the tags of both.
+      await addTags(tx, 'device', target.id, storedTags(source.tags), now);
       await this.d.devices.delete(tx, source.id);
       await this.d.alerts.removeOf(tx, { column: 'device_id', id: source.id });
       await this.d.ingest.enqueue(tx, [target.id], newId(now), now);

@@ -11,13 +11,18 @@ import { JobSchema } from '../ingest/api/schemas.js';
 import { resourceRoutes } from '../http/resource-routes.js';
 import { IdParams, PageQuery, ProblemSchema, problemResponses, StringEnum } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
+import type { StatusPageService } from '../public/status-page.js';
+import { TagQuery } from './tag-schemas.js';
 
-export function catalogRoutes(app: Api, deps: { catalog: CatalogService; lifecycle: LifecycleService; publicUrl: string; mailDomain?: string }): void {
+export function catalogRoutes(
+  app: Api,
+  deps: { catalog: CatalogService; lifecycle: LifecycleService; statusPages: StatusPageService; publicUrl: string; mailDomain?: string },
+): void {
   const { catalog, lifecycle, publicUrl } = deps;
   const mailDomain = deps.mailDomain ?? new URL(publicUrl).hostname;
   const clients = resourceRoutes(app, { path: '/api/v1/clients', tags: ['clients'], ability: 'read' });
   const devices = resourceRoutes(app, { path: '/api/v1/devices', tags: ['devices'], ability: 'read' });
-  const client = (c: ClientSummary) => clientDto(c, mailDomain);
+  const client = (c: ClientSummary) => clientDto(c, mailDomain, publicUrl);
   const device = (d: DeviceWithChecks) => deviceDto(d, publicUrl, mailDomain);
 
   clients.list(
@@ -38,6 +43,7 @@ export function catalogRoutes(app: Api, deps: { catalog: CatalogService; lifecyc
         class: Type.Optional(StringEnum(DEVICE_CLASSES)),
         q: Type.Optional(Type.String({ description: 'name contains' })),
         sort: Type.Optional(StringEnum(DEVICE_SORTS, { description: 'name (default), score or last_good_at; a leading - reverses' })),
+        ...TagQuery,
       }),
     },
     (p, query) => catalog.listDevices(p, query),
@@ -87,8 +93,9 @@ export function catalogRoutes(app: Api, deps: { catalog: CatalogService; lifecyc
 
   // ---- lifecycle: rename, delete, retire, merge (docs/api.md "Lifecycle") ----------------------
 
-  clients.update({ summary: 'Rename a client', ability: 'operate', body: ClientPatchSchema, item: ClientSchema, problems: [409] }, async (p, id, body) => {
-    await lifecycle.renameClient(p, id, body.name);
+  clients.update({ summary: 'Rename a client, or turn its status page on or off', ability: 'operate', body: ClientPatchSchema, item: ClientSchema, problems: [409] }, async (p, id, body) => {
+    if (body.name !== undefined) await lifecycle.renameClient(p, id, body.name);
+    if (body.status_page !== undefined) await deps.statusPages.setEnabled(p, id, body.status_page);
     return client(await catalog.getClient(p, id));
   });
   app.delete(

@@ -3,6 +3,8 @@ import { type Static, Type } from 'typebox';
 import { CHECK_KINDS, COPY_TIERS, DEVICE_CLASSES } from '../domain/job.js';
 import { DEFAULT_STATUSES, MATCH_FIELDS, RULE_OPS, RULE_STATUSES, STATUS_FIELDS } from '../domain/email-rules.js';
 import { GRACE_MAX_SECONDS, GRACE_MIN_SECONDS, INTERVAL_MAX_SECONDS, INTERVAL_MIN_SECONDS } from '../domain/limits.js';
+import { MAX_RUNTIME_MAX_SECONDS, MAX_RUNTIME_MIN_SECONDS } from '../domain/rules/run-too-long.js';
+import { Tags } from './tag-schemas.js';
 import { Id, Name, Bytes, Nullable, NullableEnum, NullableTime, Percent, StringEnum } from '../http/schemas.js';
 
 // ---- checks -------------------------------------------------------------------------------
@@ -63,10 +65,13 @@ export const CheckSchema = Type.Object({
     }),
   ),
   grace_seconds: Nullable(Type.Number()),
+  max_runtime_seconds: Nullable(Type.Number({ description: 'a started run not ended within this raises run_too_long; null: no limit' })),
   paused: Type.Boolean(),
   ping_url: Type.String(),
   email_address: Type.String({ description: 'mail to this address reports to the check' }),
+  badge_url: Type.String({ description: 'public SVG badge of the check (.json and .shields for the other forms)' }),
   email: Nullable(EmailRulesSchema),
+  tags: Type.Array(Type.String(), { description: 'normalised and sorted; filter with ?tag=' }),
   last_job_at: NullableTime,
   last_good_at: NullableTime,
   last_status: Nullable(Type.String()),
@@ -80,8 +85,10 @@ const CheckFields = {
   tier: Type.Optional(NullableEnum(COPY_TIERS)),
   schedule: Type.Optional(Nullable(ScheduleSchema)),
   grace_seconds: Type.Optional(Nullable(Type.Integer({ minimum: GRACE_MIN_SECONDS, maximum: GRACE_MAX_SECONDS, description: 'seconds after a due run before the check is late: 0 to 365 days; none: a share of the period' }))),
+  max_runtime_seconds: Type.Optional(Nullable(Type.Integer({ minimum: MAX_RUNTIME_MIN_SECONDS, maximum: MAX_RUNTIME_MAX_SECONDS, description: 'a started run not ended within this raises run_too_long: 60 s to 7 days; null: no limit' }))),
   paused: Type.Optional(Type.Boolean()),
   email: Type.Optional(Nullable(EmailRulesSchema)),
+  tags: Type.Optional(Tags("replaces the check's tags ([] removes them all)")),
 };
 
 export const NewCheckSchema = Type.Object(
@@ -162,17 +169,28 @@ export const ClientSchema = Type.Object({
   rollup: RollupSchema,
   open_alerts: Type.Object({ critical: Type.Integer(), warning: Type.Integer(), info: Type.Integer() }),
   email_address: Type.String({ description: "product mail sent here creates or updates this client's devices and checks" }),
+  badge_url: Type.String({ description: "public SVG badge: the worst band of the client's devices" }),
+  status_page: Type.Boolean({ description: 'the public status page is on' }),
+  status_page_url: Nullable(Type.String({ description: 'the public status page; null while it is off' })),
+  ping_key: Type.String({ description: "secret of the name-addressed ping URLs /ping/<ping_key>/<device>/<check>; POST …/ping-key makes a new one" }),
   created_at: Type.String({ format: 'date-time' }),
 });
 
 // ---- lifecycle (docs/api.md "Lifecycle") ---------------------------------------------------
 
-export const ClientPatchSchema = Type.Object({ name: Name }, { additionalProperties: false });
+export const ClientPatchSchema = Type.Object(
+  {
+    name: Type.Optional(Name),
+    status_page: Type.Optional(Type.Boolean({ description: 'true: the public status page answers at status_page_url; false: the link is 404' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 
 export const DevicePatchSchema = Type.Object(
   {
     name: Type.Optional(Name),
     retired: Type.Optional(Type.Boolean({ description: 'true: retired by hand (no alerts, open ones resolve); false: monitored again' })),
+    tags: Type.Optional(Tags("replaces the device's tags ([] removes them all)")),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -2,7 +2,7 @@
 // JSON is stored as text so one code path serves SQLite and PostgreSQL. The tables are
 // declared by concept under schema/; this is the whole database.
 import type { ApiTokensTable, ApiTokenUsageTable, SessionsTable, SetupClaimsTable, UsersTable } from './schema/auth.js';
-import type { ChecksTable, ClientsTable, DevicesTable } from './schema/catalog.js';
+import type { ChecksTable, CheckTagsTable, ClientsTable, DeviceTagsTable, DevicesTable } from './schema/catalog.js';
 import type { ConnectorRunsTable, ConnectorsTable } from './schema/connectors.js';
 import type { EmailRawTable, EmailsTable, MailboxesTable, MailboxPollsTable } from './schema/email.js';
 import type {
@@ -17,6 +17,7 @@ import type {
 } from './schema/engine.js';
 import type { ChannelAlertStateTable, ChannelsTable, DeliveriesTable, NotifyMarksTable } from './schema/notify.js';
 import type { AuditLogTable, LeasesTable } from './schema/ops.js';
+import type { CheckLogsTable } from './schema/ping.js';
 
 export type * from './schema/auth.js';
 export type * from './schema/catalog.js';
@@ -25,11 +26,14 @@ export type * from './schema/email.js';
 export type * from './schema/engine.js';
 export type * from './schema/notify.js';
 export type * from './schema/ops.js';
+export type * from './schema/ping.js';
 
 export interface DB {
   clients: ClientsTable;
   devices: DevicesTable;
   checks: ChecksTable;
+  device_tags: DeviceTagsTable;
+  check_tags: CheckTagsTable;
   jobs: JobsTable;
   eval_queue: EvalQueueTable;
   api_tokens: ApiTokensTable;
@@ -55,4 +59,5 @@ export interface DB {
   deliveries: DeliveriesTable;
   channel_alert_state: ChannelAlertStateTable;
   notify_marks: NotifyMarksTable;
+  check_logs: CheckLogsTable;
 }

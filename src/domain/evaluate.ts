@@ -3,6 +3,7 @@
 // once and the same history received job by job end in the same alerts.
 import { type Condition, type DeviceSnapshot, endOf, type HistoryJob, relevantFinished } from './history.js';
 import { type CheckContext, type CheckEvaluation, evaluateAnomaly, evaluateOutcome, evaluateSchedule } from './rules/checks.js';
+import { evaluateRunTooLong } from './rules/run-too-long.js';
 import { backupOverdue, copyOverdue, type DeviceContext, destructive, saasDegraded, saasOverdue, silent, storage } from './rules/device.js';
 import { type Inhibition, inhibit } from './inhibit.js';
 import { type DeviceStatus, healthScore, type Score } from './score.js';
@@ -31,8 +32,9 @@ export interface DeviceEvaluation {
   nextEvalAt: number | null;
 }
 
-/** Alerts a broken integration causes rather than the device: held back while it is broken. */
-const SCHEDULE_TYPES: ReadonlySet<AlertType> = new Set(['missed_schedule', 'backup_overdue', 'copy_overdue', 'saas_overdue', 'device_silent']);
+/** Alerts a broken integration causes rather than the device: held back while it is broken (a run's
+ * end that cannot be fetched is a run_too_long of the integration's making). */
+const SCHEDULE_TYPES: ReadonlySet<AlertType> = new Set(['missed_schedule', 'backup_overdue', 'copy_overdue', 'saas_overdue', 'device_silent', 'run_too_long']);
 
 function groupByCheck(jobs: HistoryJob[]): Map<string, HistoryJob[]> {
   const by = new Map<string, HistoryJob[]>();
@@ -105,6 +107,8 @@ export function evaluateDevice(input: DeviceSnapshot, config: EngineConfig, now:
     conditions.push(...evaluateOutcome(ctx));
     const anomaly = evaluateAnomaly(ctx);
     if (anomaly) conditions.push(anomaly);
+    const tooLong = evaluateRunTooLong(check, ctx.jobs, config, now, deadlines);
+    if (tooLong) conditions.push(tooLong);
   }
 
   const hasReported = snap.jobs.length > 0 || snap.lastBefore !== null;

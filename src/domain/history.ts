@@ -31,6 +31,8 @@ export interface CheckInfo {
   /** A schedule a user set; null when none (then one is learned from the history). */
   schedule: Schedule | null;
   graceMs: number | null;
+  /** run_too_long: a started run may take this long before it alerts; null or absent: no limit. */
+  maxRuntimeMs?: number | null;
   paused: boolean;
   createdAt: number;
 }

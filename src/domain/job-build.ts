@@ -44,13 +44,13 @@ export interface JobInput {
   externalId?: string | null;
   clientName?: string | null;
   /** class defaults to `server`, type to the class, facts to none. */
-  device: { name: string; class?: DeviceClass | null; type?: string | null; facts?: DeviceFacts | null };
+  device: { name: string; class?: DeviceClass | null; type?: string | null; facts?: DeviceFacts | null; tags?: string[] };
   /**
    * Absent: the default check of the operation (`Backup` for a backup, none for a management
    * operation). null: no check. A check without a kind takes the operation's; a copy is `hot`
    * unless it says otherwise.
    */
-  check?: { name: string; kind?: CheckKind | null; tier?: CopyTier | null } | null;
+  check?: { name: string; kind?: CheckKind | null; tier?: CopyTier | null; tags?: string[] } | null;
   status: JobStatus;
   /** Defaults to the status. */
   rawStatus?: string | null;
@@ -123,7 +123,7 @@ function resolveCheck(check: JobInput['check'], operation: Operation): Normalise
   if (check === null) return null;
   if (check !== undefined) {
     const kind = check.kind ?? KIND_BY_OPERATION[operation] ?? 'backup';
-    return { name: name(check.name), kind, tier: kind === 'copy' ? (check.tier ?? 'hot') : null };
+    return { name: name(check.name), kind, tier: kind === 'copy' ? (check.tier ?? 'hot') : null, ...(check.tags?.length && { tags: check.tags }) };
   }
   const fallback = DEFAULT_CHECK_BY_OPERATION[operation];
   return fallback ? { ...fallback, tier: fallback.kind === 'copy' ? 'hot' : null } : null;
@@ -144,6 +144,7 @@ export function buildJob(input: JobInput): NormalisedJob {
       class: deviceClass,
       type: cut(input.device.type ?? deviceClass, MAX_DEVICE_TYPE_LENGTH),
       facts: input.device.facts ?? null,
+      ...(input.device.tags?.length && { tags: input.device.tags }),
     },
     check: resolveCheck(input.check, operation),
     status: input.status,

@@ -3,6 +3,7 @@
 import { type FieldProblem, ValidationError } from './errors.js';
 import type { DeviceFacts, JobReport, NormalisedJob } from './job.js';
 import { buildJob, cleanName, FUTURE_TOLERANCE_MS } from './job-build.js';
+import { normaliseTags } from './tags.js';
 
 function time(value: string | null | undefined, field: string, now: number | null, problems: FieldProblem[]): number | null {
   if (value === null || value === undefined) return null;
@@ -19,6 +20,18 @@ function time(value: string | null | undefined, field: string, now: number | nul
     return null;
   }
   return ms;
+}
+
+/** A report's tags, normalised; a bad one is a problem naming it (`jobs[0].device.tags[2]`). */
+function tags(values: string[] | null | undefined, field: string, problems: FieldProblem[]): string[] | undefined {
+  if (!values || values.length === 0) return undefined;
+  try {
+    return normaliseTags(values, field);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    problems.push(...e.problems);
+    return undefined;
+  }
 }
 
 function facts(device: JobReport['device']): DeviceFacts | null {
@@ -55,14 +68,16 @@ export function normaliseJob(report: JobReport, path = '', now: number | null = 
   if (report.client !== undefined && report.client !== null && cleanName(report.client) === '') {
     problems.push({ field: at('client'), message: 'must not be blank' });
   }
+  const deviceTags = tags(report.device.tags, at('device.tags'), problems);
+  const checkTags = tags(report.check?.tags, at('check.tags'), problems);
   if (problems.length > 0) throw new ValidationError(problems);
 
   return buildJob({
     source: report.source,
     externalId: report.external_id,
     clientName: report.client,
-    device: { name: report.device.name, class: report.device.class, type: report.device.type, facts: facts(report.device) },
-    check: report.check ?? undefined,
+    device: { name: report.device.name, class: report.device.class, type: report.device.type, facts: facts(report.device), tags: deviceTags },
+    check: report.check ? { ...report.check, tags: checkTags } : report.check,
     status: report.status,
     rawStatus: report.raw_status,
     operation: report.operation,

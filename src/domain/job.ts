@@ -62,8 +62,9 @@ export interface JobReport {
     storage_quota_bytes?: number | null;
     free_space_percent?: number | null;
     purgeable?: boolean | null;
+    tags?: string[] | null;
   };
-  check?: { name: string; kind?: CheckKind | null; tier?: CopyTier | null } | null;
+  check?: { name: string; kind?: CheckKind | null; tier?: CopyTier | null; tags?: string[] | null } | null;
   status: JobStatus;
   raw_status?: string | null;
   operation?: Operation | null;
@@ -92,9 +93,10 @@ export interface NormalisedJob {
   /** null: the source gave no id; a fresh one is assigned and the job is never deduplicated. */
   externalId: string | null;
   clientName: string | null;
-  device: { name: string; class: DeviceClass; type: string; facts: DeviceFacts | null };
+  /** tags (normalised, domain/tags.ts): added to the device's; absent when the source gave none. */
+  device: { name: string; class: DeviceClass; type: string; facts: DeviceFacts | null; tags?: string[] };
   /** null: a management operation on the device that belongs to no check. */
-  check: { name: string; kind: CheckKind; tier: CopyTier | null } | null;
+  check: { name: string; kind: CheckKind; tier: CopyTier | null; tags?: string[] } | null;
   status: JobStatus;
   rawStatus: string;
   operation: Operation;

@@ -21,6 +21,7 @@ export const ALERT_TYPES = [
   'integration_quota',
   'device_silent',
   'size_anomaly',
+  'run_too_long',
   'channel_failing',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];

@@ -16,6 +16,7 @@ import type { BulkResult } from './alerts.js';
 import { IdParams, Page, PageQuery, ProblemSchema, problemResponses, StringEnum } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
 import { ValidationError } from '../domain/errors.js';
+import { TagQuery } from '../catalog/tag-schemas.js';
 
 export function alertRoutes(app: Api, deps: { alerts: AlertService }): void {
   const { alerts } = deps;
@@ -38,6 +39,7 @@ export function alertRoutes(app: Api, deps: { alerts: AlertService }): void {
           check: Type.Optional(Type.String({ description: 'check id' })),
           type: Type.Optional(StringEnum(ALERT_TYPES)),
           severity: Type.Optional(StringEnum(SEVERITIES)),
+          ...TagQuery,
           q: Type.Optional(Type.String({ maxLength: 200, description: 'text found in the title or the client, device or check name (any case)' })),
         }),
         response: {

@@ -14,6 +14,7 @@ import { type Page, toPage } from '../lib/cursor.js';
 import { newId } from '../lib/ids.js';
 import { DAY, HOUR } from '../lib/time.js';
 import { nameKey } from '../domain/job.js';
+import { tagFilter } from '../domain/tags.js';
 import type { AlertNames, AlertWriter } from './alert-writer.js';
 import type { AuditService } from '../ops/audit.js';
 import { cursorOf, DEFAULT_LIMIT, type PageRequest } from '../catalog/catalog.js';
@@ -29,6 +30,8 @@ export interface AlertQuery extends PageRequest {
   check?: string;
   type?: string;
   severity?: string;
+  /** Tags, each on the alert's device or check (repeated: all of them). */
+  tag?: string[];
   /** Text to find in the title or the client, device or check name (any case). */
   q?: string;
 }
@@ -96,6 +99,7 @@ export class AlertService {
       check: q.check,
       type: q.type,
       severity: q.severity,
+      tags: tagFilter(q.tag),
       states: q.state ? q.state.split(',') : undefined,
       search: search || undefined,
     };

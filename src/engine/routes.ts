@@ -21,6 +21,7 @@ import {
 } from './schemas.js';
 import { DateOnly, DateOrTime, IdParams, PageQuery, problemResponses, StringEnum } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
+import { TagQuery } from '../catalog/tag-schemas.js';
 
 interface Deps {
   settings: SettingsService;
@@ -178,6 +179,7 @@ export function engineRoutes(app: Api, deps: Deps): void {
           from: Type.Optional(DateOnly('first day, YYYY-MM-DD (default: 29 days before to)')),
           to: Type.Optional(DateOnly('last day, YYYY-MM-DD (default: today)')),
           rollup: Type.Optional(StringEnum(GRID_ROLLUPS)),
+          ...TagQuery,
         }),
         response: { 200: GridSchema, ...problemResponses },
       },

@@ -46,6 +46,7 @@ export function toCheckInfo(c: CheckRow): CheckInfo {
     tier: c.tier as CopyTier | null,
     schedule: userSchedule(c),
     graceMs: c.grace_ms,
+    maxRuntimeMs: c.max_runtime_ms,
     paused: c.paused === 1,
     createdAt: c.created_at,
   };

@@ -20,7 +20,8 @@ import type { EmailService } from '../ingest/email/inbox.js';
 import type { MailboxService } from '../ingest/email/pollers/mailboxes.js';
 import { mailboxRoutes } from '../ingest/email/pollers/routes.js';
 import { emailRoutes, type InboundSetup } from '../ingest/email/routes.js';
-import { pingRoutes } from '../ingest/ping/routes.js';
+import type { PingNameService } from '../ingest/ping/names.js';
+import { pingAdminRoutes, pingRoutes } from '../ingest/ping/routes.js';
 import type { IngestService } from '../ingest/service.js';
 import type { Clock } from '../lib/clock.js';
 import type { ChannelService } from '../notify/channel-service.js';
@@ -32,13 +33,14 @@ import type { NotificationSettingsService } from '../notify/settings.js';
 import { healthRoutes, type Readiness } from '../ops/health-routes.js';
 import type { Metrics } from '../ops/metrics.js';
 import { metricsRoutes } from '../ops/metrics-routes.js';
+import { publicRoutes, type PublicRouteDeps } from '../public/routes.js';
 import { exportRoutes } from '../reports/export-routes.js';
 import type { ExportService } from '../reports/exports.js';
 import type { ReportService } from '../reports/service.js';
 import type { Api } from './types.js';
 
 /** What the routes call: one use-case service per concept, and a few facts of the deployment. */
-export interface RouteDeps extends AuthServices {
+export interface RouteDeps extends AuthServices, PublicRouteDeps {
   clock: Clock;
   publicUrl: string;
   /** Domain of the check addresses shown by the API; default: the public URL's host. */
@@ -49,6 +51,7 @@ export interface RouteDeps extends AuthServices {
   /** Loads the demo estate from the setup page. */
   loadDemo?: () => Promise<unknown>;
   ingest: IngestService;
+  pings: PingNameService;
   catalog: CatalogService;
   checks: CheckService;
   lifecycle: LifecycleService;
@@ -75,6 +78,7 @@ export function registerRoutes(app: Api, d: RouteDeps): void {
   userRoutes(app, d);
   jobRoutes(app, d);
   pingRoutes(app, d);
+  pingAdminRoutes(app, d);
   emailRoutes(app, d);
   mailboxRoutes(app, d);
   catalogRoutes(app, d);
@@ -85,4 +89,5 @@ export function registerRoutes(app: Api, d: RouteDeps): void {
   connectorRoutes(app, d);
   channelRoutes(app, d);
   psaRoutes(app, d);
+  publicRoutes(app, d);
 }

@@ -4,6 +4,7 @@
 import type { Transactor, Tx } from '../db/transaction.js';
 import type { Dialect } from '../db/connection.js';
 import type { IngestRepository, JobWrite, PingTarget } from '../db/repositories/ingest.js';
+import { addTags } from '../db/repositories/tags.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { nameKey, type NormalisedJob } from '../domain/job.js';
 import type { Clock } from '../lib/clock.js';
@@ -22,6 +23,17 @@ export interface IngestJob extends NormalisedJob {
   target?: PingTarget;
   /** A ping without a run id: pair it with the check's open `start`, if any. */
   pairWithOpenRun?: boolean;
+}
+
+/** Tags jobs reported add to their checks (docs/api.md "Tags"), after the devices and in check id
+ * order, so concurrent batches lock check rows in one order. */
+async function addCheckTags(tx: Tx, jobs: NormalisedJob[], writes: JobWrite[], now: number): Promise<void> {
+  const adds: Array<{ id: string; tags: string[] }> = [];
+  jobs.forEach((job, i) => {
+    const checkId = writes[i]!.checkId;
+    if (job.check?.tags && checkId !== null) adds.push({ id: checkId, tags: job.check.tags });
+  });
+  for (const a of adds.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))) await addTags(tx, 'check', a.id, a.tags, now);
 }
 
 /** Who is writing: a token limited to clients may only write to those, and never creates one. */
@@ -133,7 +145,7 @@ export class IngestService {
    * One transaction for the requests. On PostgreSQL, concurrent transactions (here and on other
    * instances) must take their row locks in one order or they deadlock (docs/deploy.md): new
    * clients, devices and checks are created in name order, jobs are written in key order, then
-   * device facts and, last, queue entries, each in device id order.
+   * device facts and tags, check tags and, last, queue entries, each in id order.
    */
   private async write(requests: Request[]): Promise<RecordedJob[][]> {
     const state: BatchState = { now: this.clock.now(), clients: new Map(), devices: new Map(), checks: new Map(), due: new Set(), openRuns: new Map() };
@@ -144,10 +156,13 @@ export class IngestService {
         for (const job of request.jobs) writes.push(await this.prepare(tx, job, request.scope, state));
       }
       const storedIds = await this.repo.upsertJobs(tx, writes);
-      const facts = requests.flatMap((r) => r.jobs).map((job, i) => ({ deviceId: writes[i]!.deviceId, facts: job.device.facts }));
+      const facts = requests.flatMap((r) => r.jobs).map((job, i) => ({ deviceId: writes[i]!.deviceId, facts: job.device.facts, tags: job.device.tags }));
       for (const f of facts.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0))) {
         if (f.facts) await this.repo.updateFacts(tx, f.deviceId, f.facts, state.now);
+        // In the same device id order as facts: a second pass could lock devices out of order.
+        if (f.tags) await addTags(tx, 'device', f.deviceId, f.tags, state.now);
       }
+      await addCheckTags(tx, requests.flatMap((r) => r.jobs), writes, state.now);
       await this.repo.enqueue(tx, [...state.due], newId(state.now), state.now);
       let i = 0;
       return requests.map((request) =>

@@ -20,6 +20,8 @@ export function buildRecorders(d: { db: Database['db']; clock: Clock; config: Co
 export function buildRetention(c: CoreDeps): RetentionWorker {
   return new RetentionWorker(new RetentionRepository(c.db), c.clock, c.logger.child({ worker: 'retention' }), [
     { table: 'jobs', days: c.config.retainJobsDays },
+    // `/log` ping lines are part of a check's timeline: kept as long as its jobs.
+    { table: 'check_logs', days: c.config.retainJobsDays },
     { table: 'audit_log', days: c.config.retainAuditDays },
     // Domain events the notifier has handled: their effects live on in deliveries and alert history.
     { table: 'outbox', days: 30 },

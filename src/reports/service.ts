@@ -6,6 +6,7 @@ import type { WindowRepository } from '../db/repositories/windows.js';
 import type { Principal } from '../domain/access.js';
 import { breachHours, complianceOverPeriod } from '../domain/compliance.js';
 import { ValidationError } from '../domain/errors.js';
+import { tagFilter } from '../domain/tags.js';
 import { businessDate, type GridCell, type GridDay, gridDays, gridRow } from '../domain/grid.js';
 import type { DeviceClass } from '../domain/job.js';
 import { cronTicks } from '../domain/schedule.js';
@@ -171,7 +172,7 @@ export class ReportService {
 
   async grid(
     p: Principal,
-    q: PageRequest & { client?: string; from?: string; to?: string; rollup?: string },
+    q: PageRequest & { client?: string; from?: string; to?: string; rollup?: string; tag?: string[] },
   ): Promise<GridPage> {
     const now = this.d.clock.now();
     const config = await this.d.settings.effective(q.client ?? null);
@@ -188,7 +189,7 @@ export class ReportService {
     if (days.length > 92) throw ValidationError.field('from', 'a grid page covers at most 92 days');
     if (q.client) await this.d.catalog.getClient(p, q.client);
     const limit = q.limit ?? DEFAULT_LIMIT;
-    const checks = await this.d.repo.gridChecks(p.clientIds, q.client, cursorOf(q, 3), limit);
+    const checks = await this.d.repo.gridChecks(p.clientIds, q.client, cursorOf(q, 3), limit, tagFilter(q.tag));
     const page = toPage(checks, limit, (c) => [c.device_name_key, c.name_key, c.id], (c) => c);
     const start = days[0]!.start;
     const end = days[days.length - 1]!.end;

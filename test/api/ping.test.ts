@@ -83,13 +83,13 @@ describe('ping URLs', () => {
     );
   });
 
-  it('keeps the first 100 kB of a body as the log', async () => {
+  it('keeps the last 100 kB of a body as the log, the cut marked at the start (issue #20)', async () => {
     const check = await newCheck('biglog');
     await ping(check.path, 'é'.repeat(80_000));
     const [job] = await jobsOf(check);
     const detail = await app.request('GET', `/api/v1/jobs/${job!.id}`);
-    expect(Buffer.byteLength(detail.body.log)).toBeLessThanOrEqual(100_100);
-    expect(detail.body.log).toMatch(/^é+\n\[… truncated at 100 kB\]$/);
+    expect(Buffer.byteLength(detail.body.log)).toBeLessThanOrEqual(100_000);
+    expect(detail.body.log).toMatch(/^\[… [\d,]+ bytes cut\]\né+$/);
   });
 
   it('answers 404 for an unknown key and 400 for an unknown signal', async () => {

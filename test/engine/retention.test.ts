@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/lib/ids.js';
+import { idFloor, newId } from '../../src/lib/ids.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { DAY, type EngineApp, job, startEngine } from '../helpers/engine.js';
 
@@ -57,6 +57,26 @@ describe('retention', () => {
     expect((await app.kw.retention.runOnce()).deliveries).toBe(2);
     const left = await db.selectFrom('deliveries').select('state').where('idempotency_key', 'like', 'k-%').execute();
     expect(left.map((r) => r.state)).toEqual(['pending']);
+  });
+
+  it('deletes /log ping lines as old as the jobs it deletes', async () => {
+    const db = app.kw.database.db;
+    const check = await db.selectFrom('checks').select(['id', 'device_id', 'client_id']).executeTakeFirstOrThrow();
+    // ids never go back in time within a process (newId), so the old line's id is made from its time.
+    const line = (at: number, message: string) => ({
+      id: message === 'old' ? idFloor(at) : newId(at),
+      client_id: check.client_id,
+      device_id: check.device_id,
+      check_id: check.id,
+      message,
+      run_id: null,
+      user_agent: null,
+      received_at: at,
+    });
+    await db.insertInto('check_logs').values([line(app.clock.now() - 500 * DAY, 'old'), line(app.clock.now() - DAY, 'recent')]).execute();
+    expect((await app.kw.retention.runOnce()).check_logs).toBe(1);
+    const left = await db.selectFrom('check_logs').select('message').where('check_id', '=', check.id).execute();
+    expect(left.map((r) => r.message)).toEqual(['recent']);
   });
 
   it('runs on one instance of a cluster at a time', async () => {

@@ -134,6 +134,25 @@ const RULES: Record<string, Rule> = {
   'POST /ping/{key}': pub,
   'GET /ping/{key}/{signal}': pub,
   'POST /ping/{key}/{signal}': pub,
+  'HEAD /ping/{key}': pub,
+  'HEAD /ping/{key}/{signal}': pub,
+  'GET /ping/{key}/{device}/{check}': pub,
+  'POST /ping/{key}/{device}/{check}': pub,
+  'HEAD /ping/{key}/{device}/{check}': pub,
+  'GET /ping/{key}/{device}/{check}/{signal}': pub,
+  'POST /ping/{key}/{device}/{check}/{signal}': pub,
+  'HEAD /ping/{key}/{device}/{check}/{signal}': pub,
+  'GET /badge/{file}': pub,
+  'GET /status/{key}': pub,
+  'POST /api/v1/clients/{id}/badge-key': operate,
+  'POST /api/v1/checks/{id}/badge-key': operate,
+  'POST /api/v1/clients/{id}/status-page-key': operate,
+  'GET /api/v1/tags/{tag}/badge': ws('read'),
+  'POST /api/v1/tags/badge-key': ws('operate'),
+  'GET /api/v1/settings/branding': read,
+  'PUT /api/v1/settings/branding': ws('admin'),
+  'POST /api/v1/clients/{id}/ping-key': operate,
+  'GET /api/v1/devices/{id}/ping-logs': read,
 };
 
 const ROLE: Record<string, Ability[]> = {
@@ -211,7 +230,11 @@ function fill(op: Op, s: Side): string {
   return op.path
     .replace('{id}', (kind && byKind[kind]) ?? 'no-such-id')
     .replace('{key}', 'no-such-ping-key')
-    .replace('{signal}', 'start');
+    .replace('{device}', 'walk-device')
+    .replace('{check}', 'walk-check')
+    .replace('{signal}', 'start')
+    .replace('{file}', '0123456789abcdef0123456789abcdef.json')
+    .replace('{tag}', 'walk');
 }
 
 /** A body the schema accepts (the service may still refuse it); null for operations without one. */
@@ -246,6 +269,7 @@ function bodyOf(op: Op, s: Side): unknown {
     'POST /api/v1/channels': { type: 'webhook', name: 'Walk', config: { url: 'http://127.0.0.1:1/hook' }, clients: [s.client] },
     'PATCH /api/v1/channels/{id}': { name: `${s.name} walked` },
     'PATCH /api/v1/notifications/settings': { group_wait_seconds: 31 },
+    'PUT /api/v1/settings/branding': { name: 'Walk IT', logo_url: null },
   };
   if (!op.hasBody) return null;
   return op.key in bodies ? bodies[op.key] : {};

@@ -11,6 +11,10 @@ import * as m0008 from './20261122_0008_console2.js';
 import * as m0009 from './20261206_0009_clock_skew.js';
 import * as m0012 from './20261206_0012_score_breakdown.js';
 import * as m0013 from './20261206_0013_lifecycle.js';
+import * as m0014 from './20261207_0014_ping_names.js';
+import * as m0015 from './20261207_0015_max_runtime.js';
+import * as m0016 from './20261207_0016_tags.js';
+import * as m0017 from './20261207_0017_badges.js';
 import * as m0018 from './20261207_0018_email_raw.js';
 
 export const migrations: Record<string, Migration> = {
@@ -25,5 +29,9 @@ export const migrations: Record<string, Migration> = {
   '20261206_0009_clock_skew': m0009,
   '20261206_0012_score_breakdown': m0012,
   '20261206_0013_lifecycle': m0013,
+  '20261207_0014_ping_names': m0014,
+  '20261207_0015_max_runtime': m0015,
+  '20261207_0016_tags': m0016,
+  '20261207_0017_badges': m0017,
   '20261207_0018_email_raw': m0018,
 };

@@ -4,6 +4,7 @@ import type { Dialect } from '../connection.js';
 import { run, statement } from '../raw.js';
 import type { AlertEventRow, AlertRow, DB } from '../schema.js';
 import { contains } from './like.js';
+import { checkOrDeviceHasTags } from './tags.js';
 
 type Tx = Kysely<DB>;
 
@@ -15,6 +16,8 @@ export interface AlertFilter {
   check?: string;
   type?: string;
   severity?: string;
+  /** Normalised tags; each must be on the alert's device or on its check. */
+  tags?: readonly string[];
   /** Lower-case, whitespace-collapsed text found in the title or the client, device or check name. */
   search?: string;
 }
@@ -47,6 +50,7 @@ export class AlertRepository {
     if (f.check) q = q.where('alerts.check_id', '=', f.check);
     if (f.type) q = q.where('alerts.type', '=', f.type);
     if (f.severity) q = q.where('alerts.severity', '=', f.severity);
+    if (f.tags?.length) q = q.where(checkOrDeviceHasTags('alerts.check_id', 'alerts.device_id', f.tags));
     const text = f.search;
     if (text) {
       q = q.where((eb) =>

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CursorKey } from '../../lib/cursor.js';
 import type { CheckRow, CheckUpdate, DB } from '../schema.js';
+import { checkOrDeviceHasTags } from './tags.js';
 
 export interface CheckListQuery {
   clientIds: readonly string[] | null;
@@ -8,6 +9,8 @@ export interface CheckListQuery {
   device?: string;
   kind?: string;
   state?: string;
+  /** Normalised tags; each must be on the check or on its device. */
+  tags?: readonly string[];
   after: CursorKey | null;
   limit: number;
 }
@@ -22,6 +25,7 @@ export class CheckRepository {
     if (query.device) q = q.where('device_id', '=', query.device);
     if (query.kind) q = q.where('kind', '=', query.kind);
     if (query.state) q = q.where('state', '=', query.state);
+    if (query.tags?.length) q = q.where(checkOrDeviceHasTags('checks.id', 'checks.device_id', query.tags));
     if (query.after) q = q.where('id', '>', query.after[0] as string);
     return q.execute();
   }
@@ -35,7 +39,8 @@ export class CheckRepository {
     return this.db.selectFrom('checks').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async insert(row: CheckRow, tx: Kysely<DB> = this.db): Promise<void> {
+  /** The database fills in `badge_key` (migration 0017). */
+  async insert(row: Omit<CheckRow, 'badge_key'>, tx: Kysely<DB> = this.db): Promise<void> {
     await tx.insertInto('checks').values(row).execute();
   }
 

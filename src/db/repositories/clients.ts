@@ -43,14 +43,15 @@ export class ClientRepository {
     return this.db.selectFrom('clients').selectAll().where('name_key', '=', key).executeTakeFirst();
   }
 
-  async insert(row: ClientRow): Promise<void> {
+  /** The database fills in `badge_key`; the status page starts off (migration 0017). */
+  async insert(row: Omit<ClientRow, 'badge_key' | 'status_page' | 'status_page_key'>): Promise<void> {
     await this.db.insertInto('clients').values(row).onConflict((oc) => oc.column('name_key').doNothing()).execute();
   }
 
   /** Creates the client of that natural key unless it exists; looks first, so a database that has it is not written. */
   async ensure(nameKey: string, now: number): Promise<void> {
     if (await this.byNameKey(nameKey)) return;
-    await this.insert({ id: newId(), name: nameKey, name_key: nameKey, inbound_key: randomKey(12), created_at: now, updated_at: now });
+    await this.insert({ id: newId(), name: nameKey, name_key: nameKey, inbound_key: randomKey(12), ping_key: randomKey(), created_at: now, updated_at: now });
   }
 
   /** Renames; false when another client has that natural key. */

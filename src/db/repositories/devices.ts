@@ -3,6 +3,7 @@ import type { CursorKey } from '../../lib/cursor.js';
 import type { DB, DeviceRow } from '../schema.js';
 import type { Tx } from '../transaction.js';
 import { contains } from './like.js';
+import { deviceHasTags } from './tags.js';
 
 export interface DeviceListQuery {
   clientIds: readonly string[] | null;
@@ -10,6 +11,8 @@ export interface DeviceListQuery {
   status?: string;
   class?: string;
   q?: string;
+  /** Normalised tags; the device must carry every one. */
+  tags?: readonly string[];
   sort?: DeviceSort;
   after: CursorKey | null;
   limit: number;
@@ -50,6 +53,7 @@ export class DeviceRepository {
     if (query.status) q = q.where('status', '=', query.status);
     if (query.class) q = q.where('class', '=', query.class);
     if (query.q) q = q.where(contains('name_key', query.q.toLowerCase()));
+    if (query.tags?.length) q = q.where(deviceHasTags('devices.id', query.tags));
     const { key, desc } = parseSort(query.sort);
     const byName = (eb: ExpressionBuilder<DB, 'devices'>, name: string, id: string) =>
       eb.or([eb('name_key', '>', name), eb.and([eb('name_key', '=', name), eb('id', '>', id)])]);

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { HistoryJob } from '../../domain/history.js';
 import type { Dialect } from '../connection.js';
 import { run, type Statement, statement } from '../raw.js';
+import { randomKey } from '../../lib/ids.js';
 import type { DB } from '../schema.js';
 
 type Tx = Kysely<DB>;
@@ -108,8 +109,8 @@ export class IngestRepository {
       // column), which blocks every other transaction's foreign-key check on it and, across
       // instances on PostgreSQL, deadlocks with them. DO NOTHING takes no lock on a row found.
       clientId: s('SELECT id FROM clients WHERE name_key = ?'),
-      client: s(`INSERT INTO clients (id, name, name_key, inbound_key, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name_key) DO NOTHING RETURNING id`),
+      client: s(`INSERT INTO clients (id, name, name_key, inbound_key, ping_key, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name_key) DO NOTHING RETURNING id`),
       deviceId: s('SELECT id FROM devices WHERE client_id = ? AND name_key = ?'),
       device: s(`INSERT INTO devices (id, client_id, name, name_key, class, type, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, name_key) DO NOTHING RETURNING id`),
@@ -168,7 +169,7 @@ export class IngestRepository {
   }
 
   async ensureClient(tx: Tx, id: string, name: string, key: string, inboundKey: string, now: number): Promise<string> {
-    return this.findOrCreate(tx, this.sql.clientId, [key], this.sql.client, [id, name, key, inboundKey, now, now]);
+    return this.findOrCreate(tx, this.sql.clientId, [key], this.sql.client, [id, name, key, inboundKey, randomKey(), now, now]);
   }
 
   async clientIdByKey(tx: Tx, key: string): Promise<string | null> {

@@ -5,6 +5,7 @@ import type { CheckRow, DB, DeviceRow } from '../schema.js';
 import type { RollupRow } from '../../domain/rollup.js';
 import { type HistoryRow, lastGoodOfCheck } from './evaluation.js';
 import { getOrCreate } from '../../lib/maps.js';
+import { checkOrDeviceHasTags } from './tags.js';
 
 const GOOD = ['succeeded', 'warning'];
 const CHUNK = 500;
@@ -93,7 +94,14 @@ export class ReportRepository {
   }
 
   /** A page of checks for the grid, ordered by device name then check name. */
-  async gridChecks(clientIds: readonly string[] | null, client: string | undefined, after: CursorKey | null, limit: number): Promise<GridCheckRow[]> {
+  /** `tags` (normalised): each on the check or on its device. */
+  async gridChecks(
+    clientIds: readonly string[] | null,
+    client: string | undefined,
+    after: CursorKey | null,
+    limit: number,
+    tags: readonly string[] = [],
+  ): Promise<GridCheckRow[]> {
     let q = this.db
       .selectFrom('checks')
       .innerJoin('devices', 'devices.id', 'checks.device_id')
@@ -105,6 +113,7 @@ export class ReportRepository {
       .limit(limit + 1);
     if (clientIds !== null) q = q.where('checks.client_id', 'in', clientIds.length ? [...clientIds] : ['']);
     if (client) q = q.where('checks.client_id', '=', client);
+    if (tags.length) q = q.where(checkOrDeviceHasTags('checks.id', 'checks.device_id', tags));
     if (after) {
       const [d, c, id] = after as [string, string, string];
       q = q.where((eb) =>

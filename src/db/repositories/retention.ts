@@ -3,7 +3,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../schema.js';
 
-export type RetainedTable = 'jobs' | 'audit_log' | 'outbox' | 'deliveries';
+export type RetainedTable = 'jobs' | 'check_logs' | 'audit_log' | 'outbox' | 'deliveries';
 
 export class RetentionRepository {
   constructor(private readonly db: Kysely<DB>) {}

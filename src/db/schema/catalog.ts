@@ -1,5 +1,5 @@
 // Clients, their devices and the checks on those devices.
-import type { Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable, Updateable } from 'kysely';
 
 export interface ClientsTable {
   id: string;
@@ -7,6 +7,13 @@ export interface ClientsTable {
   name_key: string;
   /** Secret used in the client's inbound e-mail address. */
   inbound_key: string;
+  /** Secret of the public badge URL; filled in by the database on insert (migration 0017). */
+  badge_key: Generated<string>;
+  /** 1: the public status page answers at `/status/<status_page_key>`. */
+  status_page: Generated<number>;
+  status_page_key: string | null;
+  /** Secret of the client's name-addressed ping URLs (`/ping/<ping_key>/<device>/<check>`). */
+  ping_key: string;
   created_at: number;
   updated_at: number;
 }
@@ -56,6 +63,8 @@ export interface ChecksTable {
   cron: string | null;
   tz: string | null;
   grace_ms: number | null;
+  /** run_too_long: how long a started run may take; null: no limit. */
+  max_runtime_ms: number | null;
   schedule_inferred: number;
   paused: number;
   ping_key: string;
@@ -68,8 +77,23 @@ export interface ChecksTable {
   last_source: string | null;
   /** JSON e-mail rules (`domain/email-rules.ts`); null: reached only by its address. */
   email_rules: string | null;
+  /** JSON `string[]`, normalised and sorted (domain/tags.ts); check_tags holds the same for `?tag=`. */
+  tags: string;
+  /** Secret of the public badge URL; filled in by the database on insert (migration 0017). */
+  badge_key: Generated<string>;
   created_at: number;
   updated_at: number;
+}
+
+/** One row per tag of a device (and of a check, below): what `?tag=` reads, by primary key (tag, id). */
+export interface DeviceTagsTable {
+  tag: string;
+  device_id: string;
+}
+
+export interface CheckTagsTable {
+  tag: string;
+  check_id: string;
 }
 
 export type ClientRow = Selectable<ClientsTable>;

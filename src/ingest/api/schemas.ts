@@ -20,6 +20,7 @@ import {
   MAX_SOURCE_LENGTH,
 } from '../../domain/job-build.js';
 import { MAX_DURATION_SECONDS } from '../../domain/limits.js';
+import { Tags } from '../../catalog/tag-schemas.js';
 import { IsoTime, Name, Bytes, Nullable, NullableEnum, NullableTime, Percent, StringEnum } from '../../http/schemas.js';
 
 export const JobReportSchema = Type.Object(
@@ -36,13 +37,19 @@ export const JobReportSchema = Type.Object(
         storage_quota_bytes: Type.Optional(Nullable(Bytes)),
         free_space_percent: Type.Optional(Nullable(Percent)),
         purgeable: Type.Optional(Nullable(Type.Boolean())),
+        tags: Type.Optional(Nullable(Tags("added to the device's tags (a job never removes one)"))),
       },
       { additionalProperties: true },
     ),
     check: Type.Optional(
       Nullable(
         Type.Object(
-          { name: Name, kind: Type.Optional(NullableEnum(CHECK_KINDS)), tier: Type.Optional(NullableEnum(COPY_TIERS)) },
+          {
+            name: Name,
+            kind: Type.Optional(NullableEnum(CHECK_KINDS)),
+            tier: Type.Optional(NullableEnum(COPY_TIERS)),
+            tags: Type.Optional(Nullable(Tags("added to the check's tags (a job never removes one)"))),
+          },
           { additionalProperties: true },
         ),
       ),

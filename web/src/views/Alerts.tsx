@@ -11,6 +11,7 @@ import { useSession } from '../session';
 import { AlertActionButton } from './alerts/AlertAction';
 import { AlertDrawer } from './alerts/AlertDrawer';
 import { useOpenAlertCount } from './alerts/open-count';
+import { TagFilter } from './tags/Tags';
 
 const VIEWS = { open: 'open', acknowledged: 'acknowledged', history: 'resolved,dismissed' } as const;
 type View = keyof typeof VIEWS;
@@ -22,7 +23,7 @@ const SEVERITIES: Severity[] = ['critical', 'warning', 'info'];
 // Written as a record so that a new alert type the API knows and this list lacks fails the build.
 const TYPES = Object.keys({
   job_failed: 1, job_warning: 1, missed_schedule: 1, backup_overdue: 1, copy_overdue: 1, saas_overdue: 1, saas_degraded: 1, replication_unhealthy: 1, verification_failed: 1,
-  storage_quota: 1, purge_blocked: 1, destructive_operation: 1, integration_auth: 1, integration_quota: 1, device_silent: 1, size_anomaly: 1, channel_failing: 1,
+  storage_quota: 1, purge_blocked: 1, destructive_operation: 1, integration_auth: 1, integration_quota: 1, device_silent: 1, size_anomaly: 1, run_too_long: 1, channel_failing: 1,
 } satisfies Record<AlertType, 1>) as AlertType[];
 
 function group(items: Alert[]): Array<{ clientId: string | null; name: string; alerts: Alert[] }> {
@@ -52,8 +53,14 @@ export default function Alerts() {
   const openCount = useOpenAlertCount();
   // The tab, filters and search live in the address, so opening an alert (and closing it) keeps them.
   const view: View = (Object.keys(VIEWS) as View[]).find((v) => v === params.get('view')) ?? 'open';
-  const filters = { severity: (params.get('severity') ?? undefined) as Severity | undefined, type: (params.get('type') ?? undefined) as AlertType | undefined, client: params.get('client') ?? undefined, q: params.get('q') ?? undefined };
-  const filtered = Boolean(filters.severity || filters.type || filters.client || filters.q);
+  const filters = { severity: (params.get('severity') ?? undefined) as Severity | undefined, type: (params.get('type') ?? undefined) as AlertType | undefined, client: params.get('client') ?? undefined, q: params.get('q') ?? undefined, tag: params.getAll('tag').length ? params.getAll('tag') : undefined };
+  const filtered = Boolean(filters.severity || filters.type || filters.client || filters.q || filters.tag);
+  const setTags = (tags: string[]) => {
+    const next = new URLSearchParams(params);
+    next.delete('tag');
+    for (const t of tags) next.append('tag', t);
+    setParams(next, { replace: true });
+  };
   const set = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
@@ -119,6 +126,7 @@ export default function Alerts() {
         <Select placeholder="Any severity" aria-label="Severity" clearable data={SEVERITIES} value={filters.severity ?? null} onChange={(v) => set('severity', v)} w={{ base: '48%', sm: 150 }} />
         <Select placeholder="Any type" aria-label="Type" clearable searchable data={TYPES.map((t) => ({ value: t, label: label(t) }))} value={filters.type ?? null} onChange={(v) => set('type', v)} w={{ base: '48%', sm: 200 }} />
         <Select placeholder="All clients" aria-label="Client" clearable searchable data={clients.map((c) => ({ value: c.id, label: c.name }))} value={filters.client ?? null} onChange={(v) => set('client', v)} w={{ base: '100%', sm: 200 }} />
+        <TagFilter value={filters.tag ?? []} onChange={setTags} />
         {filtered && list.data && <Text size="sm" c="dimmed" data-testid="match-count">{list.data.total} {list.data.total === 1 ? 'alert matches' : 'alerts match'}</Text>}
       </Group>
       <ErrorNote error={list.error} />

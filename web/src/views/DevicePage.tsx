@@ -10,6 +10,8 @@ import { ago, bytes, colorOf, dateTime, duration, label } from '../components/fo
 import { Loading } from '../components/Loading';
 import { CheckEmailDrawer } from './device/CheckEmail';
 import { CheckEditButton } from './device/CheckEditor';
+import { DevicePingLogs } from './ping/DevicePingLogs';
+import { DeviceTags, TagChips } from './tags/Tags';
 
 const GOOD = new Set(['succeeded', 'warning']);
 
@@ -157,7 +159,8 @@ export default function DevicePage() {
           <StatusBadge status={d.status} size="md" />
           <Badge variant="outline" color={colorOf(d.status)}>score {d.score}</Badge>
         </Group>
-        <Text size="sm" c="dimmed">{d.class} · {d.type}{d.tags.length ? ` · ${d.tags.join(', ')}` : ''}</Text>
+        <Text size="sm" c="dimmed">{d.class} · {d.type}</Text>
+        <DeviceTags device={d} />
         <ScoreBreakdown score={d.score} items={d.score_breakdown} />
       </div>
       {(alerts.data?.items.length ?? 0) > 0 && (
@@ -185,6 +188,7 @@ export default function DevicePage() {
         </ScrollArea>
         {list.length === 0 && <Text size="sm" c="dimmed">No jobs reported yet.</Text>}
       </Paper>
+      <DevicePingLogs device={d} />
       <Tabs defaultValue="checks">
         <Tabs.List>
           <Tabs.Tab value="checks">Checks</Tabs.Tab>
@@ -198,7 +202,7 @@ export default function DevicePage() {
               <Table.Tbody>
                 {d.checks.map((c) => (
                   <Table.Tr key={c.id}>
-                    <Table.Td><Text size="sm" fw={500}>{c.name}</Text><Text size="xs" c="dimmed">{c.kind}{c.tier ? ` (${c.tier})` : ''}{c.consecutive_failures > 0 ? ` · ${c.consecutive_failures} failures in a row` : ''}</Text></Table.Td>
+                    <Table.Td><Text size="sm" fw={500}>{c.name}</Text><Text size="xs" c="dimmed">{c.kind}{c.tier ? ` (${c.tier})` : ''}{c.consecutive_failures > 0 ? ` · ${c.consecutive_failures} failures in a row` : ''}</Text><TagChips tags={c.tags} /></Table.Td>
                     <Table.Td><StatusBadge status={c.state} /></Table.Td>
                     <Table.Td visibleFrom="sm"><Text size="sm">{c.schedule ? (c.schedule.type === 'cron' ? c.schedule.cron : `every ${duration(c.schedule.interval_seconds)}`) : 'learning'}{c.schedule?.inferred ? ' (inferred)' : ''}</Text></Table.Td>
                     <Table.Td><Text size="sm">{ago(c.last_good_at)}</Text></Table.Td>

@@ -9,6 +9,7 @@ import { EmptyState, ErrorNote, FirstJobHint, PageTitle, StatusBadge, useClients
 import { ago, bytes, colorOf } from '../components/format';
 import { useSession } from '../session';
 import { ConfirmDialog, RenameDialog } from './device/CheckEditor';
+import { TagChips, TagFilter } from './tags/Tags';
 
 type Query = NonNullable<paths['/api/v1/devices']['get']['parameters']['query']>;
 type Sort = NonNullable<Query['sort']>;
@@ -104,7 +105,7 @@ export default function Devices() {
   const [search, setSearch] = useState(params.get('q') ?? '');
   const [q] = useDebouncedValue(search, 250);
 
-  const filters = { client: params.get('client') ?? undefined, status: (params.get('status') ?? undefined) as Query['status'], class: (params.get('class') ?? undefined) as Query['class'] };
+  const filters = { client: params.get('client') ?? undefined, status: (params.get('status') ?? undefined) as Query['status'], class: (params.get('class') ?? undefined) as Query['class'], tag: params.getAll('tag').length ? params.getAll('tag') : undefined };
   const sort = (params.get('sort') ?? 'name') as Sort;
   const set = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);
@@ -124,7 +125,13 @@ export default function Devices() {
     placeholderData: keepPreviousData,
   });
   const items = query.data?.items ?? [];
-  const filtered = Boolean(filters.client || filters.status || filters.class || q);
+  const filtered = Boolean(filters.client || filters.status || filters.class || filters.tag || q);
+  const setTags = (tags: string[]) => {
+    const next = new URLSearchParams(params);
+    next.delete('tag');
+    for (const t of tags) next.append('tag', t);
+    setParams(next, { replace: true });
+  };
   return (
     <>
       <PageTitle title="Devices" />
@@ -133,6 +140,7 @@ export default function Devices() {
         <Select placeholder="All clients" aria-label="Client" clearable searchable data={clients.map((c) => ({ value: c.id, label: c.name }))} value={filters.client ?? null} onChange={(v) => set('client', v)} w={{ base: '100%', sm: 200 }} />
         <Select placeholder="Any status" aria-label="Status" clearable data={['critical', 'warning', 'healthy', 'unknown', 'retired']} value={filters.status ?? null} onChange={(v) => set('status', v)} w={{ base: '48%', sm: 150 }} />
         <Select placeholder="Any class" aria-label="Class" clearable data={['server', 'workstation', 'saas']} value={filters.class ?? null} onChange={(v) => set('class', v)} w={{ base: '48%', sm: 150 }} />
+        <TagFilter value={filters.tag ?? []} onChange={setTags} />
       </Group>
       <ErrorNote error={query.error} />
       {query.isSuccess && items.length === 0 && !cursor ? (
@@ -168,6 +176,7 @@ export default function Devices() {
                   <Table.Td>
                     <Anchor component={Link} to={`/devices/${d.id}`} fw={500} size="sm">{d.name}</Anchor>
                     <Text size="xs" c="dimmed" hiddenFrom="sm">{nameOf(d.client_id)} · {ago(d.last_good_at)}</Text>
+                    <TagChips tags={d.tags} />
                   </Table.Td>
                   {/* A badge's label may ellipsize: give the cell room for the longest ("CRITICAL" + score). */}
                   <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 128 }}>

@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { api, type Grid as GridData, unwrap } from '../api/client';
 import { EmptyState, ErrorNote, FirstJobHint, PageTitle, StatusBadge, useClients } from '../components/common';
 import { colorOf, dateTime, label } from '../components/format';
+import { TagFilter } from './tags/Tags';
 
 type Row = GridData['items'][number];
 const ROLLUPS = ['warning_if_mixed', 'last', 'worst', 'best'];
@@ -72,6 +73,7 @@ export default function Grid() {
   const { clients, nameOf } = useClients();
   const [client, setClient] = useState<string | null>(null);
   const [rollup, setRollup] = useState<string | null>(null);
+  const [tags, setTags] = useState<string[]>([]);
   const [days, setDays] = useState('14');
   const [cursors, setCursors] = useState<string[]>([]);
   const [cell, setCell] = useState<{ row: Row; day: string } | null>(null);
@@ -79,9 +81,9 @@ export default function Grid() {
   const from = new Date(Date.now() - (Number(days) - 1) * 86_400_000).toISOString().slice(0, 10);
   const cursor = cursors[cursors.length - 1];
   const q = useQuery({
-    queryKey: ['grid', client, rollup, from, to, cursor],
+    queryKey: ['grid', client, rollup, tags, from, to, cursor],
     placeholderData: keepPreviousData,
-    queryFn: () => unwrap(api.GET('/api/v1/grid', { params: { query: { client: client ?? undefined, rollup: (rollup ?? undefined) as never, from, to, cursor, limit: 100 } } })),
+    queryFn: () => unwrap(api.GET('/api/v1/grid', { params: { query: { client: client ?? undefined, rollup: (rollup ?? undefined) as never, tag: tags.length ? tags : undefined, from, to, cursor, limit: 100 } } })),
   });
   const g = q.data;
   // Today is the last column: scroll it into view on a narrow screen (375 px shows about 8 days).
@@ -97,6 +99,7 @@ export default function Grid() {
         <Select placeholder="All clients" aria-label="Client" clearable searchable data={clients.map((c) => ({ value: c.id, label: c.name }))} value={client} onChange={(v) => { setClient(v); setCursors([]); }} w={{ base: '100%', sm: 200 }} />
         <Select aria-label="Days" data={[{ value: '7', label: '7 days' }, { value: '14', label: '14 days' }, { value: '30', label: '30 days' }]} value={days} onChange={(v) => setDays(v ?? '14')} w={120} />
         <Select placeholder="Roll-up (settings)" aria-label="Roll-up" clearable data={ROLLUPS.map((r) => ({ value: r, label: label(r) }))} value={rollup} onChange={setRollup} w={190} />
+        <TagFilter value={tags} onChange={(t) => { setTags(t); setCursors([]); }} />
       </Group>
       <ErrorNote error={q.error} />
       {g && g.items.length === 0 && !cursor && (

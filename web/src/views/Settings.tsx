@@ -11,6 +11,7 @@ import { Mailboxes } from './settings/Mailboxes';
 import { Notifications } from './settings/Notifications';
 import { Windows } from './settings/Windows';
 import { Demo } from './settings/Demo';
+import { Branding } from './settings/Branding';
 
 export default function Settings() {
   const { tab = 'sla' } = useParams();
@@ -28,6 +29,7 @@ export default function Settings() {
         ]
       : []),
     ...(can('admin') ? [{ value: 'tokens', label: 'API tokens', body: <Tokens /> }] : []),
+    ...(can('admin') && unrestricted ? [{ value: 'branding', label: 'Branding', body: <Branding /> }] : []),
     ...(can('admin') && unrestricted ? [{ value: 'demo', label: 'Demo data', body: <Demo /> }] : []),
     ...(can('manage_users') ? [{ value: 'users', label: 'Users', body: <Users /> }] : []),
     { value: 'account', label: 'Account', body: <Account /> },

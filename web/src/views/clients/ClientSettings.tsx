@@ -7,6 +7,8 @@ import { api, unwrap } from '../../api/client';
 import { ErrorNote } from '../../components/common';
 import { label } from '../../components/format';
 import { useSession } from '../../session';
+import { ClientPingKey } from '../ping/ClientPingKey';
+import { ClientSharing } from './ClientSharing';
 
 interface Override {
   categories?: Record<string, boolean>;
@@ -84,6 +86,8 @@ export function ClientSettings({ clientId }: { clientId: string }) {
   const inherited = (v: number) => `workspace: ${v}`;
   return (
     <Stack data-testid="client-settings">
+      <ClientPingKey clientId={clientId} />
+      <ClientSharing clientId={clientId} />
       <Text size="sm" c="dimmed">Blank fields follow the workspace settings (Settings → SLA & alerts); a value here overrides them for this client only.</Text>
       <Paper withBorder p="md" radius="md">
         <Title order={5} mb="xs">SLA: a good backup within (hours)</Title>

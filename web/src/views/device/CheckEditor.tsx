@@ -5,6 +5,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { api, ApiError, type Check, unwrap } from '../../api/client';
 import { useSession } from '../../session';
+import { CheckTagsField } from '../tags/Tags';
+import { CheckPingUrls } from '../ping/CheckPingUrls';
+import { CheckBadge } from './CheckBadge';
+import { MaxRuntimeInput, maxRuntimeChange, maxRuntimeMinutesOf } from './MaxRuntimeInput';
 
 const KINDS = ['backup', 'copy', 'replication', 'verification', 'saas_backup'] as const;
 type Kind = (typeof KINDS)[number];
@@ -107,6 +111,7 @@ interface Form {
   cron: string;
   tz: string;
   graceMinutes: number | string;
+  maxRuntimeMinutes: number | string;
   paused: boolean;
 }
 
@@ -120,6 +125,7 @@ function formOf(c: Check): Form {
     cron: s?.cron ?? '0 2 * * *',
     tz: s?.tz ?? 'UTC',
     graceMinutes: c.grace_seconds === null ? '' : c.grace_seconds / 60,
+    maxRuntimeMinutes: maxRuntimeMinutesOf(c),
     paused: c.paused,
   };
 }
@@ -155,6 +161,7 @@ function CheckForm({ check, onDone }: { check: Check; onDone: () => void }) {
             ...(f.kind !== check.kind && { kind: f.kind }),
             ...(scheduleChanged && { schedule }),
             ...(f.graceMinutes !== was.graceMinutes && { grace_seconds: f.graceMinutes === '' ? null : Math.round(Number(f.graceMinutes) * 60) }),
+            ...maxRuntimeChange(f.maxRuntimeMinutes, was.maxRuntimeMinutes),
             ...(f.paused !== check.paused && { paused: f.paused }),
           },
         }),
@@ -185,6 +192,7 @@ function CheckForm({ check, onDone }: { check: Check; onDone: () => void }) {
             </Group>
           )}
           <NumberInput label="Grace (minutes)" description="Empty: the workspace default" min={0} value={f.graceMinutes} onChange={(v) => set('graceMinutes', v)} />
+          <MaxRuntimeInput value={f.maxRuntimeMinutes} onChange={(v) => set('maxRuntimeMinutes', v)} />
           <Switch label="Paused (no alerts; jobs are still recorded)" checked={f.paused} onChange={(e) => set('paused', e.currentTarget.checked)} />
           {save.error && <Alert color="red" role="alert">{save.error}</Alert>}
           <Group justify="flex-end">
@@ -193,6 +201,9 @@ function CheckForm({ check, onDone }: { check: Check; onDone: () => void }) {
           </Group>
         </Stack>
       </form>
+      <CheckTagsField check={check} />
+      <CheckPingUrls check={check} />
+      <CheckBadge check={check} />
       <Title order={6}>Snooze</Title>
       <Group align="flex-end">
         <NumberInput label="Hours" min={1} max={24 * 90} value={snoozeHours} onChange={setSnoozeHours} w={120} />
