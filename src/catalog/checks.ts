@@ -113,6 +113,11 @@ export class CheckService {
     return toPage(rows, limit, (r) => [r.id], (r) => r);
   }
 
+  /** The id of the check with these names (matched as auto-discovery matches them), if any. */
+  async idByNames(client: string, device: string, check: string): Promise<string | undefined> {
+    return (await this.d.checks.byNames(nameKey(client), nameKey(device), nameKey(check)))?.id;
+  }
+
   async get(p: Principal, id: string): Promise<CheckRow> {
     const check = await this.d.checks.byId(id);
     if (!check || !canSeeClient(p, check.client_id)) throw new NotFoundError('check', id);

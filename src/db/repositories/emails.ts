@@ -216,20 +216,6 @@ export class EmailRepository {
     return this.withRawQuery().where('emails.id', 'in', [...ids]).execute();
   }
 
-  /** The check a correction names, by client, device and check name keys; undefined if none. */
-  async checkIdByNames(clientKey: string, deviceKey: string, checkKey: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('checks')
-      .innerJoin('devices', 'devices.id', 'checks.device_id')
-      .innerJoin('clients', 'clients.id', 'checks.client_id')
-      .select('checks.id')
-      .where('clients.name_key', '=', clientKey)
-      .where('devices.name_key', '=', deviceKey)
-      .where('checks.name_key', '=', checkKey)
-      .executeTakeFirst();
-    return row?.id;
-  }
-
   /** Puts messages back in the queue; answers how many. */
   async requeue(filter: { ids?: string[]; state?: string; from?: string; subjectPattern?: string; since?: number }): Promise<number> {
     let q = this.db.updateTable('emails').set({ state: 'pending', claimed_until: null });

@@ -17,7 +17,7 @@ import {
   statusByWords,
 } from '../../domain/email-rules.js';
 import { NotFoundError } from '../../domain/errors.js';
-import { type CheckKind, nameKey } from '../../domain/job.js';
+import type { CheckKind } from '../../domain/job.js';
 import { DEFAULT_CLIENT_NAME } from '../service.js';
 import { type Suggestion, suggest } from './generic.js';
 import { checkVerdict, type MailContext, worstJob } from './jobs.js';
@@ -225,7 +225,7 @@ export class EmailService {
     const row = await this.visible(p, id);
     const rules = c.rules ? normaliseRules(c.rules) : (await this.proposeCorrection(p, id, c)).rules;
     const client = c.client ?? (row.client_id ? await this.clientName(row.client_id) : undefined) ?? DEFAULT_CLIENT_NAME;
-    const existing = await this.repo.checkIdByNames(nameKey(client), nameKey(c.device), nameKey(c.check));
+    const existing = await this.checks.idByNames(client, c.device, c.check);
     const check = existing
       ? await this.checks.update(p, existing, { email: rules, ...(c.kind && { kind: c.kind }) })
       : await this.checks.create(p, { name: c.check, kind: c.kind ?? 'backup', client, device: { name: c.device }, email: rules });
