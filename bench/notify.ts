@@ -80,7 +80,7 @@ async function latency(samples: number): Promise<NotifyResult['latency']> {
     const m = /\((LAT-\d+)\)/.exec(raw);
     if (m) arrived.set(m[1]!, performance.now());
   });
-  const server = await startBenchServer({ KEEPWATCH_MAIL_URL: sink.url });
+  const server = await startBenchServer({ KEEPWATCH_MAIL_URL: sink.url, KEEPWATCH_OUTBOUND_ALLOW: '127.0.0.1' });
   try {
     await call(server.url, server.adminToken, 'POST', '/api/v1/channels', { type: 'email', name: 'Bench mail', config: { to: 'bench@example.com' }, types: ['job_failed'] });
     const times: number[] = [];
@@ -100,7 +100,8 @@ async function latency(samples: number): Promise<NotifyResult['latency']> {
 
 async function burst(alerts: number): Promise<{ burst: NotifyResult['burst']; drain: NotifyResult['drain'] }> {
   const hook = await webhookSink();
-  const server = await startBenchServer();
+  // The webhook receiver listens on loopback, which the outbound policy refuses unless allowed.
+  const server = await startBenchServer({ KEEPWATCH_OUTBOUND_ALLOW: '127.0.0.1' });
   try {
     const ch = await call(server.url, server.adminToken, 'POST', '/api/v1/channels', { type: 'webhook', name: 'Bench hook', config: { url: hook.url, secret: 'bench-webhook-secret-0123' } });
     const post = async (prefix: string) => {

@@ -18,7 +18,10 @@ describe('channel types', () => {
     const res = await app.request('GET', '/api/v1/channel-types');
     expect(res.status).toBe(200);
     const byType = Object.fromEntries(res.body.items.map((t: any) => [t.type, t]));
-    expect(Object.keys(byType).sort()).toEqual(['autotask', 'connectwise', 'email', 'opsgenie', 'pagerduty', 'slack', 'teams', 'webhook']);
+    expect(Object.keys(byType).sort()).toEqual([
+      'autotask', 'connectwise', 'discord', 'email', 'google_chat', 'halopsa', 'mattermost', 'ntfy', 'opsgenie', 'pagerduty',
+      'pushover', 'slack', 'teams', 'telegram', 'twilio_sms', 'webhook',
+    ]);
     expect(byType.webhook.label).toBe('Webhook');
     expect(field(byType.webhook, 'url')).toMatchObject({ required: true, secret: false, kind: 'url' });
     expect(field(byType.webhook, 'secret')).toMatchObject({ required: false, secret: true, kind: 'string', minimum: 16 });
@@ -30,6 +33,12 @@ describe('channel types', () => {
     expect(byType.slack.carries).not.toContain('digest');
     expect(field(byType.pagerduty, 'routing_key')).toMatchObject({ required: true, secret: true });
     expect(field(byType.connectwise, 'private_key')).toMatchObject({ secret: true });
+    // The pinned secret fields of the newer types (issue 21): never answered back.
+    expect(field(byType.telegram, 'bot_token')).toMatchObject({ required: true, secret: true });
+    expect(field(byType.pushover, 'app_token')).toMatchObject({ required: true, secret: true });
+    expect(field(byType.twilio_sms, 'auth_token')).toMatchObject({ required: true, secret: true });
+    expect(field(byType.halopsa, 'client_secret')).toMatchObject({ required: true, secret: true });
+    expect(field(byType.ntfy, 'token')).toMatchObject({ required: false, secret: true });
   });
 
   it('is for admins, like the channels themselves', async () => {

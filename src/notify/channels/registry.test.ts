@@ -12,7 +12,8 @@ function sample(f: FieldDescription): unknown {
     case 'email_list':
       return ['noc@example.com'];
     case 'list':
-      return ['x'];
+      // SMS recipients are phone numbers (twilio_sms checks E.164); other lists take any text.
+      return f.name === 'to' ? ['+447700900123'] : ['x'];
     case 'enum':
       return f.options?.[f.options.length - 1];
     case 'boolean':
