@@ -60,6 +60,14 @@ export interface NotifyFacts {
   compliancePdf(clientId: string, from: string, to: string): Promise<{ pdf: Buffer; filename: string }>;
 }
 
+/** The last good backup of an alert message's device (epoch ms), null when it never had one,
+ * undefined when it is not known here (not a single alert, or no facts in a unit test). */
+export async function lastGoodOf(message: Message, ctx: SendContext): Promise<number | null | undefined> {
+  const deviceId = message.kind === 'alert' ? message.event.alert.device_id : null;
+  if (!deviceId || !ctx.facts) return undefined;
+  return ctx.facts.lastGoodAt(deviceId);
+}
+
 export type SendResult =
   | { ok: true; status: string; response: string; state?: unknown }
   | {

@@ -14,7 +14,7 @@ import { Type } from 'typebox';
 import type { AlertEvent } from '../../../domain/notify.js';
 import { endpoint } from '../../../lib/config-fields.js';
 import type { ChannelDriver, Message, SendContext, SendResult } from '../channel.js';
-import { permanent, transient } from '../channel.js';
+import { lastGoodOf, permanent, transient } from '../channel.js';
 import { alertUrl, detailLine, deviceUrl, facts, formatTime, groupHeadline, headline, severityWord, TEST_TEXT } from '../format.js';
 import { type HttpAnswer, parseUrlOnlyConfig, postAndClassify } from '../http.js';
 
@@ -102,8 +102,7 @@ export const googleChatDriver: ChannelDriver = {
   kinds: ['alert', 'alert_group', 'digest', 'test'],
   parseConfig: (raw) => parseUrlOnlyConfig(raw),
   async send(config, message, ctx: SendContext): Promise<SendResult> {
-    const deviceId = message.kind === 'alert' ? message.event.alert.device_id : null;
-    const lastGood = deviceId && ctx.facts ? await ctx.facts.lastGoodAt(deviceId) : undefined;
+    const lastGood = await lastGoodOf(message, ctx);
     const url = threadedUrl(config.url as string, message);
     return postAndClassify(url, JSON.stringify(googleChatPayload(message, ctx.publicUrl, lastGood)), {}, ctx.timeoutMs, classifyGoogleChat);
   },

@@ -12,6 +12,7 @@ import { Type } from 'typebox';
 import type { AlertEvent } from '../../../domain/notify.js';
 import { endpoint } from '../../../lib/config-fields.js';
 import type { ChannelConfig, ChannelDriver, Message, SendContext, SendResult } from '../channel.js';
+import { lastGoodOf } from '../channel.js';
 import { alertUrl, deviceUrl, detailLine, facts, formatTime, groupHeadline, headline, TEST_TEXT } from '../format.js';
 import { classifyHttp, type HttpAnswer, parseUrlOnlyConfig, postAndClassify } from '../http.js';
 
@@ -85,8 +86,7 @@ export const mattermostDriver: ChannelDriver = {
   maxInFlight: () => 4,
   parseConfig: (raw: ChannelConfig) => parseUrlOnlyConfig(raw),
   async send(config, message, ctx): Promise<SendResult> {
-    const deviceId = message.kind === 'alert' ? message.event.alert.device_id : null;
-    const lastGood = deviceId && ctx.facts ? await ctx.facts.lastGoodAt(deviceId) : null;
+    const lastGood = (await lastGoodOf(message, ctx)) ?? null;
     return postAndClassify(config.url as string, JSON.stringify(mattermostPayload(message, ctx, lastGood)), {}, ctx.timeoutMs, classifyMattermost);
   },
 };

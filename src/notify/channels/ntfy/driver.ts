@@ -11,6 +11,7 @@ import { Type } from 'typebox';
 import type { AlertEvent } from '../../../domain/notify.js';
 import { endpoint } from '../../../lib/config-fields.js';
 import type { ChannelConfig, ChannelDriver, Message, SendContext, SendResult } from '../channel.js';
+import { lastGoodOf } from '../channel.js';
 import { schemaProblems, withDefaults } from '../config-schema.js';
 import { alertUrl, detailLine, deviceUrl, facts, formatTime, groupHeadline, headline, severityWord, TEST_TEXT } from '../format.js';
 import { classifyHttp, type HttpAnswer, httpUrlProblem, postAndClassify } from '../http.js';
@@ -123,8 +124,7 @@ export const ntfyDriver: ChannelDriver = {
   },
   async send(config, message, ctx: SendContext): Promise<SendResult> {
     const { root, topic } = splitTopicUrl(config.url as string);
-    const deviceId = message.kind === 'alert' ? message.event.alert.device_id : null;
-    const lastGood = deviceId && ctx.facts ? await ctx.facts.lastGoodAt(deviceId) : undefined;
+    const lastGood = await lastGoodOf(message, ctx);
     const headers: Record<string, string> = typeof config.token === 'string' ? { authorization: `Bearer ${config.token}` } : {};
     return postAndClassify(root, JSON.stringify(ntfyPayload(topic, message, ctx.publicUrl, lastGood)), headers, ctx.timeoutMs, classifyNtfy);
   },

@@ -14,7 +14,7 @@ import type { FieldProblem } from '../../../domain/errors.js';
 import type { AlertEvent } from '../../../domain/notify.js';
 import { endpoint } from '../../../lib/config-fields.js';
 import type { ChannelConfig, ChannelDriver, Message, SendContext, SendResult } from '../channel.js';
-import { permanent, transient } from '../channel.js';
+import { lastGoodOf, permanent, transient } from '../channel.js';
 import { schemaProblems, withDefaults } from '../config-schema.js';
 import { alertUrl, deviceUrl, detailLine, facts, formatTime, groupHeadline, headline, severityWord, TEST_TEXT } from '../format.js';
 import { type HttpAnswer, networkFailure, requestJson } from '../http.js';
@@ -148,8 +148,7 @@ export const pushoverDriver: ChannelDriver = {
     return { config: { ...config, api_url: config.api_url ?? PUSHOVER_URL } };
   },
   async send(config, message, ctx): Promise<SendResult> {
-    const deviceId = message.kind === 'alert' ? message.event.alert.device_id : null;
-    const lastGood = deviceId && ctx.facts ? await ctx.facts.lastGoodAt(deviceId) : null;
+    const lastGood = (await lastGoodOf(message, ctx)) ?? null;
     const body = JSON.stringify(pushoverBody(config, pushoverMessage(message, ctx, lastGood)));
     const url = `${String(config.api_url).replace(/\/+$/, '')}/1/messages.json`;
     try {

@@ -12,7 +12,7 @@ import { Type } from 'typebox';
 import type { AlertEvent } from '../../../domain/notify.js';
 import { endpoint } from '../../../lib/config-fields.js';
 import type { ChannelConfig, ChannelDriver, Message, SendContext, SendResult } from '../channel.js';
-import { permanent, transient } from '../channel.js';
+import { lastGoodOf, permanent, transient } from '../channel.js';
 import { schemaProblems, withDefaults } from '../config-schema.js';
 import { alertUrl, detailLine, deviceUrl, facts, formatTime, groupHeadline, headline, severityWord, TEST_TEXT } from '../format.js';
 import { type HttpAnswer, httpUrlProblem, networkFailure, postJson } from '../http.js';
@@ -145,8 +145,7 @@ export const telegramDriver: ChannelDriver = {
   async send(config, message, ctx: SendContext): Promise<SendResult> {
     const token = config.bot_token as string;
     const url = `${(config.api_url as string).replace(/\/+$/, '')}/bot${token}/sendMessage`;
-    const deviceId = message.kind === 'alert' ? message.event.alert.device_id : null;
-    const lastGood = deviceId && ctx.facts ? await ctx.facts.lastGoodAt(deviceId) : undefined;
+    const lastGood = await lastGoodOf(message, ctx);
     const body = { chat_id: config.chat_id, text: telegramText(message, ctx.publicUrl, lastGood), parse_mode: 'HTML', link_preview_options: { is_disabled: true } };
     try {
       return scrub(classifyTelegram(await postJson(url, JSON.stringify(body), {}, ctx.timeoutMs)), token);

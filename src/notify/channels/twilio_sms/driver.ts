@@ -21,7 +21,7 @@ import type { FieldProblem } from '../../../domain/errors.js';
 import type { AlertEvent } from '../../../domain/notify.js';
 import { endpoint } from '../../../lib/config-fields.js';
 import type { ChannelConfig, ChannelDriver, Message, SendContext, SendResult } from '../channel.js';
-import { permanent, transient } from '../channel.js';
+import { lastGoodOf, permanent, transient } from '../channel.js';
 import { schemaProblems, withDefaults } from '../config-schema.js';
 import { alertUrl, deviceUrl, groupHeadline, TEST_TEXT } from '../format.js';
 import { type HttpAnswer, networkFailure, requestJson } from '../http.js';
@@ -167,8 +167,7 @@ export const twilioSmsDriver: ChannelDriver = {
     return { config: { ...config, api_url: config.api_url ?? TWILIO_URL } };
   },
   async send(config, message, ctx): Promise<SendResult> {
-    const deviceId = message.kind === 'alert' ? message.event.alert.device_id : null;
-    const lastGood = deviceId && ctx.facts ? await ctx.facts.lastGoodAt(deviceId) : null;
+    const lastGood = (await lastGoodOf(message, ctx)) ?? null;
     const body = smsText(message, ctx, lastGood);
     const sent: string[] = [];
     for (const to of config.to as string[]) {
