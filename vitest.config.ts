@@ -8,6 +8,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // expect.poll's default of 1 s is less than a console page takes to load and fetch on a busy
+    // two-core machine (a browser test failed on it in CI); what a poll waits for still must come.
+    expect: { poll: { timeout: 10_000 } },
     globalSetup: ['test/helpers/global-setup.ts'],
   },
 });
