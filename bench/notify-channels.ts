@@ -3,6 +3,7 @@
 // routing each type's channel one client of its own, then drained once they are back. The same
 // measure as the webhook drain in notify.ts, against the stand-ins in channel-stand-ins.ts.
 import { BENCH_TYPES, type BenchType, startChannelStandIns } from './channel-stand-ins.ts';
+import { call, pendingCount } from './notify.ts';
 import { startBenchServer } from './server.ts';
 
 export interface ChannelDrainResult {
@@ -13,28 +14,11 @@ export interface ChannelDrainResult {
   byType: Array<{ type: BenchType; deliveries: number; seconds: number }>;
 }
 
-async function call(url: string, token: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
-  return res.status === 204 ? null : res.json();
-}
-
 const clientOf = (type: BenchType) => `Bench ${type}`;
 
 function jobOf(client: string, device: string, status: string): Record<string, unknown> {
   const end = Date.now();
   return { source: 'bench', external_id: `${device}-${status}-${end}`, client, device: { name: device }, check: { name: 'Nightly' }, status, started_at: new Date(end - 60_000).toISOString(), ended_at: new Date(end).toISOString() };
-}
-
-async function pending(url: string, token: string, channelId: string): Promise<number> {
-  let n = 0;
-  let cursor: string | null = null;
-  do {
-    const page: { items: unknown[]; next_cursor: string | null } = await call(url, token, 'GET', `/api/v1/channels/${channelId}/deliveries?state=pending&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
-    n += page.items.length;
-    cursor = page.next_cursor;
-  } while (cursor);
-  return n;
 }
 
 export async function benchChannelDrain(alerts: number, progress: (s: string) => void = () => {}): Promise<ChannelDrainResult> {
@@ -63,7 +47,7 @@ export async function benchChannelDrain(alerts: number, progress: (s: string) =>
     }
     const limit = Date.now() + 600_000;
     for (;;) {
-      const counts = await Promise.all(channels.map((c) => pending(server.url, server.adminToken, c.id)));
+      const counts = await Promise.all(channels.map((c) => pendingCount(server.url, server.adminToken, c.id)));
       const queued = counts.reduce((a, b) => a + b, 0);
       progress(`${queued} of ${alerts} deliveries queued (${channels.map((c, i) => `${c.type} ${counts[i]}`).join(', ')})`);
       if (queued >= alerts) break;

@@ -55,7 +55,8 @@ async function webhookSink(): Promise<{ url: string; count: () => number; setDow
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, count: () => n, setDown: (d) => (down = d), close: () => server.close() };
 }
 
-async function call(url: string, token: string, method: string, path: string, body?: unknown): Promise<any> {
+/** A bench API call; throws on anything but 2xx. */
+export async function call(url: string, token: string, method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
   return res.status === 204 ? null : res.json();
@@ -141,7 +142,8 @@ async function burst(alerts: number): Promise<{ burst: NotifyResult['burst']; dr
   }
 }
 
-async function pendingCount(url: string, token: string, channelId: string): Promise<number> {
+/** How many deliveries of a channel still wait to be sent. */
+export async function pendingCount(url: string, token: string, channelId: string): Promise<number> {
   let n = 0;
   let cursor: string | null = null;
   do {
