@@ -6,10 +6,20 @@
 import { isOutboundRefused, outboundFetch } from '../lib/outbound/index.js';
 import { ConnectorQuotaError } from './types.js';
 
+/** How an https:// URL's certificate is trusted (config fields `fingerprint` and `insecure_tls`). */
+export interface TlsPolicy {
+  /** SHA-256 fingerprint of the server's certificate (hex, colons optional): pinned, so a self-signed one is accepted. */
+  fingerprint?: string | null;
+  /** Accept any certificate (explicit opt-in; the console says it is unsafe). */
+  insecure?: boolean;
+}
+
 export interface HttpDeps {
   now(): number;
   sleep(ms: number): Promise<void>;
   signal?: AbortSignal;
+  /** Absent: Node's trust store (plus NODE_EXTRA_CA_CERTS), as for every outbound call. */
+  tls?: TlsPolicy;
 }
 
 export class ConnectorHttpError extends Error {

@@ -147,6 +147,8 @@ export class ConnectorRunner {
         return { created: recorded.filter((r) => r.created).length };
       },
       known: (ids) => this.d.repo.knownJobs(row.source, ids),
+      // Replaced by the persisted tenant mapping (connector_tenants): name as read until then.
+      clientFor: (tenant) => tenant.name,
       signal,
     });
   }

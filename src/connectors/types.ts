@@ -16,9 +16,22 @@ export interface KnownJob {
   hasBytes: boolean;
 }
 
+/** A platform's tenant (VSPC company, Datto/Acronis customer, Cove partner...), as the connector read it. */
+export interface Tenant {
+  /** The platform's own id of the tenant (stable across renames). */
+  id: string;
+  name: string;
+}
+
 export interface SyncContext {
   /** The `source` every job of this connector carries. */
   source: string;
+  /**
+   * The Keepwatch client name to put in the jobs of a platform tenant: the mapping set for it in
+   * the console (GET/PUT /api/v1/connectors/<id>/tenants), else an existing client of exactly its
+   * name, else its own name (a new client). Records the tenant as seen by this sync.
+   */
+  clientFor(tenant: Tenant): string;
   /** The cursor the last successful sync returned; null on the first sync. */
   cursor: unknown;
   /** The moment the sync started: the end of its window. */
