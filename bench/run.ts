@@ -5,6 +5,7 @@ import { benchEmail } from './email.ts';
 import { benchEmailTemplates } from './email-templates.ts';
 import { benchConsole } from './console.ts';
 import { benchAzure } from './azure.ts';
+import { benchConnectors } from './connectors.ts';
 import { benchEngine } from './engine.ts';
 import { benchHardening, printHardening } from './hardening.ts';
 import { benchBaseline, benchIngest, type IngestResult } from './ingest.ts';
@@ -93,6 +94,20 @@ if (want('console')) {
   console.log(`| Devices: navigation to the first row painted | p50 ${r.devicesPaintMs.p50} ms, max ${r.devicesPaintMs.max} ms | < 1.5 s |`);
   console.log(`| Alerts: navigation to the first alert painted | p50 ${r.alertsPaintMs.p50} ms, max ${r.alertsPaintMs.max} ms | < 1.5 s |`);
   console.log(`| first view's scripts and styles, gzipped | ${r.firstViewGzipKiB} KiB | < 400 kB |`);
+}
+
+if (want('connectors')) {
+  const num = (name: string, d: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d);
+  const size = { companies: num('companies', 500), machines: num('machines', 10_000), sessions: num('sessions', 100_000), newSessions: num('new', 300) };
+  const r = await benchConnectors(size, (s) => console.error(`  … ${s}`));
+  const row = (label: string, f: typeof r.first, target: string) =>
+    console.log(`| ${label} | ${f.seconds.toFixed(1)} s: ${fmt(f.jobsSeen)} sessions read, ${fmt(f.jobsRecorded)} recorded (${fmt(f.jobsCreated)} new), ${fmt(f.requests)} API calls | ${f.keepwatchCpuSeconds.toFixed(1)} s | ${f.fakeCpuSeconds.toFixed(1)} s | ${target} |`);
+  console.log(`\n## Pull connectors: veeam-spc (SQLite): ${fmt(size.companies)} companies, ${fmt(r.machines)} machines, ${fmt(r.sessions)} job sessions`);
+  console.log('| sync | time | Keepwatch CPU | stand-in CPU | target |');
+  console.log('|---|---|---|---|---|');
+  row('first', r.first, '≤ 60 s');
+  row(`incremental, ${fmt(size.newSessions)} new sessions`, r.incremental, '≤ 5 s');
+  console.log(`| \`keepwatch serve\` peak RSS | ${r.peakRssMiB} MiB | | | |`);
 }
 
 if (want('azure')) {

@@ -6,6 +6,7 @@ import type { AuthServices } from './auth/build.js';
 import { buildCatalog } from './catalog/build.js';
 import type { Config } from './config/index.js';
 import { buildConnectors } from './connectors/build.js';
+import { buildCollectors } from './connectors/collector/build.js';
 import type { CoreDeps } from './core.js';
 import { type Database, openDatabase } from './db/connection.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
@@ -28,6 +29,7 @@ import { buildNotify } from './notify/build.js';
 import { buildRecorders, buildRetention } from './ops/build.js';
 import { buildPublic } from './public/build.js';
 import { buildReports } from './reports/build.js';
+import { buildReviews } from './reviews/build.js';
 
 export interface KeepwatchOptions {
   clock?: Clock;
@@ -50,7 +52,10 @@ export interface Services extends AuthServices {
   integrations: Built['engine']['integrations'];
   reports: Built['reports']['reports'];
   exports: Built['reports']['exports'];
+  reviews: Built['reviews']['reviews'];
+  reviewTickets: Built['reviews']['reviewTickets'];
   connectors: Built['connectors']['connectors'];
+  collectors: Built['collectors']['collectors'];
   emails: Built['email']['emails'];
   mailboxes: Built['email']['mailboxes'];
   channels: Built['notify']['channels'];
@@ -96,11 +101,13 @@ function buildParts(config: Config, database: Database, clock: Clock, logger: Lo
   const engine = buildEngine(core, { ingestRepo: ingest.repo, alertRepo: catalog.repos.alerts, checkRepo: catalog.repos.checks, catalog: catalog.catalog });
   const reports = buildReports(core, { reportRepo: catalog.repos.reports, windowRepo: engine.windowRepo, catalog: catalog.catalog, settings: engine.settings });
   const connectors = buildConnectors(core, { ingest: ingest.ingest, integrations: engine.integrations });
+  const collectors = buildCollectors(core, { integrations: engine.integrations, writer: engine.writer, alertRepo: catalog.repos.alerts, settings: engine.settings, worker: connectors.worker });
   const email = buildEmail(core, { ingest: ingest.ingest, checks: catalog.checks, integrations: engine.integrations, clients: catalog.repos.clients });
-  const notify = buildNotify(core, { alertRepo: catalog.repos.alerts, writer: engine.writer, settings: engine.settings, alerts: engine.alerts, reports: reports.reports });
+  const reviews = buildReviews(core, { catalog: catalog.catalog, settings: engine.settings, alertRepo: catalog.repos.alerts, writer: engine.writer });
+  const notify = buildNotify(core, { alertRepo: catalog.repos.alerts, writer: engine.writer, settings: engine.settings, alerts: engine.alerts, reports: reports.reports, reviewWatch: reviews.watch });
   const retention = buildRetention(core);
   const pub = buildPublic(core, { clients: catalog.repos.clients, checks: catalog.repos.checks });
-  return { core, auth, ingest, catalog, engine, reports, connectors, email, notify, retention, pub };
+  return { core, auth, ingest, catalog, engine, reports, reviews, connectors, collectors, email, notify, retention, pub };
 }
 
 /** Opens the database, applies migrations and builds every service; does not listen. */
@@ -125,17 +132,19 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
   const secrets = new SecretBox(secret.key);
 
   const parts = buildParts(config, database, clock, logger, secrets);
-  const { core, auth, ingest, catalog, engine, reports, connectors, email, notify, retention, pub } = parts;
+  const { core, auth, ingest, catalog, engine, reports, reviews, connectors, collectors, email, notify, retention, pub } = parts;
   await notify.channels.ensureOwnersChannel();
   const services: Services = {
     audit: core.audit,
-    ...{ users: auth.users, sessions: auth.sessions, tokens: auth.tokens },
+    ...{ users: auth.users, sessions: auth.sessions, tokens: auth.tokens, sso: auth.sso, oidc: auth.oidc, mfa: auth.mfa },
     ingest: ingest.ingest,
     pings: ingest.pings,
     ...{ catalog: catalog.catalog, checks: catalog.checks, lifecycle: catalog.lifecycle },
     ...{ settings: engine.settings, evaluation: engine.evaluation, alerts: engine.alerts, windows: engine.windows, integrations: engine.integrations },
     ...{ reports: reports.reports, exports: reports.exports },
+    ...{ reviews: reviews.reviews, reviewTickets: reviews.reviewTickets },
     connectors: connectors.connectors,
+    collectors: collectors.collectors,
     ...{ emails: email.emails, mailboxes: email.mailboxes },
     ...{ channels: notify.channels, notificationSettings: notify.notificationSettings },
     ...{ badges: pub.badges, statusPages: pub.statusPages, branding: pub.branding },

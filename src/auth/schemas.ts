@@ -21,6 +21,7 @@ export const UserSchema = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
   disabled_at: Time,
+  break_glass: Type.Boolean({ description: 'an owner who keeps password sign-in when single sign-on switches it off' }),
 });
 
 export const SessionSchema = Type.Object({
@@ -28,11 +29,13 @@ export const SessionSchema = Type.Object({
   abilities: Type.Array(Type.String(), { description: 'what this user may do: read, operate, admin, manage_users …' }),
   csrf_token: Type.String({ description: 'send it back as the X-CSRF-Token header on every write made with the session cookie' }),
   expires_at: Type.String({ format: 'date-time' }),
+  mfa_enrolment_required: Type.Boolean({ description: 'MFA is mandatory and this user has none: until one is set up, this session may only enrol (403 mfa_enrolment_required elsewhere)' }),
 });
 
 export const SetupStateSchema = Type.Object({
   needs_setup: Type.Boolean({ description: 'true until an owner exists' }),
   demo_available: Type.Boolean(),
+  sso_enabled: Type.Boolean({ description: 'the sign-in page offers "Sign in with SSO" (GET /auth/oidc/login)' }),
 });
 
 export const SetupBody = Type.Object(
@@ -45,7 +48,15 @@ export const SetupBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const SignInBody = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
+export const SignInBody = Type.Object(
+  {
+    email: Email,
+    password: Password,
+    code: Type.Optional(Type.String({ maxLength: 64, description: 'second factor: a current code of the authenticator app, or an unused recovery code' })),
+    passkey: Type.Optional(Type.Unknown({ description: 'second factor: the PublicKeyCredential JSON navigator.credentials.get() gave for `passkey_options`' })),
+  },
+  { additionalProperties: false },
+);
 
 export const PasswordChangeBody = Type.Object({ current_password: Password, new_password: Password }, { additionalProperties: false });
 
@@ -61,6 +72,7 @@ export const UserPatchBody = Type.Object(
     client_ids: Type.Optional(Nullable(ClientIds)),
     disabled: Type.Optional(Type.Boolean()),
     password: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'set a new password; ends the user’s sessions' })),
+    break_glass: Type.Optional(Type.Boolean({ description: 'owners only: keeps password sign-in when single sign-on switches it off' })),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -99,6 +111,7 @@ export function userDto(u: UserRow): Static<typeof UserSchema> {
     created_at: new Date(u.created_at).toISOString(),
     updated_at: new Date(u.updated_at).toISOString(),
     disabled_at: toIso(u.disabled_at),
+    break_glass: u.break_glass === 1,
   };
 }
 

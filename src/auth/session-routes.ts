@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { SessionRow, UserRow } from '../db/schema.js';
 import { UnauthenticatedError } from '../domain/errors.js';
 import type { SessionService } from './sessions.js';
+import type { SsoService } from './sso.js';
 import { principalOf, type UserService } from './users.js';
 import { PasswordChangeBody, SessionSchema, SetupBody, SetupStateSchema, SignInBody, userDto } from './schemas.js';
 import { clearSessionCookie, clientMeta, sessionSecret, setSessionCookie } from '../http/plugins/session.js';
@@ -13,6 +14,7 @@ import type { Api } from '../http/types.js';
 export interface SessionDeps {
   users: UserService;
   sessions: SessionService;
+  sso: SsoService;
   publicUrl: string;
   /** Loads the demo estate; absent where the process cannot (none in this build). */
   loadDemo?: () => Promise<unknown>;
@@ -24,6 +26,7 @@ function sessionDto(user: UserRow, session: SessionRow) {
     abilities: [...principalOf(user).abilities],
     csrf_token: session.csrf_token,
     expires_at: new Date(session.expires_at).toISOString(),
+    mfa_enrolment_required: session.mfa_enrolment === 1,
   };
 }
 
@@ -34,7 +37,7 @@ export function sessionRoutes(app: Api, deps: SessionDeps): void {
   app.get(
     '/api/v1/setup',
     { schema: { tags: ['session'], summary: 'Whether first-run setup is needed (no owner exists yet)', security: [], response: { 200: SetupStateSchema } } },
-    async () => ({ needs_setup: await users.needsSetup(), demo_available: deps.loadDemo !== undefined }),
+    async () => ({ needs_setup: await users.needsSetup(), demo_available: deps.loadDemo !== undefined, sso_enabled: await deps.sso.enabled() }),
   );
 
   app.post(
@@ -62,14 +65,14 @@ export function sessionRoutes(app: Api, deps: SessionDeps): void {
     {
       schema: {
         tags: ['session'],
-        summary: 'Sign in with e-mail and password: sets the HTTP-only session cookie',
+        summary: 'Sign in with e-mail and password (and a second factor when the user has one: 401 mfa_required without it): sets the HTTP-only session cookie',
         security: [],
         body: SignInBody,
         response: { 200: SessionSchema, ...publicProblems },
       },
     },
     async (req, reply) => {
-      const started = await sessions.signIn(req.body.email, req.body.password, clientMeta(req));
+      const started = await sessions.signIn(req.body.email, req.body.password, clientMeta(req), { code: req.body.code, passkey: req.body.passkey });
       setSessionCookie(reply, started.secret, publicUrl);
       return sessionDto(started.user, started.session);
     },
@@ -78,7 +81,7 @@ export function sessionRoutes(app: Api, deps: SessionDeps): void {
   app.get(
     '/api/v1/session',
     {
-      config: { ability: 'read', session: true },
+      config: { ability: 'read', session: true, enrolment: true },
       schema: { tags: ['session'], summary: 'Who is signed in, with the CSRF token for writes', response: { 200: SessionSchema, ...problemResponses } },
     },
     async (req) => {
@@ -90,7 +93,7 @@ export function sessionRoutes(app: Api, deps: SessionDeps): void {
   app.delete(
     '/api/v1/session',
     {
-      config: { ability: 'read', session: true },
+      config: { ability: 'read', session: true, enrolment: true },
       schema: { tags: ['session'], summary: 'Sign out: the session ends at once', response: { 204: Type.Null(), ...problemResponses } },
     },
     async (req, reply) => {

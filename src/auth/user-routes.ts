@@ -20,7 +20,7 @@ export function userRoutes(app: Api, deps: { users: UserService; tokens: TokenSe
   );
   userApi.update({ summary: "Change a user's name, role, clients, password, or disable them", body: UserPatchBody, item: UserSchema, problems: [409] }, async (p, id, b) => {
     const clientIds = b.client_ids === undefined ? undefined : await clientsOf(b.client_ids);
-    return userDto(await users.update(p, id, { name: b.name, role: b.role, clientIds, disabled: b.disabled, password: b.password }));
+    return userDto(await users.update(p, id, { name: b.name, role: b.role, clientIds, disabled: b.disabled, password: b.password, breakGlass: b.break_glass }));
   });
   userApi.remove({ summary: 'Remove a user; their sessions end', problems: [409] }, (p, id) => users.remove(p, id));
 

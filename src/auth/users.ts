@@ -44,6 +44,8 @@ export interface UserPatch {
   clientIds?: string[] | null;
   disabled?: boolean;
   password?: string;
+  /** Owners only: keeps password sign-in when SSO switches it off. */
+  breakGlass?: boolean;
 }
 
 function passwordProblem(field: string, password: string): FieldProblem | null {
@@ -77,7 +79,7 @@ export class UserService {
 
   /** First run: creates the owner while none exists; a conflict afterwards. */
   async setupOwner(input: Omit<NewUser, 'role' | 'clientIds'>): Promise<UserRow> {
-    const row = await this.newRow({ ...input, role: 'owner', clientIds: null });
+    const row = { ...(await this.newRow({ ...input, role: 'owner', clientIds: null })), break_glass: 1 };
     if (!(await this.repo.insertFirstOwner(row))) throw new ConflictError('setup is done: an owner exists; sign in instead');
     await this.audit.record(principalOf(row), { action: 'setup.owner', targetType: 'user', targetId: row.id, details: { email: row.email } });
     return row;
@@ -103,6 +105,7 @@ export class UserService {
     if (patch.role !== undefined && !ROLES.includes(patch.role as Role)) problems.push({ field: 'role', message: `must be one of: ${ROLES.join(', ')}` });
     const pw = patch.password === undefined ? null : passwordProblem('password', patch.password);
     if (pw) problems.push(pw);
+    if (patch.breakGlass === true && (patch.role ?? user.role) !== 'owner') problems.push({ field: 'break_glass', message: 'only an owner can be a break-glass user' });
     if (problems.length > 0) throw new ValidationError(problems);
     const losesOwner = user.role === 'owner' && user.disabled_at === null && ((patch.role !== undefined && patch.role !== 'owner') || patch.disabled === true);
     if (losesOwner && (await this.repo.activeOwners()) <= 1) throw new ConflictError('this is the last owner: make another user owner first');
@@ -113,6 +116,8 @@ export class UserService {
       ...(patch.clientIds !== undefined && { client_ids: clientIdsText(patch.clientIds) }),
       ...(patch.disabled !== undefined && { disabled_at: patch.disabled ? (user.disabled_at ?? now) : null }),
       ...(patch.password !== undefined && { password_hash: await hashPassword(patch.password) }),
+      ...(patch.breakGlass !== undefined && { break_glass: patch.breakGlass ? 1 : 0 }),
+      ...(patch.role !== undefined && patch.role !== 'owner' && { break_glass: 0 }),
     };
     await this.repo.update(id, changes, now);
     if (patch.disabled === true || patch.password !== undefined) await this.onRevoke(id);
@@ -129,6 +134,23 @@ export class UserService {
     }
     await this.repo.remove(id);
     await this.audit.record(actor, { action: 'user.remove', targetType: 'user', targetId: id, details: { email: user.email } });
+  }
+
+  /** The user with this e-mail address (any case), or null. */
+  async byEmail(email: string): Promise<UserRow | null> {
+    return (await this.repo.byEmail(email.trim().toLowerCase())) ?? null;
+  }
+
+  /**
+   * A user who signs in through single sign-on, made at their first sign-in: no password (the
+   * stored hash matches none; an owner may set one later).
+   */
+  async createExternal(actor: Principal, input: { email: string; role: string; clientIds: string[] | null; name: string | null }): Promise<UserRow> {
+    const row: UserRow = { ...(await this.newRow({ ...input, password: randomBytes(24).toString('base64url') })), password_hash: 'sso$no-password', break_glass: 0 };
+    if (await this.repo.byEmail(row.email)) throw new ConflictError(`a user with e-mail ${row.email} exists`);
+    await this.repo.insert(row);
+    await this.audit.record(actor, { action: 'user.create', targetType: 'user', targetId: row.id, details: { email: row.email, role: row.role, client_ids: row.client_ids, via: 'oidc' } });
+    return row;
   }
 
   /** The user with these credentials, or null; takes as long for an unknown e-mail as for a wrong password. */
@@ -169,6 +191,7 @@ export class UserService {
       created_at: now,
       updated_at: now,
       disabled_at: null,
+      break_glass: 0,
     };
   }
 }

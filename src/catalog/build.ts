@@ -7,6 +7,7 @@ import { DeviceRepository } from '../db/repositories/devices.js';
 import type { IngestRepository } from '../db/repositories/ingest.js';
 import { JobRepository } from '../db/repositories/jobs.js';
 import { ReportRepository } from '../db/repositories/reports.js';
+import { ReviewRepository } from '../db/repositories/reviews.js';
 import { CatalogService } from './catalog.js';
 import { CheckService } from './checks.js';
 import { LifecycleService } from './lifecycle.js';
@@ -27,6 +28,7 @@ export function buildCatalog(c: CoreDeps, d: { ingestRepo: IngestRepository; onN
     jobs: new JobRepository(c.db),
     reports: repos.reports,
     alerts: repos.alerts,
+    reviews: new ReviewRepository(c.db),
     audit: c.audit,
     clock: c.clock,
   });

@@ -6,7 +6,7 @@ import type { ClientRepository } from '../db/repositories/clients.js';
 import { type DeviceRepository, type DeviceSort, type FactsUpdate, parseSort, sortValueOf } from '../db/repositories/devices.js';
 import type { JobRepository } from '../db/repositories/jobs.js';
 import type { ReportRepository } from '../db/repositories/reports.js';
-import type { CheckRow, ClientRow, DeviceRow, JobRow } from '../db/schema.js';
+import type { CheckRow, ClientRow, DeviceRow, JobReviewRow, JobRow } from '../db/schema.js';
 import { canSeeClient, type Principal } from '../domain/access.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { emptyRollup, type Rollup, rollupOf } from '../domain/rollup.js';
@@ -42,7 +42,8 @@ export interface DeviceWithChecks {
   checks: CheckRow[];
 }
 
-export type JobListItem = Omit<JobRow, 'raw' | 'log'>;
+/** A job as lists show it; `review`: a person's review of the run, when there is one (docs/review.md). */
+export type JobListItem = Omit<JobRow, 'raw' | 'log'> & { review?: JobReviewRow | null };
 
 export interface CatalogServiceDeps {
   clients: ClientRepository;
@@ -51,6 +52,8 @@ export interface CatalogServiceDeps {
   jobs: JobRepository;
   reports: ReportRepository;
   alerts: AlertRepository;
+  /** Reviews of runs, shown on every job (docs/review.md). */
+  reviews: { forJobs(ids: readonly string[]): Promise<Map<string, JobReviewRow>> };
   audit: AuditService;
   clock: Clock;
 }
@@ -123,13 +126,15 @@ export class CatalogService {
     await this.visibleDevice(p, deviceId);
     const limit = req.limit ?? DEFAULT_LIMIT;
     const rows = await this.d.jobs.forDevice({ deviceId, check: req.check, status: req.status, after: cursorOf(req, 2), limit });
-    return toPage(rows, limit, (r) => [r.occurred_at, r.id], (r) => r);
+    const page = toPage(rows, limit, (r) => [r.occurred_at, r.id], (r): JobListItem => r);
+    const reviews = await this.d.reviews.forJobs(page.items.map((j) => j.id));
+    return { items: page.items.map((j) => ({ ...j, review: reviews.get(j.id) ?? null })), next_cursor: page.next_cursor };
   }
 
-  async getJob(p: Principal, id: string): Promise<JobRow> {
+  async getJob(p: Principal, id: string): Promise<JobRow & { review: JobReviewRow | null }> {
     const job = await this.d.jobs.byId(id);
     if (!job || !canSeeClient(p, job.client_id)) throw new NotFoundError('job', id);
-    return job;
+    return { ...job, review: (await this.d.reviews.forJobs([id])).get(id) ?? null };
   }
 
   /** Sets storage facts without a job (SPEC §8 `PUT /devices/<id>/facts`); the device is re-evaluated. */

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { DomainError } from '../domain/errors.js';
 import { backupCommands } from './backup.js';
+import { collectCommand } from './collect.js';
 import { demoCommand } from './demo.js';
 import { emailCommands } from './email.js';
 import { evaluateCommand } from './evaluate.js';
@@ -26,6 +27,7 @@ demoCommand(program);
 evaluateCommand(program);
 backupCommands(program);
 syncCommand(program);
+collectCommand(program);
 emailCommands(program);
 
 try {

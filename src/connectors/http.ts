@@ -3,7 +3,7 @@
 // out as the server asks. Throttling shares one patience per sync: once the source has kept
 // throttling for longer than that, every further call fails at once with ConnectorQuotaError,
 // so a throttled subscription does not turn one sync into hours of waiting.
-import { isOutboundRefused, outboundFetch } from '../lib/outbound/index.js';
+import { isOutboundRefused, isUntrustedCertificate, outboundFetch, peerFingerprint } from '../lib/outbound/index.js';
 import { ConnectorQuotaError } from './types.js';
 
 /** How an https:// URL's certificate is trusted (config fields `fingerprint` and `insecure_tls`). */
@@ -89,11 +89,12 @@ export async function request(url: string, init: RequestInit, deps: HttpDeps, th
     let res: Response;
     try {
       const signals = [AbortSignal.timeout(TIMEOUT_MS), ...(deps.signal ? [deps.signal] : [])];
-      res = await outboundFetch(url, { ...init, signal: AbortSignal.any(signals) });
+      res = await outboundFetch(url, { ...init, signal: AbortSignal.any(signals), ...(deps.tls && { tls: deps.tls }) });
     } catch (err) {
       deps.signal?.throwIfAborted();
-      // An address KEEPWATCH_OUTBOUND_ALLOW does not allow: no retry will change that.
-      if (isOutboundRefused(err)) throw new ConnectorHttpError((err as Error).message, null);
+      // An address KEEPWATCH_OUTBOUND_ALLOW does not allow, or a certificate that is not the pinned one: no retry will change that.
+      if (isOutboundRefused(err) || isPinMismatch(err)) throw new ConnectorHttpError((err as Error).message, null);
+      if (isUntrustedCertificate(err)) throw new ConnectorHttpError(await untrustedMessage(url, err as Error), null);
       if (failures++ < RETRIES) {
         await deps.sleep(backoff(failures - 1));
         continue;
@@ -113,6 +114,21 @@ export async function request(url: string, init: RequestInit, deps: HttpDeps, th
     }
     throttle.onSuccess();
     return res;
+  }
+}
+
+const isPinMismatch = (err: unknown) => (err as { code?: unknown } | null)?.code === 'ERR_TLS_PIN_MISMATCH';
+
+/** Why Node refused the certificate, and the fingerprint to pin if the user trusts it (config field `fingerprint`). */
+async function untrustedMessage(url: string, err: Error): Promise<string> {
+  const { host } = new URL(url);
+  const code = (err as { code?: string }).code;
+  const why = `the certificate of ${host} is not trusted (${code}: ${err.message})`;
+  try {
+    const fp = await peerFingerprint(url);
+    return `${why}; if it is the server's own certificate, pin it: set fingerprint to ${fp} (or add its CA through NODE_EXTRA_CA_CERTS)`;
+  } catch {
+    return `${why}; pin the server's certificate with fingerprint (its SHA-256 fingerprint), or add its CA through NODE_EXTRA_CA_CERTS`;
   }
 }
 

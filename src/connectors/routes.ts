@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { connectorType, describeConnectorTypes } from './registry.js';
 import { ValidationError } from '../domain/errors.js';
 import type { ConnectorService } from './service.js';
+import { connectorTenantRoutes } from './tenant-routes.js';
 import { connectorDto, runDto } from './dto.js';
 import { ConnectorPatchSchema, ConnectorRunSchema, ConnectorSchema, NewConnectorSchema, TestReportSchema } from './schemas.js';
 import { resourceRoutes } from '../http/resource-routes.js';
@@ -69,4 +70,5 @@ export function connectorRoutes(app: Api, deps: { connectors: ConnectorService }
   );
   r.action('POST', 'test', { summary: 'Test the connection step by step (token, subscription, permission) without syncing', answer: TestReportSchema }, (p, id) => connectors.test(p, id));
   r.history('runs', { summary: "A connector's syncs, newest first, with counts and errors", item: ConnectorRunSchema }, (p, id, query) => connectors.runs(p, id, query), runDto);
+  connectorTenantRoutes(app, { tenants: connectors.tenants });
 }

@@ -4,7 +4,7 @@
 // sync's health to IntegrationService (which raises or resolves integration_auth/_quota).
 import type { Logger } from 'pino';
 import { connectorType } from './registry.js';
-import { type ConnectorType, outcomeOf, type SyncResult } from './types.js';
+import { type Connector, type ConnectorType, outcomeOf, type SyncResult } from './types.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { ConnectorRepository } from '../db/repositories/connectors.js';
 import type { ConnectorRow, ConnectorRunRow } from '../db/schema.js';
@@ -16,6 +16,7 @@ import type { SecretBox } from '../lib/secret-box.js';
 import { openSecrets } from '../lib/secret-config.js';
 import type { IngestService } from '../ingest/service.js';
 import type { IntegrationService, SyncOutcome } from '../engine/integrations.js';
+import type { ConnectorTenantService, TenantResolver } from './tenants.js';
 
 export type RunTrigger = 'schedule' | 'manual' | 'cli';
 
@@ -49,6 +50,8 @@ export interface ConnectorRunnerDeps {
   logger: Logger;
   options: RunnerOptions;
   metrics?: Metrics | null;
+  /** Tenant → client mapping (docs/connectors.md, "Tenants and clients"); absent: each tenant's name as read. */
+  tenants?: ConnectorTenantService;
 }
 
 export class ConnectorRunner {
@@ -136,6 +139,16 @@ export class ConnectorRunner {
       sleep: (ms) => sleepOn(this.d.clock, ms),
       logger: this.d.logger.child({ connector: row.id }),
     });
+    const tenants: TenantResolver | null = this.d.tenants ? await this.d.tenants.resolver(row.id) : null;
+    try {
+      return await this.syncWith(connector, row, startedAt, signal, tenants);
+    } finally {
+      // The tenants seen are recorded whatever became of the sync (a partial one saw them too).
+      if (tenants) await this.d.tenants?.recordSeen(row.id, tenants).catch((err: unknown) => this.d.logger.warn({ err, connector: row.id }, 'could not record the tenants seen'));
+    }
+  }
+
+  private syncWith(connector: Connector, row: ConnectorRow, startedAt: number, signal: AbortSignal, tenants: TenantResolver | null): Promise<SyncResult> {
     return connector.sync({
       source: row.source,
       cursor: row.cursor === null ? null : (JSON.parse(row.cursor) as unknown),
@@ -147,8 +160,7 @@ export class ConnectorRunner {
         return { created: recorded.filter((r) => r.created).length };
       },
       known: (ids) => this.d.repo.knownJobs(row.source, ids),
-      // Replaced by the persisted tenant mapping (connector_tenants): name as read until then.
-      clientFor: (tenant) => tenant.name,
+      clientFor: (tenant) => (tenants ? tenants.clientFor(tenant) : tenant.name),
       signal,
     });
   }

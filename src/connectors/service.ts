@@ -20,6 +20,7 @@ import type { AuditService } from '../ops/audit.js';
 import { cursorOf, DEFAULT_LIMIT, type PageRequest } from '../catalog/catalog.js';
 import { type ConnectorRunner, resolvedConfig, type RunTrigger } from './runner.js';
 import type { IntegrationService } from '../engine/integrations.js';
+import type { ConnectorTenantService } from './tenants.js';
 
 export interface NewConnector {
   type: string;
@@ -52,10 +53,16 @@ export interface ConnectorServiceDeps {
   clock: Clock;
   logger: Logger;
   onChanged: () => void;
+  /** Each connector's platform tenants and their client mapping (GET/PUT /api/v1/connectors/<id>/tenants). */
+  tenants: ConnectorTenantService;
 }
 
 export class ConnectorService {
   constructor(private readonly d: ConnectorServiceDeps) {}
+
+  get tenants(): ConnectorTenantService {
+    return this.d.tenants;
+  }
 
   async list(p: Principal, req: PageRequest): Promise<Page<ConnectorView>> {
     this.assertWorkspace(p);

@@ -15,6 +15,8 @@ export interface ConnectorWorkerOptions {
 export class ConnectorWorker {
   private readonly loop: Loop;
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Periodic checks run from this loop (the stale-collector check), each at most every `everyMs`. */
+  private readonly chores: Array<{ everyMs: number; lastAt: number; run: () => Promise<unknown> }> = [];
 
   constructor(
     private readonly runner: ConnectorRunner,
@@ -25,6 +27,7 @@ export class ConnectorWorker {
     // sync ends (which wakes it) or the poll interval.
     this.loop = new Loop(
       async () => {
+        await this.runChores();
         await this.tick();
         return 0;
       },
@@ -47,6 +50,20 @@ export class ConnectorWorker {
 
   wake(): void {
     this.loop.wake();
+  }
+
+  /** Runs `run` from this loop at most every `everyMs` (real time); a failure is logged and tried again next time. */
+  addChore(everyMs: number, run: () => Promise<unknown>): void {
+    this.chores.push({ everyMs, lastAt: 0, run });
+  }
+
+  private async runChores(): Promise<void> {
+    const now = Date.now();
+    for (const chore of this.chores) {
+      if (now - chore.lastAt < chore.everyMs) continue;
+      chore.lastAt = now;
+      await chore.run().catch((err) => this.logger.error({ err }, 'connector scheduler chore failed'));
+    }
   }
 
   /** Claims what is due, up to the free slots, and starts each in the background. */

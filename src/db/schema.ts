@@ -1,9 +1,10 @@
 // Kysely's view of the tables. Times are epoch milliseconds; booleans are 0/1 integers;
 // JSON is stored as text so one code path serves SQLite and PostgreSQL. The tables are
 // declared by concept under schema/; this is the whole database.
-import type { ApiTokensTable, ApiTokenUsageTable, SessionsTable, SetupClaimsTable, UsersTable } from './schema/auth.js';
+import type { ApiTokensTable, ApiTokenUsageTable, OidcLoginsTable, SessionsTable, SetupClaimsTable, UsersTable } from './schema/auth.js';
+import type { CollectorsTable } from './schema/collectors.js';
 import type { ChecksTable, CheckTagsTable, ClientsTable, DeviceTagsTable, DevicesTable } from './schema/catalog.js';
-import type { ConnectorRunsTable, ConnectorsTable } from './schema/connectors.js';
+import type { ConnectorRunsTable, ConnectorsTable, ConnectorTenantsTable } from './schema/connectors.js';
 import type { EmailRawTable, EmailsTable, MailboxesTable, MailboxPollsTable } from './schema/email.js';
 import type {
   AlertEventsTable,
@@ -17,16 +18,21 @@ import type {
 } from './schema/engine.js';
 import type { ChannelAlertStateTable, ChannelsTable, DeliveriesTable, NotifyMarksTable } from './schema/notify.js';
 import type { AuditLogTable, LeasesTable } from './schema/ops.js';
+import type { MfaChallengesTable, MfaPasskeysTable, MfaRecoveryCodesTable, MfaTotpTable } from './schema/mfa.js';
 import type { CheckLogsTable } from './schema/ping.js';
+import type { JobReviewsTable } from './schema/reviews.js';
 
 export type * from './schema/auth.js';
 export type * from './schema/catalog.js';
+export type * from './schema/collectors.js';
 export type * from './schema/connectors.js';
 export type * from './schema/email.js';
 export type * from './schema/engine.js';
+export type * from './schema/mfa.js';
 export type * from './schema/notify.js';
 export type * from './schema/ops.js';
 export type * from './schema/ping.js';
+export type * from './schema/reviews.js';
 
 export interface DB {
   clients: ClientsTable;
@@ -49,8 +55,15 @@ export interface DB {
   leases: LeasesTable;
   sessions: SessionsTable;
   setup_claims: SetupClaimsTable;
+  oidc_logins: OidcLoginsTable;
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  mfa_passkeys: MfaPasskeysTable;
+  mfa_challenges: MfaChallengesTable;
   connectors: ConnectorsTable;
   connector_runs: ConnectorRunsTable;
+  connector_tenants: ConnectorTenantsTable;
+  collectors: CollectorsTable;
   emails: EmailsTable;
   email_raw: EmailRawTable;
   mailboxes: MailboxesTable;
@@ -60,4 +73,5 @@ export interface DB {
   channel_alert_state: ChannelAlertStateTable;
   notify_marks: NotifyMarksTable;
   check_logs: CheckLogsTable;
+  job_reviews: JobReviewsTable;
 }

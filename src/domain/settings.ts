@@ -23,6 +23,8 @@ export const ALERT_TYPES = [
   'size_anomaly',
   'run_too_long',
   'channel_failing',
+  'review_overdue',
+  'collector_stale',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
@@ -76,6 +78,8 @@ export interface EngineConfig {
   thresholds: Thresholds;
   /** When people are at work (escalation rules page outside or inside them). */
   business_hours: BusinessHours;
+  /** The daily review: by this hour (0–23, `timezone`) of the next day a day's failed and warning runs are reviewed (docs/review.md). Workspace only. */
+  review_due_hour: number;
 }
 
 export const DEFAULT_CONFIG: EngineConfig = {
@@ -102,6 +106,7 @@ export const DEFAULT_CONFIG: EngineConfig = {
     dismiss_hours: 24,
   },
   business_hours: DEFAULT_BUSINESS_HOURS,
+  review_due_hour: 10,
 };
 
 /** What a user may store: any subset of the config, deeply. */
@@ -113,6 +118,7 @@ export interface ConfigOverride {
   severities?: Partial<Record<AlertType, Severity>>;
   thresholds?: Partial<Omit<Thresholds, 'sla_hours'>> & { sla_hours?: Partial<Thresholds['sla_hours']> };
   business_hours?: Partial<BusinessHours>;
+  review_due_hour?: number;
 }
 
 /** Defaults, then the workspace's settings, then the client's. */
@@ -132,6 +138,7 @@ export function mergeConfig(...overrides: Array<ConfigOverride | null | undefine
         sla_hours: { ...c.thresholds.sla_hours, ...o.thresholds?.sla_hours },
       },
       business_hours: { ...c.business_hours, ...o.business_hours },
+      review_due_hour: o.review_due_hour ?? c.review_due_hour,
     };
   }
   return c;
@@ -147,6 +154,9 @@ export function overrideProblems(o: ConfigOverride): FieldProblem[] {
     problems.push({ field: 'day_start', message: 'must be HH:MM (24-hour)' });
   }
   if (o.business_hours !== undefined) problems.push(...businessHoursProblems(o.business_hours));
+  if (o.review_due_hour !== undefined && !(Number.isInteger(o.review_due_hour) && o.review_due_hour >= 0 && o.review_due_hour <= 23)) {
+    problems.push({ field: 'review_due_hour', message: 'must be a whole hour, 0–23' });
+  }
   return problems;
 }
 

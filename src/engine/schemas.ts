@@ -54,6 +54,9 @@ export const SettingsOverrideSchema = Type.Object(
       ),
     ),
     business_hours: Type.Optional(BusinessHoursSchema),
+    review_due_hour: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 23, description: "the daily review: hour (0–23, the workspace's timezone) of the next day by which a day's failed and warning runs are reviewed; default 10; workspace only" }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -118,6 +121,9 @@ export const GridSchema = Type.Object({
       device_name: Type.String(),
       client_id: Type.String(),
       cells: Type.Array(NullableEnum(CELL_VALUES)),
+      reviewed: Type.Array(Nullable(Type.Boolean()), {
+        description: "per day, as cells: true when the day's failed and warning runs are all reviewed, false when one is not, null when it has none (docs/review.md)",
+      }),
     }),
   ),
   next_cursor: Nullable(Type.String()),
@@ -135,8 +141,12 @@ export const ComplianceReportSchema = Type.Object({
       compliance_percent: Nullable(Type.Number()),
       compliant_now: Type.Integer(),
       rollup: RollupSchema,
+      reviewed_by_due_percent: Nullable(
+        Type.Number({ description: "% of the period's failed and warning runs reviewed by the next day's review_due_hour (docs/review.md); null: none due yet" }),
+      ),
     }),
   ),
+  review_due_hour: Type.Integer({ description: 'the review_due_hour reviewed_by_due_percent is measured against' }),
   devices: Type.Array(
     Type.Object({
       device_id: Type.String(),

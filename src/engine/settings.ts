@@ -80,6 +80,8 @@ export class SettingsService {
   }
 
   async setClient(actor: Principal, clientId: string, override: ConfigOverride): Promise<EngineConfig> {
+    // The daily review is one workspace's routine with one deadline (docs/review.md).
+    if (override.review_due_hour !== undefined) throw ValidationError.field('review_due_hour', 'is a workspace setting: set it in PUT /api/v1/settings');
     await this.save(actor, clientScope(clientId), override, clientId);
     return this.effective(clientId);
   }

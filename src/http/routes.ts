@@ -1,12 +1,18 @@
 // The route table: every route of the API is registered here, each concept's from its own folder.
 import type { AuthServices } from '../auth/build.js';
+import { mfaRoutes } from '../auth/mfa/routes.js';
+import { oidcRoutes } from '../auth/oidc/routes.js';
+import { sessionListRoutes } from '../auth/session-list-routes.js';
 import { sessionRoutes } from '../auth/session-routes.js';
+import { ssoRoutes } from '../auth/sso-routes.js';
 import { userRoutes } from '../auth/user-routes.js';
 import type { CatalogService } from '../catalog/catalog.js';
 import { checkRoutes } from '../catalog/check-routes.js';
 import type { CheckService } from '../catalog/checks.js';
 import type { LifecycleService } from '../catalog/lifecycle.js';
 import { catalogRoutes } from '../catalog/routes.js';
+import type { CollectorService } from '../connectors/collector/centre.js';
+import { collectorRoutes } from '../connectors/collector/routes.js';
 import { connectorRoutes } from '../connectors/routes.js';
 import type { ConnectorService } from '../connectors/service.js';
 import { alertRoutes } from '../engine/alert-routes.js';
@@ -37,10 +43,11 @@ import { publicRoutes, type PublicRouteDeps } from '../public/routes.js';
 import { exportRoutes } from '../reports/export-routes.js';
 import type { ExportService } from '../reports/exports.js';
 import type { ReportService } from '../reports/service.js';
+import { type ReviewRouteDeps, reviewRoutes } from '../reviews/routes.js';
 import type { Api } from './types.js';
 
 /** What the routes call: one use-case service per concept, and a few facts of the deployment. */
-export interface RouteDeps extends AuthServices, PublicRouteDeps {
+export interface RouteDeps extends AuthServices, PublicRouteDeps, ReviewRouteDeps {
   clock: Clock;
   publicUrl: string;
   /** Domain of the check addresses shown by the API; default: the public URL's host. */
@@ -63,6 +70,7 @@ export interface RouteDeps extends AuthServices, PublicRouteDeps {
   exports: ExportService;
   metrics: Metrics;
   connectors: ConnectorService;
+  collectors: CollectorService;
   emails: EmailService;
   mailboxes: MailboxService;
   channels: ChannelService;
@@ -75,6 +83,10 @@ export function registerRoutes(app: Api, d: RouteDeps): void {
   healthRoutes(app, d);
   metricsRoutes(app, d);
   sessionRoutes(app, d);
+  sessionListRoutes(app, d);
+  mfaRoutes(app, d);
+  ssoRoutes(app, d);
+  oidcRoutes(app, d);
   userRoutes(app, d);
   jobRoutes(app, d);
   pingRoutes(app, d);
@@ -86,7 +98,9 @@ export function registerRoutes(app: Api, d: RouteDeps): void {
   alertRoutes(app, d);
   engineRoutes(app, d);
   exportRoutes(app, d);
+  reviewRoutes(app, d);
   connectorRoutes(app, d);
+  collectorRoutes(app, d);
   channelRoutes(app, d);
   psaRoutes(app, d);
   publicRoutes(app, d);

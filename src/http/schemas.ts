@@ -41,6 +41,10 @@ export const ProblemSchema = Type.Object(
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    code: Type.Optional(Type.String({ description: 'a stable name of the problem where a client acts on it: mfa_required, mfa_rejected, mfa_enrolment_required' })),
+    mfa_required: Type.Optional(Type.Boolean({ description: 'sign-in: the password was right; send a second factor (docs/security.md)' })),
+    methods: Type.Optional(Type.Array(Type.String(), { description: 'sign-in: the second factors this user has: totp, passkey' })),
+    passkey_options: Type.Optional(Type.Unknown({ description: 'sign-in: WebAuthn request options for navigator.credentials.get() when the user has a passkey' })),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );

@@ -33,6 +33,8 @@ export interface NotifyNeeds {
   alerts: AlertService;
   /** For the monthly report's PDF. */
   reports: ReportService;
+  /** Raises and resolves review_overdue on the schedule's pass (src/reviews/watch.ts). */
+  reviewWatch?: { tick(): Promise<number> };
 }
 
 export function buildNotify(c: CoreDeps, d: NotifyNeeds) {
@@ -89,6 +91,7 @@ export function buildNotify(c: CoreDeps, d: NotifyNeeds) {
       paging: new NotifyPaging(reads, deliveryRepo, d.settings),
       monthly: new MonthlyReports(c.tx, deliveryRepo, reads),
       fallback,
+      reviewWatch: d.reviewWatch,
     },
   });
   const sender = new DeliverySender({

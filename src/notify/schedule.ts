@@ -30,6 +30,8 @@ export interface ScheduleExtras {
   paging?: NotifyPaging;
   monthly?: MonthlyReports;
   fallback?: NotifyFallback;
+  /** The daily review's review_overdue (src/reviews/watch.ts). */
+  reviewWatch?: { tick(): Promise<number> };
 }
 
 const WEEKLY_MARK = 'weekly_summary';
@@ -88,6 +90,7 @@ export class NotifySchedule {
     n += (await this.d.extras.paging?.tick(views, now)) ?? 0;
     if (this.d.extras.monthly) n += await this.d.extras.monthly.tick(views, now, tz, (await this.d.notifySettings.get()).weekly_summary.hour);
     n += await this.reportFailing(views, now);
+    n += (await this.d.extras.reviewWatch?.tick()) ?? 0;
     await this.d.deliveries.expire(now - DELIVERY_EXPIRY_MS, now);
     if (n > 0) this.d.onQueued();
     return n;

@@ -25,6 +25,7 @@ export class Metrics {
   readonly connectorSyncs = this.counter('keepwatch_connector_syncs_total', 'Connector syncs, by connector type and outcome (ok, auth, quota, error)', ['type', 'outcome']);
   readonly connectorSyncDuration = this.histogram('keepwatch_connector_sync_duration_seconds', 'Connector sync duration, by connector type', [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300], ['type']);
   readonly smtpMessages = this.counter('keepwatch_smtp_messages_total', 'Messages offered to the SMTP listener, by outcome (accepted; refused: 550, 552, 535; error: 451)', ['outcome']);
+  readonly signIns = this.counter('keepwatch_sign_ins_total', 'Console sign-ins, by method (password, oidc, mfa) and outcome (success, failure, refused, throttled)', ['method', 'outcome']);
   readonly retentionDeleted = this.counter('keepwatch_retention_deleted_rows_total', 'Rows deleted by retention, by table', ['table']);
 
   constructor(repo: MetricsRepository, clock: Clock, options: MetricsOptions) {

@@ -7,12 +7,12 @@ import PDFDocument from 'pdfkit';
 import type { ComplianceReport, DeviceCompliance } from './report.js';
 
 const FONT_DIR = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-const REGULAR = join(FONT_DIR, 'DejaVuSans.ttf');
-const BOLD = join(FONT_DIR, 'DejaVuSans-Bold.ttf');
+export const REGULAR = join(FONT_DIR, 'DejaVuSans.ttf');
+export const BOLD = join(FONT_DIR, 'DejaVuSans-Bold.ttf');
 
-const INK = '#1f2933';
-const MUTED = '#616e7c';
-const RULE = '#d9dee3';
+export const INK = '#1f2933';
+export const MUTED = '#616e7c';
+export const RULE = '#d9dee3';
 const BAND_COLOURS = { healthy: '#2f9e44', warning: '#f08c00', critical: '#e03131', unknown: '#adb5bd' } as const;
 const BANDS = Object.keys(BAND_COLOURS) as Array<keyof typeof BAND_COLOURS>;
 /** Breaches listed in full up to this many; beyond, the longest ones and a count of the rest. */
@@ -20,7 +20,7 @@ const MAX_BREACH_ROWS = 300;
 
 type Doc = PDFKit.PDFDocument;
 
-interface Column {
+export interface Column {
   title: string;
   width: number;
   align?: 'left' | 'right';
@@ -81,7 +81,7 @@ function header(doc: Doc, r: ComplianceReport, o: PdfOptions): void {
   doc.moveDown(1);
 }
 
-function sectionTitle(doc: Doc, text: string): void {
+export function sectionTitle(doc: Doc, text: string): void {
   ensureSpace(doc, 60);
   doc.moveDown(0.6).font('bold').fontSize(13).fillColor(INK).text(text, doc.page.margins.left);
   doc.moveDown(0.3);
@@ -113,13 +113,15 @@ function summary(doc: Doc, r: ComplianceReport): void {
   table(
     doc,
     [
-      { title: 'Client', width: 140 },
-      { title: 'Devices', width: 48, align: 'right' },
-      { title: 'Compliance', width: 68, align: 'right' },
-      { title: 'SLA met now', width: 75, align: 'right' },
-      { title: 'Healthy', width: 56, align: 'right' },
-      { title: 'Warning', width: 56, align: 'right' },
-      { title: 'Critical', width: 56, align: 'right' },
+      { title: 'Client', width: 108 },
+      { title: 'Devices', width: 44, align: 'right' },
+      { title: 'Compliance', width: 62, align: 'right' },
+      { title: 'SLA met now', width: 62, align: 'right' },
+      { title: 'Healthy', width: 46, align: 'right' },
+      { title: 'Warning', width: 48, align: 'right' },
+      { title: 'Critical', width: 46, align: 'right' },
+      // The daily review (docs/review.md): runs reviewed by the next day's review_due_hour.
+      { title: 'Reviewed on time', width: 83, align: 'right' },
     ],
     r.clients.map((c) => [
       c.client_name,
@@ -129,8 +131,16 @@ function summary(doc: Doc, r: ComplianceReport): void {
       String(c.rollup.bands.healthy),
       String(c.rollup.bands.warning),
       String(c.rollup.bands.critical),
+      pct(c.reviewed_by_due_percent),
     ]),
   );
+  doc
+    .font('body')
+    .fontSize(8.5)
+    .fillColor(MUTED)
+    .text(
+      `Reviewed on time: the share of the period's failed and warning runs reviewed by ${String(r.review_due_hour).padStart(2, '0')}:00 of the next day (the workspace's review due hour), runs not yet due left out.`,
+    );
 }
 
 /** One horizontal bar per client: its devices by health band now. */
@@ -225,20 +235,22 @@ function breachTable(doc: Doc, devices: DeviceCompliance[], timezone: string): v
  * (a device named `contoso-legal.onmicrosoft.com`) wraps inside it, breaking within the word when
  * it must, and its row grows to fit, so the next row never overlaps it.
  */
-function table(doc: Doc, columns: Column[], rows: string[][], highlight?: (row: number) => boolean): void {
+export function table(doc: Doc, columns: Column[], rows: string[][], highlight?: (row: number) => boolean): void {
   const left = doc.page.margins.left;
   const rowHeight = 16;
   const cellOptions = (c: Column) => ({ width: c.width - 6, align: c.align ?? 'left', lineGap: 1 }) as const;
+  // A title wider than its column wraps at spaces, and the header row grows to fit it.
   const drawHeader = () => {
     const y = doc.y;
     doc.font('bold').fontSize(8.5).fillColor(MUTED);
+    const height = Math.max(rowHeight, ...columns.map((c) => Math.ceil(doc.heightOfString(c.title, cellOptions(c))) + 6));
     let x = left;
     for (const c of columns) {
-      doc.text(c.title, x + 3, y + 3, { width: c.width - 6, align: c.align ?? 'left', lineBreak: false });
+      doc.text(c.title, x + 3, y + 3, cellOptions(c));
       x += c.width;
     }
-    doc.moveTo(left, y + rowHeight).lineTo(x, y + rowHeight).strokeColor(RULE).stroke();
-    doc.y = y + rowHeight + 2;
+    doc.moveTo(left, y + height).lineTo(x, y + height).strokeColor(RULE).stroke();
+    doc.y = y + height + 2;
   };
   drawHeader();
   rows.forEach((cells, i) => {

@@ -20,6 +20,17 @@ export interface ComplianceReport {
   from: string;
   to: string;
   generated_at: string;
-  clients: Array<{ client_id: string; client_name: string; devices: number; compliance_percent: number | null; compliant_now: number; rollup: Rollup }>;
+  clients: Array<{
+    client_id: string;
+    client_name: string;
+    devices: number;
+    compliance_percent: number | null;
+    compliant_now: number;
+    rollup: Rollup;
+    /** % of the period's failed and warning runs reviewed by the next day's review_due_hour (docs/review.md); null: none due. */
+    reviewed_by_due_percent: number | null;
+  }>;
+  /** The workspace's review_due_hour the figure above is measured against. */
+  review_due_hour: number;
   devices: DeviceCompliance[];
 }

@@ -20,6 +20,9 @@ import { addDays } from '../lib/tz.js';
 import type { CatalogService, PageRequest } from '../catalog/catalog.js';
 import { cursorOf, DEFAULT_LIMIT } from '../catalog/catalog.js';
 import { toCheckInfo, toHistoryJob, toWindow } from '../engine/rows.js';
+import { endOf } from '../domain/history.js';
+import { needsReview, reviewDay, reviewDueAt, reviewedByDuePercent, reviewedCells } from '../domain/review.js';
+import type { ReviewRepository } from '../db/repositories/reviews.js';
 import { renderCompliancePdf } from './pdf.js';
 import type { ComplianceReport, DeviceCompliance } from './report.js';
 
@@ -29,7 +32,7 @@ import type { SettingsService } from '../engine/settings.js';
 export interface GridPage {
   days: string[];
   rollup: GridRollup;
-  items: Array<{ check_id: string; check_name: string; kind: string; device_id: string; device_name: string; client_id: string; cells: GridCell[] }>;
+  items: Array<{ check_id: string; check_name: string; kind: string; device_id: string; device_name: string; client_id: string; cells: GridCell[]; reviewed: Array<boolean | null> }>;
   next_cursor: string | null;
 }
 
@@ -54,6 +57,8 @@ export interface ReportServiceDeps {
   windows: WindowRepository;
   catalog: CatalogService;
   settings: SettingsService;
+  /** Reviews of runs, for the grid's reviewed marks (docs/review.md). */
+  reviews: Pick<ReviewRepository, 'forJobs' | 'runs'>;
   clock: Clock;
 }
 
@@ -119,6 +124,7 @@ export class ReportService {
       }
     }
     const rollups = await this.rollups([...clientNames.keys()]);
+    const review = await this.reviewFigures([...clientNames.keys()], from, to, now);
     const clients = [...clientNames].map(([id, name]) => {
       const mine = rows.filter((r) => r.client_id === id && r.compliance_percent !== null);
       return {
@@ -128,9 +134,25 @@ export class ReportService {
         compliance_percent: mine.length === 0 ? null : round(mine.reduce((s, r) => s + r.compliance_percent!, 0) / mine.length),
         compliant_now: rows.filter((r) => r.client_id === id && r.compliant_now === true).length,
         rollup: rollups.get(id)!,
+        reviewed_by_due_percent: review.percent.get(id) ?? null,
       };
     });
-    return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), generated_at: new Date(now).toISOString(), clients, devices: rows };
+    const period = { from: new Date(from).toISOString(), to: new Date(to).toISOString(), generated_at: new Date(now).toISOString() };
+    return { ...period, clients, devices: rows, review_due_hour: review.hour };
+  }
+
+  /** Per client: % of the period's failed and warning runs reviewed by their day's due time; runs not due yet are left out. */
+  private async reviewFigures(clientIds: string[], from: number, to: number, now: number): Promise<{ hour: number; percent: Map<string, number | null> }> {
+    const { timezone: tz, review_due_hour: hour } = await this.d.settings.effective(null);
+    const percent = new Map<string, number | null>();
+    if (clientIds.length === 0) return { hour, percent };
+    const dueOf = (at: number) => reviewDueAt(reviewDay(at, tz), tz, hour);
+    const runs = (await this.d.reviews.runs({ clientIds, from, to }, 200_000)).filter((r) => dueOf(r.occurred_at) <= now);
+    for (const id of clientIds) {
+      const mine = runs.filter((r) => r.client_id === id).map((r) => ({ at: r.occurred_at, reviewedAt: r.review ? Number(r.review.at) : null }));
+      percent.set(id, reviewedByDuePercent(mine, dueOf));
+    }
+    return { hour, percent };
   }
 
   /** The compliance report as a PDF, with the file name to offer. */
@@ -194,6 +216,7 @@ export class ReportService {
     const start = days[0]!.start;
     const end = days[days.length - 1]!.end;
     const history = (await this.d.repo.history([...new Set(page.items.map((c) => c.device_id))], start - 7 * DAY, end)).map(toHistoryJob);
+    const reviewed = new Set((await this.d.reviews.forJobs(history.filter((j) => needsReview(j.status) && endOf(j) >= start).map((j) => j.id))).keys());
     const items = [];
     for (const c of page.items) {
       const info = toCheckInfo(c);
@@ -210,6 +233,7 @@ export class ReportService {
         device_name: c.device_name,
         client_id: c.client_id,
         cells: gridRow({ schedule, graceMs: c.grace_ms, graceRatio: config.thresholds.grace_ratio, createdAt: firstSeen(c.created_at, jobs, goodBefore, start - 7 * DAY), jobs, goodBefore, days, rollup, now }),
+        reviewed: reviewedCells(jobs.map((j) => ({ id: j.id, status: j.status, at: endOf(j) })), days, reviewed),
       });
     }
     return { days: days.map((d) => d.date), rollup, items, next_cursor: page.next_cursor };

@@ -16,7 +16,7 @@ afterAll(async () => app.close());
 describe('first-run setup', () => {
   it('says setup is needed, creates the owner once and signs them in', async () => {
     const browser = sessionCaller(app);
-    expect((await browser.request('GET', '/api/v1/setup')).body).toEqual({ needs_setup: true, demo_available: true });
+    expect((await browser.request('GET', '/api/v1/setup')).body).toEqual({ needs_setup: true, demo_available: true, sso_enabled: false });
     const res = await browser.request('POST', '/api/v1/setup', OWNER);
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ email: OWNER.email, role: 'owner', client_ids: null });

@@ -7,7 +7,8 @@ import { Shell } from './layout/Shell';
 import { ROUTES } from './routes';
 import { SessionProvider, useSessionQuery } from './session';
 import { SetupPage } from './views/SetupPage';
-import { SignInPage } from './views/SignInPage';
+import { ENROLMENT_SUBTITLE, ENROLMENT_TITLE, MfaEnrolment } from './views/MfaPages';
+import { AuthCard, SignInPage } from './views/SignInPage';
 
 export function App() {
   const setup = useQuery({ queryKey: ['setup'], queryFn: () => unwrap(api.GET('/api/v1/setup')), staleTime: Infinity, refetchInterval: false });
@@ -18,6 +19,10 @@ export function App() {
     <SessionProvider session={s}>
       {s === null ? (
         setup.data?.needs_setup ? <SetupPage demoAvailable={setup.data.demo_available} /> : <SignInPage />
+      ) : s.mfa_enrolment_required ? (
+        <AuthCard title={ENROLMENT_TITLE} subtitle={ENROLMENT_SUBTITLE}>
+          <MfaEnrolment />
+        </AuthCard>
       ) : (
         <Shell>
           <Suspense fallback={<Loading />}>

@@ -1,5 +1,5 @@
 // Every page of the console. Adding a view is one file under views/ plus one line here.
-import { IconAlertTriangle, IconBuilding, IconChartBar, IconDeviceDesktop, IconLayoutGrid, IconMail, IconSettings } from '@tabler/icons-react';
+import { IconAlertTriangle, IconBuilding, IconChartBar, IconChecklist, IconDeviceDesktop, IconLayoutGrid, IconMail, IconSettings } from '@tabler/icons-react';
 import { type ComponentType, lazy } from 'react';
 
 export interface RouteDef {
@@ -17,6 +17,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/clients/:id', element: lazy(() => import('./views/ClientPage')) },
   { path: '/alerts', element: lazy(() => import('./views/Alerts')), nav: { label: 'Alerts', icon: IconAlertTriangle } },
   { path: '/alerts/:id', element: lazy(() => import('./views/Alerts')) },
+  { path: '/review', element: lazy(() => import('./views/Review')), nav: { label: 'Review', icon: IconChecklist } },
   { path: '/grid', element: lazy(() => import('./views/Grid')), nav: { label: 'Grid', icon: IconLayoutGrid } },
   { path: '/inbox', element: lazy(() => import('./views/Inbox')), nav: { label: 'Inbox', icon: IconMail } },
   { path: '/inbox/:id', element: lazy(() => import('./views/Inbox')) },

@@ -20,7 +20,7 @@ import {
 } from './items.js';
 import { type AzureJob, type MapContext, mapJob } from './map.js';
 import { filterTime, type VaultRef, vaultRef } from './parse.js';
-import { ConnectorAuthError, ConnectorQuotaError, type PartError, type SyncContext, type SyncResult } from '../types.js';
+import { ConnectorAuthError, ConnectorQuotaError, type PartError, type SyncContext, type SyncResult, type Tenant } from '../types.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -70,16 +70,32 @@ export async function listVaults(arm: Arm, subscriptionId: string): Promise<Vaul
   return out;
 }
 
-export function clientFor(v: VaultRef, cfg: AzureConfig): string {
+/**
+ * The platform tenant a vault's devices belong to (docs/connectors.md, "Tenants and clients"): its
+ * resource group (`rg:<name>`) or tag value (`tag:<value>`) by `client_by`, else the subscription
+ * (`subscription:<id>`, the configured `client`). Its name is the client it goes to without a
+ * console mapping: `client_map`'s entry, else the group or tag value itself.
+ */
+export function tenantOf(v: VaultRef, cfg: AzureConfig): Tenant {
   let key: string | null = null;
-  if (cfg.client_by === 'resource_group') key = v.resourceGroup;
+  let kind = 'subscription';
+  if (cfg.client_by === 'resource_group') {
+    key = v.resourceGroup;
+    kind = 'rg';
+  }
   if (cfg.client_by === 'tag') {
     const tag = Object.keys(v.tags).find((k) => k.toLowerCase() === cfg.client_tag?.toLowerCase());
     key = tag === undefined ? null : (v.tags[tag]!.trim() || null);
+    kind = 'tag';
   }
-  if (key === null) return cfg.client;
+  if (key === null) return { id: `subscription:${cfg.subscription_id.toLowerCase()}`, name: cfg.client };
   const mapped = Object.entries(cfg.client_map).find(([k]) => k.toLowerCase() === key.toLowerCase());
-  return mapped ? mapped[1] : key;
+  return { id: `${kind}:${key.toLowerCase()}`, name: mapped ? mapped[1] : key };
+}
+
+/** The client name a vault's devices go to without a console mapping. */
+export function clientFor(v: VaultRef, cfg: AzureConfig): string {
+  return tenantOf(v, cfg).name;
 }
 
 function kindOf(err: unknown): PartError['kind'] {
@@ -149,7 +165,7 @@ export class AzureSync {
   }
 
   private async syncVault(v: VaultRef): Promise<void> {
-    const ctx: MapContext = { source: this.ctx.source, client: clientFor(v, this.cfg), vault: v };
+    const ctx: MapContext = { source: this.ctx.source, client: this.ctx.clientFor(tenantOf(v, this.cfg)), vault: v };
     const prev = this.prev.vaults[v.key];
     const now = this.ctx.now;
     const horizon = prev?.horizon ?? now - this.cfg.history_days * DAY;

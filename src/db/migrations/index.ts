@@ -16,6 +16,11 @@ import * as m0015 from './20261207_0015_max_runtime.js';
 import * as m0016 from './20261207_0016_tags.js';
 import * as m0017 from './20261207_0017_badges.js';
 import * as m0018 from './20261207_0018_email_raw.js';
+import * as m0019 from './20261207_0019_connector_tenants.js';
+import * as m0020 from './20261207_0020_reviews.js';
+import * as m0021 from './20261207_0021_sso.js';
+import * as m0022 from './20261207_0022_collectors.js';
+import * as m0023 from './20261207_0023_mfa.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122_0001_foundation': m0001,
@@ -34,4 +39,9 @@ export const migrations: Record<string, Migration> = {
   '20261207_0016_tags': m0016,
   '20261207_0017_badges': m0017,
   '20261207_0018_email_raw': m0018,
+  '20261207_0019_connector_tenants': m0019,
+  '20261207_0020_reviews': m0020,
+  '20261207_0021_sso': m0021,
+  '20261207_0022_collectors': m0022,
+  '20261207_0023_mfa': m0023,
 };

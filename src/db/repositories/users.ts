@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, SessionRow, UserRow } from '../schema.js';
 
-export type UserChanges = Partial<Pick<UserRow, 'name' | 'role' | 'client_ids' | 'password_hash' | 'disabled_at'>>;
+export type UserChanges = Partial<Pick<UserRow, 'name' | 'role' | 'client_ids' | 'password_hash' | 'disabled_at' | 'break_glass'>>;
 
 export class UserRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -78,6 +78,30 @@ export class SessionRepository {
 
   async revoke(hash: string, at: number): Promise<void> {
     await this.db.updateTable('sessions').set({ revoked_at: at }).where('id_hash', '=', hash).where('revoked_at', 'is', null).execute();
+  }
+
+  /** A user's live sessions, newest first. */
+  async liveOf(userId: string, now: number): Promise<SessionRow[]> {
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .execute();
+  }
+
+  /** Ends one live session of this user by its public id; false when there is none. */
+  async revokePublic(userId: string, publicId: string, at: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('sessions')
+      .set({ revoked_at: at })
+      .where('user_id', '=', userId)
+      .where('public_id', '=', publicId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async revokeAllOf(userId: string, at: number): Promise<number> {

@@ -1,5 +1,5 @@
 // API tokens, console users and their sessions, and the one-time setup claim.
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export interface ApiTokensTable {
   id: string;
@@ -33,6 +33,8 @@ export interface UsersTable {
   created_at: number;
   updated_at: number;
   disabled_at: number | null;
+  /** 1: keeps password sign-in when SSO switches it off for everyone else (owners only). */
+  break_glass: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -45,6 +47,20 @@ export interface SessionsTable {
   revoked_at: number | null;
   user_agent: string | null;
   ip: string | null;
+  /** Names the session in lists and revocations; never the cookie's secret. */
+  public_id: string;
+  /** How it was started: `password` or `oidc`. */
+  method: string;
+  /** 1: may only enrol a second factor (MFA is mandatory and the user has none: src/auth/mfa). */
+  mfa_enrolment: number;
+}
+
+/** A redirect to the OpenID Connect issuer not yet come back: used once, short-lived. */
+export interface OidcLoginsTable {
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: number;
 }
 
 export interface SetupClaimsTable {

@@ -35,5 +35,16 @@ export interface ConnectorRunsTable {
   error: string | null;
 }
 
+/** A platform tenant a connector has seen, and the client a user mapped it to (migration 0019). */
+export interface ConnectorTenantsTable {
+  connector_id: string;
+  tenant_id: string;
+  tenant_name: string;
+  client_id: string | null;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
 export type ConnectorRow = Selectable<ConnectorsTable>;
+export type ConnectorTenantRow = Selectable<ConnectorTenantsTable>;
 export type ConnectorRunRow = Selectable<ConnectorRunsTable>;

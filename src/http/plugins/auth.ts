@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Api } from '../types.js';
 import { type Ability, type Principal, type RouteScope, refusal } from '../../domain/access.js';
 import { ForbiddenError, UnauthenticatedError } from '../../domain/errors.js';
+import { MfaEnrolmentRequiredError } from '../../auth/mfa/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -15,6 +16,8 @@ declare module 'fastify' {
     scope?: RouteScope;
     /** Only a console session (not an API token): the signed-in user's own session and password. */
     session?: boolean;
+    /** Open to a session that may only enrol a second factor (MFA mandatory, none yet: src/auth/mfa). */
+    enrolment?: boolean;
   }
   interface FastifyRequest {
     principal: Principal;
@@ -35,7 +38,7 @@ export function registerAuth(app: Api, authenticators: Authenticator[]): void {
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorateRequest('consoleSession', null);
   app.addHook('onRequest', async (request) => {
-    const { ability, scope, session } = request.routeOptions.config;
+    const { ability, scope, session, enrolment } = request.routeOptions.config;
     if (ability === undefined) return;
     let principal: Principal | null = null;
     for (const authenticate of authenticators) {
@@ -46,6 +49,7 @@ export function registerAuth(app: Api, authenticators: Authenticator[]): void {
     const why = refusal(principal, ability, scope);
     if (why !== null) throw new ForbiddenError(why);
     if (session === true && !request.consoleSession) throw new ForbiddenError('this is for a signed-in console user, not an API token');
+    if (request.consoleSession?.mfa_enrolment === 1 && enrolment !== true) throw new MfaEnrolmentRequiredError();
     request.principal = principal;
   });
 }

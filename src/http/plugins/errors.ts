@@ -21,6 +21,8 @@ export interface Problem {
   detail?: string;
   instance?: string;
   errors?: FieldProblem[];
+  /** Extension members (RFC 9457 §3.2) a domain error carries in `problem`: e.g. `code`, `mfa_required`. */
+  [extension: string]: unknown;
 }
 
 const TITLES: Record<number, string> = {
@@ -83,7 +85,8 @@ export function registerErrorHandling(app: Api, notFound?: () => NotFoundFallbac
     const known = classify(error);
     if (known) {
       if (known.retryAfter !== undefined) void reply.header('Retry-After', String(known.retryAfter));
-      return sendProblem(reply, known.status, known.detail, known.errors ? { errors: known.errors } : {});
+      const extension = (error as { problem?: Record<string, unknown> }).problem;
+      return sendProblem(reply, known.status, known.detail, { ...(known.errors && { errors: known.errors }), ...extension });
     }
     request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
     return sendProblem(reply, 500, 'an internal error occurred; it has been logged');

@@ -1,9 +1,9 @@
 // Jobs as the API shows them (schemas.ts): epoch milliseconds become ISO-8601; a JSON report is parsed.
 import type { Static } from 'typebox';
-import type { JobRow } from '../../db/schema.js';
+import type { JobReviewRow, JobRow } from '../../db/schema.js';
 import type { JobListItem } from '../../catalog/catalog.js';
 import { toIso } from '../../lib/time.js';
-import type { JobDetailSchema, JobSchema } from './schemas.js';
+import type { JobDetailSchema, JobSchema, ReviewSchema } from './schemas.js';
 import { boundedOrNull, storedIso } from '../../domain/limits.js';
 
 const iso = storedIso;
@@ -34,10 +34,15 @@ export function jobDto(j: JobListItem): Static<typeof JobSchema> {
     received_at: iso(j.received_at),
     updated_at: iso(j.updated_at),
     clock_skew: Number(j.clock_skew) === 1,
+    review: j.review ? reviewDto(j.review) : null,
   };
 }
 
-export function jobDetailDto(j: JobRow): Static<typeof JobDetailSchema> {
+export function reviewDto(r: JobReviewRow): Static<typeof ReviewSchema> {
+  return { by: r.by_name, at: iso(Number(r.at)), note: r.note, ticket: r.ticket };
+}
+
+export function jobDetailDto(j: JobRow & { review?: JobReviewRow | null }): Static<typeof JobDetailSchema> {
   let raw: unknown = j.raw;
   try {
     raw = JSON.parse(j.raw);

@@ -95,6 +95,17 @@ export const RecordedJobsSchema = Type.Object({
   ),
 });
 
+/** A person's review of a run (docs/review.md). */
+export const ReviewSchema = Type.Object(
+  {
+    by: Type.String({ description: "the reviewer: a user's name (else e-mail) or a token's name" }),
+    at: Type.String({ format: 'date-time' }),
+    note: Nullable(Type.String()),
+    ticket: Nullable(Type.String()),
+  },
+  { description: 'the run was reviewed (docs/review.md)' },
+);
+
 export const JobSchema = Type.Object({
   id: Type.String(),
   client_id: Type.String(),
@@ -119,6 +130,7 @@ export const JobSchema = Type.Object({
   clock_skew: Type.Boolean({
     description: "true: a reported time was more than 10 minutes ahead of the server's clock (e-mail, connectors), so the received time was stored instead",
   }),
+  review: Nullable(ReviewSchema),
 });
 
 export const JobDetailSchema = Type.Object({

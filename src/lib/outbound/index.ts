@@ -10,6 +10,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { Duplex } from 'node:stream';
+import tls, { type TLSSocket } from 'node:tls';
 import { type AllowEntry, outboundAllowed, refusalMessage } from './policy.js';
 
 export { type AllowEntry, parseOutboundAllow } from './policy.js';
@@ -27,7 +28,7 @@ const made = new WeakMap<Duplex, number>();
 export function setOutboundAllow(entries: readonly AllowEntry[]): void {
   allowList = entries;
   generation++;
-  for (const agent of [outboundAgents.http, outboundAgents.https]) {
+  for (const agent of [outboundAgents.http, outboundAgents.https, ...trustAgents.values()]) {
     for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
   }
 }
@@ -126,8 +127,149 @@ export const outboundAgents = {
   https: keepingCurrent(new GuardedHttpsAgent({ keepAlive: true, maxSockets: 16 })),
 };
 
-export function agentFor(url: URL): http.Agent {
-  return url.protocol === 'https:' ? outboundAgents.https : outboundAgents.http;
+/**
+ * How an https:// address's certificate is trusted. Absent (or neither field set): Node's trust
+ * store, NODE_EXTRA_CA_CERTS included. `fingerprint`: the certificate whose SHA-256 fingerprint
+ * this is (hex, colons and case aside), whoever issued it. `insecure`: any certificate.
+ */
+export interface TlsTrust {
+  fingerprint?: string | null;
+  insecure?: boolean;
+}
+
+/** Lower-case hex without colons. */
+const bareFingerprint = (fp: string) => fp.replace(/:/g, '').trim().toLowerCase();
+/** Upper-case hex pairs joined by colons, as `openssl x509 -fingerprint -sha256` and browsers show it. */
+export const colonFingerprint = (fp: string) => (bareFingerprint(fp).match(/../g) ?? []).join(':').toUpperCase();
+
+/** The server's certificate is not the pinned one: permanent until the pin or the certificate changes. */
+export class TlsPinMismatchError extends Error {
+  override name = 'TlsPinMismatchError';
+  readonly code = 'ERR_TLS_PIN_MISMATCH';
+  constructor(
+    readonly got: string,
+    readonly want: string,
+  ) {
+    super(`certificate fingerprint ${colonFingerprint(got)} does not match the pinned ${colonFingerprint(want)}`);
+  }
+}
+
+/**
+ * An https agent for a pinned or an explicitly insecure trust: the chain is not checked by Node
+ * (`rejectUnauthorized: false`); a pinned agent compares the peer certificate's SHA-256 with the
+ * pin once the handshake is done and hands the socket to the request only when it matches, so
+ * nothing (no credentials) is written to a server that did not show the pinned certificate.
+ * Sessions are not resumed, so every connection shows its certificate. Connections are checked
+ * against the allow list like every other.
+ */
+class TrustingHttpsAgent extends GuardedHttpsAgent {
+  constructor(private readonly pin: string | null) {
+    super({ keepAlive: true, maxSockets: 16, rejectUnauthorized: false, maxCachedSessions: 0 });
+  }
+
+  override createConnection(options: ConnectOptions, cb: Created): Duplex | undefined {
+    let settled = false;
+    const settle = (err: Error | null, socket?: Duplex) => {
+      if (settled) return;
+      settled = true;
+      cb(err, socket);
+    };
+    const socket = super.createConnection({ ...options, rejectUnauthorized: false } as ConnectOptions, (err) => settle(err));
+    if (!socket) return undefined;
+    const secure = socket as TLSSocket;
+    secure.once('error', (err) => settle(err));
+    secure.once('secureConnect', () => {
+      if (this.pin === null) return settle(null, socket);
+      const got = secure.getPeerCertificate()?.fingerprint256 ?? '';
+      if (bareFingerprint(got) === this.pin) return settle(null, socket);
+      const err = new TlsPinMismatchError(got || 'none', this.pin);
+      settle(err);
+      socket.destroy(err);
+    });
+    return undefined;
+  }
+}
+
+const trustAgents = new Map<string, http.Agent>();
+
+/** The agent for a trust: Node's default one, or a pinned or insecure one (one per pin, kept). */
+function httpsAgentFor(trust: TlsTrust | undefined): http.Agent {
+  const pin = trust?.fingerprint ? bareFingerprint(trust.fingerprint) : null;
+  if (pin === null && trust?.insecure !== true) return outboundAgents.https;
+  const key = pin === null ? 'insecure' : `pin:${pin}`;
+  let agent = trustAgents.get(key);
+  if (!agent) {
+    agent = keepingCurrent(new TrustingHttpsAgent(pin));
+    trustAgents.set(key, agent);
+  }
+  return agent;
+}
+
+export function agentFor(url: URL, trust?: TlsTrust): http.Agent {
+  return url.protocol === 'https:' ? httpsAgentFor(trust) : outboundAgents.http;
+}
+
+/** Codes of a certificate Node's trust store does not vouch for (self-signed, unknown issuer, expired, wrong name). */
+const UNTRUSTED = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** True for a failed TLS verification against Node's trust store. */
+export function isUntrustedCertificate(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNTRUSTED.has(code);
+}
+
+/** The certificate an https:// address shows, read without trusting it. */
+export interface PeerCertificate {
+  /** SHA-256 fingerprint, upper-case hex pairs joined by colons. */
+  fingerprint: string;
+  /** Whether Node's trust store (NODE_EXTRA_CA_CERTS included) accepts it for this host name. */
+  trusted: boolean;
+  /** Why it is not trusted (e.g. `self-signed certificate`), null when it is. */
+  reason: string | null;
+}
+
+/**
+ * The certificate an https:// address shows, read without trusting it (nothing is sent), through
+ * the allow list. For messages and test steps that tell a user what to pin.
+ */
+export function peerCertificate(url: string | URL, timeoutMs = 10_000): Promise<PeerCertificate> {
+  const target = new URL(url);
+  const host = bare(target.hostname);
+  const port = Number(target.port || 443);
+  return new Promise((resolve, reject) => {
+    let socket: TLSSocket;
+    try {
+      socket = tls.connect({ host, port, servername: isIP(host) === 0 ? host : undefined, rejectUnauthorized: false, ...socketOptions(host, port) });
+    } catch (err) {
+      reject(err as Error);
+      return;
+    }
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no TLS handshake from ${target.host} within ${timeoutMs / 1000} s`)));
+    socket.once('error', reject);
+    socket.once('secureConnect', () => {
+      const fp = socket.getPeerCertificate()?.fingerprint256;
+      const reason = socket.authorizationError ? String((socket.authorizationError as Error).message ?? socket.authorizationError) : null;
+      const trusted = socket.authorized;
+      socket.end();
+      if (fp) resolve({ fingerprint: colonFingerprint(fp), trusted, reason });
+      else reject(new Error(`${target.host} presented no certificate`));
+    });
+  });
+}
+
+/** The SHA-256 fingerprint (colon form) of the certificate an https:// address shows. */
+export async function peerFingerprint(url: string, timeoutMs = 10_000): Promise<string> {
+  return (await peerCertificate(url, timeoutMs)).fingerprint;
 }
 
 /** An answer as it came: status, headers, and the body up to the limit asked for. */
@@ -146,6 +288,8 @@ export interface OutboundRequest {
   signal?: AbortSignal;
   /** Bytes of the body kept (the rest is read and dropped); all when absent. */
   maxBody?: number;
+  /** How an https:// certificate is trusted; absent: Node's trust store. */
+  tls?: TlsTrust;
 }
 
 /** One HTTP(S) request through the guarded agents. Redirects are answered, never followed. */
@@ -163,7 +307,7 @@ export function outboundRequest(url: string, o: OutboundRequest): Promise<Outbou
       return;
     }
     const max = o.maxBody ?? Number.POSITIVE_INFINITY;
-    const req = (target.protocol === 'https:' ? https : http).request(target, { method: o.method, agent: agentFor(target), headers: o.headers }, (res) => {
+    const req = (target.protocol === 'https:' ? https : http).request(target, { method: o.method, agent: agentFor(target, o.tls), headers: o.headers }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
@@ -197,12 +341,12 @@ const NO_BODY = new Set([101, 204, 205, 304]);
  * `fetch` through the guarded agents (redirects are not followed; the body is read whole; string
  * bodies only). For clients written against fetch (connectors, Graph).
  */
-export async function outboundFetch(url: string, init: RequestInit = {}): Promise<Response> {
+export async function outboundFetch(url: string, init: RequestInit & { tls?: TlsTrust } = {}): Promise<Response> {
   const headers: Record<string, string> = Object.fromEntries(new Headers(init.headers).entries());
   const body = init.body === undefined || init.body === null ? null : init.body instanceof URLSearchParams ? init.body.toString() : init.body;
   if (body !== null && typeof body !== 'string') throw new TypeError('outboundFetch sends string bodies only');
   if (body !== null) headers['content-length'] = String(Buffer.byteLength(body));
-  const a = await outboundRequest(url, { method: init.method ?? 'GET', headers, body, signal: init.signal ?? undefined });
+  const a = await outboundRequest(url, { method: init.method ?? 'GET', headers, body, signal: init.signal ?? undefined, ...(init.tls && { tls: init.tls }) });
   if (a.status < 200 || a.status > 599) throw new Error(`unexpected HTTP status ${a.status}`);
   const out = new Headers();
   for (const [k, v] of Object.entries(a.headers)) {

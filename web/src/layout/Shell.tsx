@@ -6,12 +6,23 @@ import { Link, useLocation, useNavigate } from 'react-router';
 import { ROUTES } from '../routes';
 import { useSession } from '../session';
 import { useOpenAlertCount } from '../views/alerts/open-count';
+import { useReviewQueue } from '../views/review/api';
 
 /** The Alerts view's Open tab count: the same query (useOpenAlertCount), so they never differ. */
 function OpenAlertsBadge() {
   const n = useOpenAlertCount() ?? 0;
   return n > 0 ? (
     <Badge size="sm" color="red" variant="filled" aria-label={`${n} open alerts`}>
+      {n}
+    </Badge>
+  ) : null;
+}
+
+/** The runs waiting for review: the Review view's unfiltered queue (one cache entry). */
+function ReviewQueueBadge() {
+  const n = useReviewQueue({}).data?.total ?? 0;
+  return n > 0 ? (
+    <Badge size="sm" color="orange" variant="filled" aria-label={`${n} runs to review`}>
       {n}
     </Badge>
   ) : null;
@@ -75,7 +86,7 @@ export function Shell({ children }: { children: ReactNode }) {
               label={r.nav!.label}
               leftSection={<Icon size={18} />}
               active={section === r.path || (r.path === '/devices' && section === '/')}
-              rightSection={r.path === '/alerts' ? <OpenAlertsBadge /> : null}
+              rightSection={r.path === '/alerts' ? <OpenAlertsBadge /> : r.path === '/review' ? <ReviewQueueBadge /> : null}
             />
           );
         })}

@@ -1,4 +1,4 @@
-import { Alert as Notice, Anchor, Button, Checkbox, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, Alert as Notice, Paper, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -24,6 +24,8 @@ const SEVERITIES: Severity[] = ['critical', 'warning', 'info'];
 const TYPES = Object.keys({
   job_failed: 1, job_warning: 1, missed_schedule: 1, backup_overdue: 1, copy_overdue: 1, saas_overdue: 1, saas_degraded: 1, replication_unhealthy: 1, verification_failed: 1,
   storage_quota: 1, purge_blocked: 1, destructive_operation: 1, integration_auth: 1, integration_quota: 1, device_silent: 1, size_anomaly: 1, run_too_long: 1, channel_failing: 1,
+  review_overdue: 1,
+  collector_stale: 1,
 } satisfies Record<AlertType, 1>) as AlertType[];
 
 function group(items: Alert[]): Array<{ clientId: string | null; name: string; alerts: Alert[] }> {

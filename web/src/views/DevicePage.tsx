@@ -1,6 +1,5 @@
 import { BarChart, LineChart } from '@mantine/charts';
-import { Anchor, Badge, Button, Code, Drawer, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Tabs, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
-import { IconCircleCheck, IconCircleDashed, IconCircleX, IconAlertCircle } from '@tabler/icons-react';
+import { Anchor, Badge, Button, Code, Drawer, Group, Paper, SimpleGrid, Stack, Table, Tabs, Text, Title, Tooltip } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -8,23 +7,14 @@ import { api, type Check, type Job, unwrap } from '../api/client';
 import { ErrorNote, StatCard, StatusBadge, useClients } from '../components/common';
 import { ago, bytes, colorOf, dateTime, duration, label } from '../components/format';
 import { Loading } from '../components/Loading';
-import { CheckEmailDrawer } from './device/CheckEmail';
 import { CheckEditButton } from './device/CheckEditor';
+import { CheckEmailDrawer } from './device/CheckEmail';
+import { HistoryStrip } from './device/HistoryStrip';
 import { DevicePingLogs } from './ping/DevicePingLogs';
+import { ReviewLine, reviewText } from './review/ReviewLine';
 import { DeviceTags, TagChips } from './tags/Tags';
 
 const GOOD = new Set(['succeeded', 'warning']);
-
-function JobIcon({ job, onClick }: { job: Job; onClick: () => void }) {
-  const Icon = job.status === 'succeeded' ? IconCircleCheck : job.status === 'failed' ? IconCircleX : job.status === 'running' || job.status === 'skipped' ? IconCircleDashed : IconAlertCircle;
-  return (
-    <Tooltip label={`${label(job.status)} · ${dateTime(job.ended_at ?? job.started_at)}`}>
-      <UnstyledButton onClick={onClick} aria-label={`job ${job.status} ${job.ended_at ?? ''}`} data-job-status={job.status}>
-        <Icon size={22} color={`var(--mantine-color-${colorOf(job.status)}-6)`} />
-      </UnstyledButton>
-    </Tooltip>
-  );
-}
 
 function JobDrawer({ jobId, onClose }: { jobId: string | null; onClose: () => void }) {
   const q = useQuery({ queryKey: ['job', jobId], queryFn: () => unwrap(api.GET('/api/v1/jobs/{id}', { params: { path: { id: jobId! } } })), enabled: jobId !== null, refetchInterval: false });
@@ -34,6 +24,7 @@ function JobDrawer({ jobId, onClose }: { jobId: string | null; onClose: () => vo
       {j && (
         <Stack gap="xs">
           <Group><StatusBadge status={j.status} size="md" /><Text size="sm" c="dimmed">reported as “{j.raw_status}” by {j.source}</Text></Group>
+          {(j.review || j.status === 'failed' || j.status === 'warning' || j.status === 'partial') && <ReviewLine jobId={j.id} review={j.review} />}
           <Table>
             <Table.Tbody>
               {[
@@ -181,11 +172,7 @@ export default function DevicePage() {
       </SimpleGrid>
       <Paper withBorder p="sm" radius="md">
         <Text fw={600} size="sm" mb="xs">Recovery points (newest first; click one for the job)</Text>
-        <ScrollArea>
-          <Group gap={2} wrap="nowrap" data-testid="timeline">
-            {list.slice(0, 90).map((j) => <JobIcon key={j.id} job={j} onClick={() => setJobId(j.id)} />)}
-          </Group>
-        </ScrollArea>
+        <HistoryStrip jobs={list} max={90} onOpen={setJobId} />
         {list.length === 0 && <Text size="sm" c="dimmed">No jobs reported yet.</Text>}
       </Paper>
       <DevicePingLogs device={d} />
@@ -232,7 +219,12 @@ export default function DevicePage() {
                         )}
                       </Group>
                     </Table.Td>
-                    <Table.Td><StatusBadge status={j.status} /></Table.Td>
+                    <Table.Td>
+                      <Group gap={4} wrap="nowrap">
+                        <StatusBadge status={j.status} />
+                        {j.review && <Tooltip multiline w={280} label={reviewText(j.review)}><Badge size="xs" variant="light" color="teal" data-testid="reviewed-badge">reviewed</Badge></Tooltip>}
+                      </Group>
+                    </Table.Td>
                     <Table.Td visibleFrom="sm"><Text size="sm">{j.operation}</Text></Table.Td>
                     <Table.Td visibleFrom="sm"><Text size="sm">{bytes(j.bytes)}</Text></Table.Td>
                     <Table.Td visibleFrom="md"><Text size="sm" lineClamp={1}>{j.message ?? ''}</Text></Table.Td>

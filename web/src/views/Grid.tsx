@@ -1,4 +1,5 @@
 import { Anchor, Box, Button, Drawer, Group, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { IconCheck } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
@@ -8,6 +9,8 @@ import { colorOf, dateTime, label } from '../components/format';
 import { TagFilter } from './tags/Tags';
 
 type Row = GridData['items'][number];
+/** Whether a day's failed and warning runs are all reviewed; null: nothing to review that day. */
+const reviewedOf = (row: Row, i: number): boolean | null => row.reviewed[i] ?? null;
 const ROLLUPS = ['warning_if_mixed', 'last', 'worst', 'best'];
 
 /** What a cell's colour means, in the order a reader looks for them. */
@@ -34,6 +37,10 @@ function Legend() {
           <Text size="xs" c="dimmed">{l.text}</Text>
         </Group>
       ))}
+      <Group gap={4} wrap="nowrap">
+        <Box style={{ width: 12, height: 12, borderRadius: 3, background: cellBackground('failed'), display: 'grid', placeItems: 'center' }}><IconCheck size={9} color="white" stroke={3} /></Box>
+        <Text size="xs" c="dimmed">reviewed</Text>
+      </Group>
     </Group>
   );
 }
@@ -61,7 +68,7 @@ function DayJobs({ cell, onClose }: { cell: { row: Row; day: string } | null; on
       <Stack gap="xs">
         {jobs.length === 0 && <Text size="sm" c="dimmed">No job ended on this day (UTC).</Text>}
         {jobs.map((j) => (
-          <Group key={j.id} gap="xs"><StatusBadge status={j.status} /><Text size="sm">{dateTime(j.ended_at ?? j.started_at)}</Text><Text size="xs" c="dimmed" lineClamp={1}>{j.message ?? ''}</Text></Group>
+          <Group key={j.id} gap="xs"><StatusBadge status={j.status} /><Text size="sm">{dateTime(j.ended_at ?? j.started_at)}</Text><Text size="xs" c="dimmed" lineClamp={1}>{j.message ?? ''}</Text>{j.review && <Text size="xs" c="teal">reviewed by {j.review.by}</Text>}</Group>
         ))}
         {cell && <Anchor component={Link} to={`/devices/${cell.row.device_id}`} size="sm">Open the device</Anchor>}
       </Stack>
@@ -125,18 +132,24 @@ export default function Grid() {
                     <Text size="sm" fw={500} lineClamp={1}>{row.device_name}</Text>
                     <Text size="xs" c="dimmed" lineClamp={1}>{row.check_name} · {nameOf(row.client_id)}</Text>
                   </Table.Td>
-                  {row.cells.map((c, i) => (
-                    <Table.Td key={g.days[i]} ta="center">
-                      <Tooltip label={`${g.days[i]}: ${c ? label(c) : 'nothing expected'}`}>
-                        <Box
-                          component="button"
-                          aria-label={`${row.device_name} ${g.days[i]} ${c ?? 'blank'}`}
-                          onClick={() => setCell({ row, day: g.days[i]! })}
-                          style={{ width: 18, height: 18, borderRadius: 4, border: 0, cursor: 'pointer', background: cellBackground(c) }}
-                        />
-                      </Tooltip>
-                    </Table.Td>
-                  ))}
+                  {row.cells.map((c, i) => {
+                    const reviewed = reviewedOf(row, i) === true;
+                    return (
+                      <Table.Td key={g.days[i]} ta="center">
+                        <Tooltip label={`${g.days[i]}: ${c ? label(c) : 'nothing expected'}${reviewed ? ' · reviewed' : ''}`}>
+                          <Box
+                            component="button"
+                            aria-label={`${row.device_name} ${g.days[i]} ${c ?? 'blank'}${reviewed ? ' reviewed' : ''}`}
+                            data-reviewed={reviewed || undefined}
+                            onClick={() => setCell({ row, day: g.days[i]! })}
+                            style={{ width: 18, height: 18, borderRadius: 4, border: 0, padding: 0, cursor: 'pointer', background: cellBackground(c), display: 'grid', placeItems: 'center' }}
+                          >
+                            {reviewed && <IconCheck size={12} color="white" stroke={3} aria-hidden />}
+                          </Box>
+                        </Tooltip>
+                      </Table.Td>
+                    );
+                  })}
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -12,6 +12,9 @@ import { Notifications } from './settings/Notifications';
 import { Windows } from './settings/Windows';
 import { Demo } from './settings/Demo';
 import { Branding } from './settings/Branding';
+import { Sessions } from './settings/Sessions';
+import { Sso } from './settings/Sso';
+import { Security } from './settings/Security';
 
 export default function Settings() {
   const { tab = 'sla' } = useParams();
@@ -32,6 +35,9 @@ export default function Settings() {
     ...(can('admin') && unrestricted ? [{ value: 'branding', label: 'Branding', body: <Branding /> }] : []),
     ...(can('admin') && unrestricted ? [{ value: 'demo', label: 'Demo data', body: <Demo /> }] : []),
     ...(can('manage_users') ? [{ value: 'users', label: 'Users', body: <Users /> }] : []),
+    ...(can('manage_users') ? [{ value: 'sso', label: 'Single sign-on', body: <Sso /> }] : []),
+    { value: 'security', label: 'Security', body: <Security /> },
+    { value: 'sessions', label: 'Sessions', body: <Sessions /> },
     { value: 'account', label: 'Account', body: <Account /> },
   ];
   return (

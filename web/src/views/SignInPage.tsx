@@ -1,10 +1,11 @@
-import { Button, Center, Checkbox, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Center, Checkbox, Divider, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconShieldCheck } from '@tabler/icons-react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { ApiError, api, unwrap } from '../api/client';
 import { ErrorNote } from '../components/common';
 import { useSession } from '../session';
+import { type MfaChallenge, mfaChallenge, SecondFactorStep } from './MfaPages';
 
 export function AuthCard({ title, subtitle, children }: { title: string; subtitle: string; children: ReactNode }) {
   return (
@@ -46,9 +47,37 @@ export function SignInPage() {
   const { adopt } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const { submit, error, busy } = useFormSubmit(async () => adopt(await unwrap(api.POST('/api/v1/session', { body: { email, password } }))));
+  // A second factor asked for (401 mfa_required): the code / passkey step (MfaPages.tsx).
+  const [mfa, setMfa] = useState<MfaChallenge | null>(null);
+  const { submit, error, busy } = useFormSubmit(async () => {
+    try {
+      adopt(await unwrap(api.POST('/api/v1/session', { body: { email, password } })));
+    } catch (err) {
+      const challenge = mfaChallenge(err);
+      if (challenge === null) throw err;
+      setMfa(challenge);
+    }
+  });
+  // The same query App.tsx made: whether single sign-on is on.
+  const setup = useQuery({ queryKey: ['setup'], queryFn: () => unwrap(api.GET('/api/v1/setup')), staleTime: Infinity, refetchInterval: false });
+  if (mfa) {
+    return (
+      <AuthCard title="Confirm it’s you" subtitle={`Signing in as ${email}.`}>
+        <SecondFactorStep email={email} password={password} challenge={mfa} onBack={() => setMfa(null)} />
+      </AuthCard>
+    );
+  }
   return (
     <AuthCard title="Sign in to Keepwatch" subtitle="Backup monitoring for every client and device you look after.">
+      {setup.data?.sso_enabled && (
+        <>
+          {/* A full navigation: the server redirects to the identity provider and back. */}
+          <Button component="a" href="/auth/oidc/login" variant="filled" fullWidth>
+            Sign in with SSO
+          </Button>
+          <Divider my="md" label="or with a password" labelPosition="center" />
+        </>
+      )}
       <form onSubmit={submit}>
         <Stack>
           <TextInput label="E-mail" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
@@ -69,7 +98,7 @@ export function SetupPage({ demoAvailable }: { demoAvailable: boolean }) {
   const [form, setForm] = useState({ name: '', email: '', password: '', demo: demoAvailable });
   const { submit, error, busy } = useFormSubmit(async () => {
     const s = await unwrap(api.POST('/api/v1/setup', { body: { email: form.email, password: form.password, name: form.name || undefined, demo: form.demo } }));
-    qc.setQueryData(['setup'], { needs_setup: false, demo_available: demoAvailable });
+    qc.setQueryData(['setup'], { needs_setup: false, demo_available: demoAvailable, sso_enabled: false });
     adopt(s);
   });
   const fieldError = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);

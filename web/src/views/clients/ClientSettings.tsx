@@ -32,7 +32,7 @@ const NUMBERS: Array<[string, string]> = [
 
 type Num = number | '';
 // Integration and channel alerts belong to no client: switching them per client means nothing.
-const NOT_PER_CLIENT = new Set(['integration_auth', 'integration_quota', 'channel_failing']);
+const NOT_PER_CLIENT = new Set(['integration_auth', 'integration_quota', 'channel_failing', 'review_overdue']);
 const clientTypes = (ws: Effective) => Object.keys(ws.categories).filter((t) => !NOT_PER_CLIENT.has(t));
 interface Form {
   sla: Record<string, Num>;

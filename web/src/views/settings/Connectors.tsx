@@ -5,6 +5,8 @@ import { useQuery } from '@tanstack/react-query';
 import { api, type Connector, type ConnectorRun, unwrap } from '../../api/client';
 import { StatusBadge } from '../../components/common';
 import { ago, dateTime, duration } from '../../components/format';
+import { Collectors } from './Collectors';
+import { ConnectorTenants } from './ConnectorTenants';
 import { type CardProps, HealthBadge, HistoryDrawer, IntegrationCard, IntegrationSettings } from './IntegrationParts';
 
 const RUN_COLORS: Record<string, string> = { succeeded: 'teal', partial: 'orange', failed: 'red', abandoned: 'gray', running: 'blue' };
@@ -83,6 +85,7 @@ function ConnectorCard({ c, ...card }: { c: Connector } & CardProps) {
       removeMessage="Its sync history goes; the devices, checks and jobs it found stay, and its integration alerts resolve."
     >
       <Text size="xs" c="dimmed">every {c.interval_minutes} min · next {ago(c.next_run_at)}</Text>
+      <ConnectorTenants connector={c} />
       {c.last_run && (
         <Group gap={4}>
           <Text size="xs" c="dimmed">last sync {ago(c.last_run.finished_at)}:</Text>
@@ -98,6 +101,7 @@ export function Connectors() {
   const q = useQuery({ queryKey: ['connectors'], queryFn: () => unwrap(api.GET('/api/v1/connectors', { params: { query: { limit: 500 } } })), refetchInterval: 15_000 });
   const types = useQuery({ queryKey: ['connector-types'], queryFn: () => unwrap(api.GET('/api/v1/connector-types')), staleTime: Infinity, refetchInterval: false });
   return (
+    <>
     <IntegrationSettings
       list={q}
       types={types.data?.items}
@@ -115,5 +119,7 @@ export function Connectors() {
       card={(c, card) => <ConnectorCard c={c} {...card} />}
       history={(c, onClose) => <History connector={c} onClose={onClose} />}
     />
+    <Collectors />
+    </>
   );
 }

@@ -12,6 +12,8 @@ interface Effective {
   grid_rollup: string;
   categories: Record<string, boolean>;
   thresholds: Record<string, number | Record<string, number>> & { sla_hours: Record<string, number> };
+  /** The daily review: by this hour of the next day (docs/review.md). */
+  review_due_hour?: number;
 }
 
 const NUMBERS: Array<[string, string]> = [
@@ -35,7 +37,7 @@ export function SlaSettings() {
     mutationFn: () => {
       const f = form!;
       const thresholds = Object.fromEntries([['sla_hours', f.thresholds.sla_hours], ...NUMBERS.map(([k]) => [k, f.thresholds[k]])]);
-      return unwrap(api.PUT('/api/v1/settings', { body: { ...(q.data!.override as object), timezone: f.timezone, day_start: f.day_start, grid_rollup: f.grid_rollup as never, categories: f.categories, thresholds } }));
+      return unwrap(api.PUT('/api/v1/settings', { body: { ...(q.data!.override as object), timezone: f.timezone, day_start: f.day_start, grid_rollup: f.grid_rollup as never, categories: f.categories, thresholds, review_due_hour: f.review_due_hour } }));
     },
     onSuccess: (data) => {
       qc.setQueryData(['settings'], data);
@@ -62,6 +64,7 @@ export function SlaSettings() {
           {NUMBERS.map(([k, l]) => <NumberInput key={k} label={l} disabled={readOnly} value={t[k] as number} onChange={(v) => setThreshold(k, Number(v))} />)}
           <TextInput label="Time zone (IANA)" disabled={readOnly} value={form.timezone} onChange={(e) => setForm({ ...form, timezone: e.currentTarget.value })} />
           <TextInput label="Business day starts (HH:MM)" disabled={readOnly} value={form.day_start} onChange={(e) => setForm({ ...form, day_start: e.currentTarget.value })} />
+          <NumberInput label="Review due by (hour)" description="Each day's failed and warning runs are to be reviewed by this hour (0–23, the time zone above) of the next day" min={0} max={23} step={1} allowDecimal={false} clampBehavior="strict" disabled={readOnly} value={form.review_due_hour ?? 10} onChange={(v) => setForm({ ...form, review_due_hour: v === '' ? undefined : Number(v) })} />
           <Select label="Grid roll-up of a day with several jobs" disabled={readOnly} data={['warning_if_mixed', 'last', 'worst', 'best'].map((r) => ({ value: r, label: label(r) }))} value={form.grid_rollup} onChange={(v) => v && setForm({ ...form, grid_rollup: v })} />
         </SimpleGrid>
       </Paper>

@@ -1,0 +1,141 @@
+// Reviews of runs (docs/review.md): the rows themselves, the queue of failed and warning runs no
+// one has reviewed yet, and the runs with their reviews for statistics and the evidence report.
+import { type Kysely, sql } from 'kysely';
+import { REVIEW_STATUSES } from '../../domain/review.js';
+import type { DB, JobReviewRow, JobRow } from '../schema.js';
+import type { Tx } from '../transaction.js';
+
+const CHUNK = 500;
+
+/** A run as the queue and the report list it: the job (without log and payload) with its names. */
+export type ReviewRun = Omit<JobRow, 'raw' | 'log'> & {
+  check_name: string | null;
+  device_name: string;
+  client_name: string;
+  review: JobReviewRow | null;
+};
+
+export interface RunFilter {
+  /** null: every client. */
+  clientIds: readonly string[] | null;
+  client?: string;
+  from: number;
+  /** Exclusive; none: up to now and beyond. */
+  to?: number;
+}
+
+const JOB_COLUMNS = [
+  'jobs.id', 'jobs.client_id', 'jobs.device_id', 'jobs.check_id', 'jobs.source', 'jobs.external_id', 'jobs.status', 'jobs.raw_status',
+  'jobs.operation', 'jobs.trigger', 'jobs.started_at', 'jobs.ended_at', 'jobs.occurred_at', 'jobs.duration_ms', 'jobs.bytes', 'jobs.message',
+  'jobs.error_code', 'jobs.reason', 'jobs.health_replication', 'jobs.health_failover', 'jobs.received_at', 'jobs.updated_at', 'jobs.clock_skew',
+] as const;
+
+const REVIEW_COLUMNS = [
+  'job_reviews.job_id as review_job_id',
+  'job_reviews.by_kind as review_by_kind',
+  'job_reviews.by_id as review_by_id',
+  'job_reviews.by_name as review_by_name',
+  'job_reviews.at as review_at',
+  'job_reviews.note as review_note',
+  'job_reviews.ticket as review_ticket',
+] as const;
+
+type Joined = Record<string, unknown> & { review_job_id: string | null };
+
+function toRun(r: Joined): ReviewRun {
+  const { review_job_id, review_by_kind, review_by_id, review_by_name, review_at, review_note, review_ticket, ...job } = r;
+  const review =
+    review_job_id === null
+      ? null
+      : { job_id: review_job_id, by_kind: review_by_kind as string, by_id: review_by_id as string, by_name: review_by_name as string, at: Number(review_at), note: review_note as string | null, ticket: review_ticket as string | null };
+  return { ...(job as Omit<ReviewRun, 'review'>), review };
+}
+
+const STATUS_PREDICATE = sql<boolean>`jobs.status IN (${sql.raw(REVIEW_STATUSES.map((x) => `'${x}'`).join(', '))})`;
+
+/** Failed and warning runs in the filter's period, joined to their names and reviews. */
+function runsQuery(db: Kysely<DB>, f: RunFilter) {
+  let q = db
+    .selectFrom('jobs')
+    .innerJoin('devices', 'devices.id', 'jobs.device_id')
+    .innerJoin('clients', 'clients.id', 'jobs.client_id')
+    .leftJoin('checks', 'checks.id', 'jobs.check_id')
+    .leftJoin('job_reviews', 'job_reviews.job_id', 'jobs.id')
+    // Written out, not bound: SQLite uses the partial index jobs_review_idx only for its own literal predicate.
+    .where(STATUS_PREDICATE)
+    .where('jobs.occurred_at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('jobs.occurred_at', '<', f.to);
+  if (f.clientIds !== null) q = q.where('jobs.client_id', 'in', f.clientIds.length ? [...f.clientIds] : ['']);
+  if (f.client) q = q.where('jobs.client_id', '=', f.client);
+  return q;
+}
+
+/** The runs with their names and reviews, oldest first. */
+function named(q: ReturnType<typeof runsQuery>) {
+  return q
+    .select([...JOB_COLUMNS, 'checks.name as check_name', 'devices.name as device_name', 'clients.name as client_name', ...REVIEW_COLUMNS])
+    .orderBy('jobs.occurred_at')
+    .orderBy('jobs.id');
+}
+
+export class ReviewRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async byJob(jobId: string, tx: Tx = this.db): Promise<JobReviewRow | undefined> {
+    return tx.selectFrom('job_reviews').selectAll().where('job_id', '=', jobId).executeTakeFirst();
+  }
+
+  async forJobs(jobIds: readonly string[]): Promise<Map<string, JobReviewRow>> {
+    const out = new Map<string, JobReviewRow>();
+    for (let i = 0; i < jobIds.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('job_reviews').selectAll().where('job_id', 'in', jobIds.slice(i, i + CHUNK)).execute();
+      for (const r of rows) out.set(r.job_id, { ...r, at: Number(r.at) });
+    }
+    return out;
+  }
+
+  /** Writes the review of a job, replacing an earlier one. */
+  async put(tx: Tx, row: JobReviewRow): Promise<void> {
+    const { job_id, ...rest } = row;
+    await tx
+      .insertInto('job_reviews')
+      .values(row)
+      .onConflict((oc) => oc.column('job_id').doUpdateSet(rest))
+      .execute();
+  }
+
+  async remove(tx: Tx, jobId: string): Promise<boolean> {
+    const r = await tx.deleteFrom('job_reviews').where('job_id', '=', jobId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  /** A user's display name (else e-mail), for the review's `by`. */
+  async userName(userId: string): Promise<string | null> {
+    const u = await this.db.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirst();
+    if (!u) return null;
+    return u.name?.trim() ? u.name : u.email;
+  }
+
+  /** Every failed and warning run of the period, reviewed or not. */
+  async runs(f: RunFilter, limit: number): Promise<ReviewRun[]> {
+    const rows = await named(runsQuery(this.db, f)).limit(limit).execute();
+    return (rows as Joined[]).map(toRun);
+  }
+
+  /** The runs still to review, oldest first, and how many there are in all. */
+  async queue(f: RunFilter, limit: number): Promise<{ runs: ReviewRun[]; total: number }> {
+    const open = runsQuery(this.db, f).where('job_reviews.job_id', 'is', null);
+    const rows = await named(open).limit(limit).execute();
+    const count = await open.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return { runs: (rows as Joined[]).map(toRun), total: Number(count.n) };
+  }
+
+  /** When the oldest unreviewed failed or warning run since `from` happened, or null. */
+  async oldestUnreviewed(from: number): Promise<{ at: number; count: number } | null> {
+    const r = await runsQuery(this.db, { clientIds: null, from })
+      .where('job_reviews.job_id', 'is', null)
+      .select((eb) => [eb.fn.min('jobs.occurred_at').as('first'), eb.fn.countAll<number>().as('n')])
+      .executeTakeFirst();
+    return r?.first === null || r?.first === undefined ? null : { at: Number(r.first), count: Number(r.n) };
+  }
+}
