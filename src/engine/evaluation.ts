@@ -1,16 +1,17 @@
 // Evaluating a device: load its snapshot, call the pure evaluateDevice, reconcile the alerts, and
 // write the difference — alerts, history, outbox, check states, score — in one transaction that
 // holds the device's row lock, so evaluations of one device never interleave.
-import type { Transactor, Tx } from '../db/transaction.js';
+
 import type { AlertRepository } from '../db/repositories/alerts.js';
 import type { EvaluationRepository, } from '../db/repositories/evaluation.js';
 import type { IntegrationRepository } from '../db/repositories/integrations.js';
-import type { AlertRow, DeviceRow, MaintenanceWindowRow } from '../db/schema.js';
+import type { AlertRow, CheckRow, DeviceRow, MaintenanceWindowRow } from '../db/schema.js';
+import type { Transactor, Tx } from '../db/transaction.js';
 import { type DeviceEvaluation, evaluateDevice } from '../domain/evaluate.js';
 import type { DeviceSnapshot, HistoryJob } from '../domain/history.js';
+import { type Inhibition, inhibitionNote } from '../domain/inhibit.js';
 import { evaluateIntegration, isBroken } from '../domain/integration.js';
 import type { DeviceClass, } from '../domain/job.js';
-import { type Inhibition, inhibitionNote } from '../domain/inhibit.js';
 import { type AlertAction, keyOf, reconcile } from '../domain/lifecycle.js';
 import type { AlertType, } from '../domain/settings.js';
 import type { Clock } from '../lib/clock.js';
@@ -29,8 +30,16 @@ interface Pass {
   brokenSources: Map<string, string>;
   config: SettingsReader;
   /** Clients' names and maintenance windows, read once a pass (one transaction) for all their devices. */
-  names: Map<string, Promise<string>>;
-  windows: Map<string, Promise<MaintenanceWindowRow[]>>;
+  names: Map<string, string>;
+  windows: Map<string, MaintenanceWindowRow[]>;
+}
+
+/** What an evaluation of one device reads, loaded for a whole batch at once (`load`). */
+interface Loaded {
+  device: DeviceRow;
+  checks: CheckRow[];
+  snap: DeviceSnapshot;
+  active: AlertRow[];
 }
 
 export interface EvaluationServiceDeps {
@@ -50,7 +59,8 @@ export class EvaluationService {
   async evaluateDevice(deviceId: string, queued?: { seq: string }): Promise<DeviceEvaluation | null> {
     const pass = await this.pass();
     return this.d.db.run(async (tx) => {
-      const result = await this.evaluateIn(tx, deviceId, pass);
+      const now = this.d.clock.now();
+      const result = await this.evaluateIn(tx, deviceId, pass, await this.load(tx, [deviceId], pass, now), now);
       if (queued) await this.d.repo.finishQueued(tx, deviceId, queued.seq);
       return result;
     });
@@ -76,7 +86,10 @@ export class EvaluationService {
         // evaluation if no job has come since, instead of evaluating the device a second time.
         const now = this.d.clock.now();
         const byDeadline = await this.d.repo.unclaimedSeqs(tx, ordered.filter((i) => i.seq === undefined).map((i) => i.deviceId), now);
-        for (const i of ordered) await this.evaluateIn(tx, i.deviceId, pass);
+        // Every device's snapshot, read with a few set-based statements (locking the devices in id
+        // order first), then each evaluated from memory and its difference written.
+        const loaded = await this.load(tx, [...new Set(ordered.map((i) => i.deviceId))], pass, now);
+        for (const i of ordered) await this.evaluateIn(tx, i.deviceId, pass, loaded, now);
         for (const i of ordered) {
           if (i.seq !== undefined) await this.d.repo.finishQueued(tx, i.deviceId, i.seq);
           else if (byDeadline.has(i.deviceId)) await this.d.repo.dropQueuedIfUnchanged(tx, i.deviceId, byDeadline.get(i.deviceId)!, now);
@@ -104,25 +117,17 @@ export class EvaluationService {
     return { brokenSources: await this.brokenSources(), config: this.d.settings.reader(), names: new Map(), windows: new Map() };
   }
 
-  private clientName(tx: Tx, pass: Pass, clientId: string): Promise<string> {
-    return memo(pass.names, clientId, () => this.d.repo.clientName(tx, clientId));
-  }
-
-  private clientWindows(tx: Tx, pass: Pass, clientId: string, now: number): Promise<MaintenanceWindowRow[]> {
-    return memo(pass.windows, clientId, () => this.d.repo.windowsOfClient(tx, clientId, now - HISTORY_DAYS * DAY));
-  }
-
-  private async evaluateIn(tx: Tx, deviceId: string, pass: Pass): Promise<DeviceEvaluation | null> {
-    const now = this.d.clock.now();
-    const device = await this.d.repo.lockDevice(tx, deviceId);
-    if (!device) return null;
+  /** `loaded`: the batch's snapshots; each is used once (a device listed twice reads its own writes afresh). */
+  private async evaluateIn(tx: Tx, deviceId: string, pass: Pass, loaded: Map<string, Loaded | null>, now: number): Promise<DeviceEvaluation | null> {
+    const l = loaded.has(deviceId) ? loaded.get(deviceId) : (await this.load(tx, [deviceId], pass, now)).get(deviceId);
+    loaded.delete(deviceId);
+    if (!l) return null;
+    const { device, checks, snap, active } = l;
     const config = await pass.config(device.client_id, tx);
-    const { snap, checks } = await this.snapshot(tx, device, pass, now);
     const result = evaluateDevice(snap, config, now);
-    const active = await this.d.alerts.activeForDevice(tx, deviceId);
     const names: AlertNames = {
       clientId: device.client_id,
-      clientName: await this.clientName(tx, pass, device.client_id),
+      clientName: pass.names.get(device.client_id) ?? '',
       deviceId: device.id,
       deviceName: device.name,
       checkNames: new Map(checks.map((c) => [c.id, c.name])),
@@ -152,58 +157,105 @@ export class EvaluationService {
     return result;
   }
 
-  private async snapshot(tx: Tx, device: DeviceRow, pass: Pass, now: number) {
-    const checks = await this.d.repo.checksOf(tx, device.id);
-    let windowStart = now - HISTORY_DAYS * DAY;
-    const rows = await this.d.repo.historySince(tx, device.id, windowStart, HISTORY_LIMIT);
-    if (rows.length === HISTORY_LIMIT) windowStart = rows[0]!.occurred_at;
-    let jobs = rows.map(toHistoryJob);
-    const older: HistoryJob[] = [];
-    for (const c of checks) {
-      // Learning a schedule and judging sizes want the last dozen good runs of a check.
-      const needsDepth = c.kind !== 'verification' && c.kind !== 'replication' ? true : userSchedule(c) === null;
-      const good = jobs.filter((j) => j.checkId === c.id && (j.status === 'succeeded' || j.status === 'warning')).length;
-      if (needsDepth && good < RUNS_REMEMBERED) {
-        older.push(...(await this.d.repo.olderOfCheck(tx, device.id, c.id, windowStart, 2 * RUNS_REMEMBERED)).map(toHistoryJob));
+  /**
+   * The snapshots of these devices (which it locks, in id order), read set-based: each step below
+   * is one statement for the whole batch (chunked), where it used to be one per device. Null in
+   * the answer: a device that no longer exists. Reads exactly what the one-device reads did:
+   * two weeks of history (at most HISTORY_LIMIT jobs), older runs of checks with too few good
+   * ones, the last good run before the window, destructive operations, open alerts, and the
+   * clients' names and maintenance windows (once a pass).
+   */
+  private async load(tx: Tx, ids: string[], pass: Pass, now: number): Promise<Map<string, Loaded | null>> {
+    const repo = this.d.repo;
+    const devices = await repo.lockDevices(tx, ids);
+    const out = new Map<string, Loaded | null>(ids.map((id) => [id, null]));
+    if (devices.length === 0) return out;
+    const deviceIds = devices.map((d) => d.id);
+    const checksBy = await repo.checksOfDevices(tx, deviceIds);
+    const since = now - HISTORY_DAYS * DAY;
+    const histories = await repo.historiesSince(tx, deviceIds.map((deviceId) => ({ deviceId, since })), HISTORY_LIMIT);
+    const parts = devices.map((device, n) => {
+      const rows = histories[n]!;
+      return {
+        device,
+        checks: checksBy.get(device.id) ?? [],
+        windowStart: rows.length === HISTORY_LIMIT ? rows[0]!.occurred_at : since,
+        jobs: rows.map(toHistoryJob),
+        goodBefore: new Map<string, { endedAt: number; startedAt: number }>(),
+      };
+    });
+    // Learning a schedule and judging sizes want the last dozen good runs of a check.
+    const deep: Array<{ part: (typeof parts)[number]; deviceId: string; checkId: string; before: number }> = [];
+    for (const p of parts) {
+      for (const c of p.checks) {
+        const needsDepth = c.kind !== 'verification' && c.kind !== 'replication' ? true : userSchedule(c) === null;
+        const good = p.jobs.filter((j) => j.checkId === c.id && isGood(j)).length;
+        if (needsDepth && good < RUNS_REMEMBERED) deep.push({ part: p, deviceId: p.device.id, checkId: c.id, before: p.windowStart });
       }
     }
-    if (older.length > 0) jobs = [...older, ...jobs].sort((a, b) => a.occurredAt - b.occurredAt);
-    const goodBefore = new Map<string, { endedAt: number; startedAt: number }>();
-    for (const c of checks) {
-      if (jobs.some((j) => j.checkId === c.id && (j.status === 'succeeded' || j.status === 'warning'))) continue;
-      const g = await this.d.repo.lastGoodBefore(tx, device.id, c.id, windowStart);
-      if (g) goodBefore.set(c.id, g);
+    const olderRuns = await repo.olderOfChecks(tx, deep, 2 * RUNS_REMEMBERED);
+    const older = new Map<(typeof parts)[number], HistoryJob[]>();
+    deep.forEach((d, n) => {
+      const list = older.get(d.part) ?? [];
+      list.push(...olderRuns[n]!.map(toHistoryJob));
+      older.set(d.part, list);
+    });
+    for (const [p, o] of older) if (o.length > 0) p.jobs = [...o, ...p.jobs].sort((a, b) => a.occurredAt - b.occurredAt);
+    const quiet = parts.flatMap((p) => p.checks.filter((c) => !p.jobs.some((j) => j.checkId === c.id && isGood(j))).map((c) => ({ part: p, deviceId: p.device.id, checkId: c.id, before: p.windowStart })));
+    (await repo.lastGoodBeforeMany(tx, quiet)).forEach((g, n) => {
+      if (g) quiet[n]!.part.goodBefore.set(quiet[n]!.checkId, g);
+    });
+    const destructive = await repo.destructiveOfDevices(tx, deviceIds);
+    const empty = parts.filter((p) => p.jobs.length === 0);
+    const lastBefore = await repo.lastJobBeforeMany(tx, empty.map((p) => ({ deviceId: p.device.id, before: p.windowStart })));
+    const lastBeforeOf = new Map(empty.map((p, n) => [p, lastBefore[n]!]));
+    const clientIds = [...new Set(devices.map((d) => d.client_id))];
+    const newClients = clientIds.filter((c) => !pass.windows.has(c));
+    if (newClients.length > 0) {
+      const windows = await repo.windowsOfClients(tx, newClients, now - HISTORY_DAYS * DAY);
+      for (const c of newClients) pass.windows.set(c, windows.get(c) ?? []);
     }
-    const destructiveOps = (await this.d.repo.destructiveOf(tx, device.id)).map(toHistoryJob);
-    const snap: DeviceSnapshot = {
-      device: {
-        id: device.id,
-        clientId: device.client_id,
-        name: device.name,
-        class: device.class as DeviceClass,
-        type: device.type,
-        createdAt: device.created_at,
-        retiredManuallyAt: device.retired_manually_at,
-        facts: {
-          storageUsedBytes: device.storage_used_bytes,
-          storageQuotaBytes: device.storage_quota_bytes,
-          freeSpacePercent: device.free_space_percent,
-          purgeable: device.purgeable === null ? null : device.purgeable === 1,
-          updatedAt: device.facts_updated_at,
+    // Only a device with a destructive operation in its history needs to know what was acknowledged.
+    const acked = await repo.destructiveAckedMany(tx, deviceIds.filter((id) => destructive.has(id)));
+    const active = await repo.activeAlertsOf(tx, deviceIds);
+    const unnamed = clientIds.filter((c) => !pass.names.has(c));
+    if (unnamed.length > 0) {
+      const names = await repo.clientNames(tx, unnamed);
+      for (const c of unnamed) pass.names.set(c, names.get(c) ?? '');
+    }
+    for (const p of parts) {
+      const device = p.device;
+      const destructiveOps = (destructive.get(device.id) ?? []).map(toHistoryJob);
+      const snap: DeviceSnapshot = {
+        device: {
+          id: device.id,
+          clientId: device.client_id,
+          name: device.name,
+          class: device.class as DeviceClass,
+          type: device.type,
+          createdAt: device.created_at,
+          retiredManuallyAt: device.retired_manually_at,
+          facts: {
+            storageUsedBytes: device.storage_used_bytes,
+            storageQuotaBytes: device.storage_quota_bytes,
+            freeSpacePercent: device.free_space_percent,
+            purgeable: device.purgeable === null ? null : device.purgeable === 1,
+            updatedAt: device.facts_updated_at,
+          },
         },
-      },
-      checks: checks.map(toCheckInfo),
-      jobs,
-      windowStart,
-      destructiveOps,
-      goodBefore,
-      lastBefore: jobs.length > 0 ? null : await this.d.repo.lastJobBefore(tx, device.id, windowStart),
-      windows: (await this.clientWindows(tx, pass, device.client_id, now)).map(toWindow),
-      brokenSources: pass.brokenSources,
-      // Only a device with a destructive operation in its history needs to know what was acknowledged.
-      destructiveAckedThrough: destructiveOps.length > 0 ? await this.d.repo.destructiveAckedThrough(tx, device.id) : null,
-    };
-    return { snap, checks };
+        checks: p.checks.map(toCheckInfo),
+        jobs: p.jobs,
+        windowStart: p.windowStart,
+        destructiveOps,
+        goodBefore: p.goodBefore,
+        lastBefore: p.jobs.length > 0 ? null : (lastBeforeOf.get(p) ?? null),
+        windows: (pass.windows.get(device.client_id) ?? []).map(toWindow),
+        brokenSources: pass.brokenSources,
+        destructiveAckedThrough: destructiveOps.length > 0 ? (acked.get(device.id) ?? null) : null,
+      };
+      out.set(device.id, { device, checks: p.checks, snap, active: active.get(device.id) ?? [] });
+    }
+    return out;
   }
 
   /** `notes`: why an alert is resolved, when it is not because its condition cleared (inhibition). */
@@ -290,12 +342,6 @@ function inhibitedResolutions(actions: AlertAction[], active: AlertRow[], inhibi
   return [out, notes];
 }
 
-/** The value for `key`, made by `make` the first time it is asked for. */
-function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
-  let v = cache.get(key);
-  if (v === undefined) {
-    v = make();
-    cache.set(key, v);
-  }
-  return v;
+function isGood(j: HistoryJob): boolean {
+  return j.status === 'succeeded' || j.status === 'warning';
 }

@@ -1,17 +1,18 @@
 // recordJobs: the one entry point for every job, whatever its source (API, ping, e-mail,
 // connector). Adapters parse; this resolves clients, devices and checks by natural key
 // (auto-discovery), stores the jobs, marks devices for evaluation, and answers after commit.
-import type { Transactor, Tx } from '../db/transaction.js';
+
 import type { Dialect } from '../db/connection.js';
 import type { IngestRepository, JobWrite, PingTarget } from '../db/repositories/ingest.js';
 import { addTags } from '../db/repositories/tags.js';
+import type { Transactor, Tx } from '../db/transaction.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { nameKey, type NormalisedJob } from '../domain/job.js';
+import { type NormalisedJob, nameKey } from '../domain/job.js';
+import { BoundedCache } from '../lib/bounded-cache.js';
 import type { Clock } from '../lib/clock.js';
 import { GroupCommitter } from '../lib/group-commit.js';
 import { newId, randomKey } from '../lib/ids.js';
 import { HOUR } from '../lib/time.js';
-import { BoundedCache } from '../lib/bounded-cache.js';
 import type { Metrics } from '../ops/metrics.js';
 
 export const DEFAULT_CLIENT_NAME = 'default';
@@ -62,6 +63,8 @@ interface BatchState {
   due: Set<string>;
   /** Ping runs started in this batch, by check, so a success in the same batch finds its start. */
   openRuns: Map<string, string>;
+  /** Ping runs open in the database when the batch began, by check (read once for the batch). */
+  storedOpenRuns: Map<string, string>;
 }
 
 /** Every job with its writer, ordered by client, device and check name (stable). */
@@ -148,9 +151,22 @@ export class IngestService {
    * device facts and tags, check tags and, last, queue entries, each in id order.
    */
   private async write(requests: Request[]): Promise<RecordedJob[][]> {
-    const state: BatchState = { now: this.clock.now(), clients: new Map(), devices: new Map(), checks: new Map(), due: new Set(), openRuns: new Map() };
+    const state: BatchState = {
+      now: this.clock.now(),
+      clients: new Map(),
+      devices: new Map(),
+      checks: new Map(),
+      due: new Set(),
+      openRuns: new Map(),
+      storedOpenRuns: new Map(),
+    };
     const results = await this.db.run(async (tx) => {
       for (const { job, scope } of byNaturalKey(requests)) if (!job.target) await this.resolveTarget(tx, job, scope, state);
+      // The open runs the batch's pings may complete, in one read: no job is written before the
+      // loop below, so what each ping would have looked up on its own is the same.
+      const pairing = new Set<string>();
+      for (const r of requests) for (const j of r.jobs) if (j.target && j.pairWithOpenRun && j.externalId === null) pairing.add(j.target.checkId);
+      if (pairing.size > 0) state.storedOpenRuns = await this.repo.openPingRuns(tx, [...pairing], state.now - PING_RUN_WINDOW_MS);
       const writes: JobWrite[] = [];
       for (const request of requests) {
         for (const job of request.jobs) writes.push(await this.prepare(tx, job, request.scope, state));
@@ -186,8 +202,7 @@ export class IngestService {
     const target = job.target ?? (await this.resolveTarget(tx, job, scope, state));
     let externalId = job.externalId;
     if (externalId === null && job.pairWithOpenRun && job.target) {
-      externalId =
-        state.openRuns.get(job.target.checkId) ?? (await this.repo.openPingRun(tx, job.target, state.now - PING_RUN_WINDOW_MS));
+      externalId = state.openRuns.get(job.target.checkId) ?? state.storedOpenRuns.get(job.target.checkId) ?? null;
     }
     const id = newId(state.now);
     if (job.target && job.status === 'running') state.openRuns.set(job.target.checkId, externalId ?? id);

@@ -4,8 +4,8 @@
 // on each other's claims.
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../connection.js';
-import { run, skipLocked, statement } from '../raw.js';
-import type { CheckRow, DB, DeviceRow, JobRow, MaintenanceWindowRow } from '../schema.js';
+import { run, type Statement, skipLocked, statement } from '../raw.js';
+import type { AlertRow, CheckRow, DB, DeviceRow, JobRow, MaintenanceWindowRow } from '../schema.js';
 
 type Tx = Kysely<DB>;
 
@@ -33,6 +33,22 @@ const HISTORY_COLUMNS = [
   'bytes', 'message', 'error_code', 'health_replication', 'health_failover',
 ] as const;
 
+/** Values per IN list: far under SQLite's 32,766 parameters and PostgreSQL's 65,535. */
+const IN_CHUNK = 500;
+/** Subqueries per UNION ALL: SQLite allows 500 terms in a compound SELECT (SQLITE_MAX_COMPOUND_SELECT). */
+const UNION_CHUNK = 100;
+
+function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
+
 // Parameters in an INSERT … SELECT list have no type for PostgreSQL to infer: cast them.
 const typedSeq = (seq: string) => sql<string>`cast(${seq} as text)`.as('seq');
 const typedTime = (ms: number) => sql<number>`cast(${ms} as bigint)`.as('queued_at');
@@ -59,12 +75,16 @@ export async function lastGoodOfCheck(
 
 export class EvaluationRepository {
   private readonly sql;
+  private readonly pg: boolean;
+  /** The batch reads' statements by kind and size (see `many`, `perRequest`). */
+  private readonly compiled = new Map<string, Statement>();
 
   constructor(
     private readonly db: Kysely<DB>,
-    dialect: Dialect,
+    private readonly dialect: Dialect,
   ) {
     const pg = dialect === 'postgres';
+    this.pg = pg;
     const skipLockedRows = skipLocked(dialect);
     // Devices are only ever locked FOR NO KEY UPDATE: that keeps a row from changing under us
     // without blocking the foreign-key checks (FOR KEY SHARE) of jobs being inserted for it.
@@ -85,20 +105,6 @@ export class EvaluationRepository {
       nextDeadlines: s('SELECT next_eval_at AS t, eval_claimed_until AS claimed FROM devices WHERE next_eval_at IS NOT NULL ORDER BY next_eval_at LIMIT 20'),
       finishQueued: s('DELETE FROM eval_queue WHERE device_id = ? AND seq = ?'),
       releaseQueued: s('UPDATE eval_queue SET claimed_until = NULL WHERE device_id = ?'),
-      lock: s(`SELECT * FROM devices WHERE id = ? ${pg ? 'FOR NO KEY UPDATE' : ''}`),
-      // The reads of every evaluation, compiled once (a full pass runs them 100,000 times).
-      checksOf: s('SELECT * FROM checks WHERE device_id = ? ORDER BY name_key'),
-      history: s(`SELECT ${HISTORY_COLUMNS.join(', ')} FROM jobs WHERE device_id = ? AND occurred_at >= ?
-        ORDER BY occurred_at DESC, id DESC LIMIT ?`),
-      windows: s('SELECT * FROM maintenance_windows WHERE client_id = ? AND (ends_at IS NULL OR ends_at > ?)'),
-      destructiveAcked: s(`SELECT MAX(covers_until) AS t FROM alerts
-        WHERE device_id = ? AND type = 'destructive_operation' AND state = 'resolved'`),
-      clientName: s('SELECT name FROM clients WHERE id = ?'),
-      olderOfCheck: s(`SELECT ${HISTORY_COLUMNS.join(', ')} FROM jobs WHERE device_id = ? AND occurred_at < ? AND check_id = ?
-        ORDER BY occurred_at DESC LIMIT ?`),
-      // Served by the partial index jobs_destructive_idx.
-      destructive: s(`SELECT ${HISTORY_COLUMNS.join(', ')} FROM jobs
-        WHERE device_id = ? AND operation IN ('delete_backup_data', 'stop_protection_delete') ORDER BY occurred_at`),
     };
   }
 
@@ -190,58 +196,153 @@ export class EvaluationRepository {
     return free ? Number(free.t) : null;
   }
 
-  // ---- snapshot ---------------------------------------------------------------------------
+  // ---- snapshots, a batch of devices at a time ---------------------------------------------
+  // Each read below answers for every device of an evaluation batch in one statement (chunked),
+  // instead of one statement per device: a batch of 20 devices costs a dozen reads, not 200
+  // (docs/PERFORMANCE.md, "Engine off the request path"). Reads that need their own ORDER BY …
+  // LIMIT per device or check are the same per-device subquery repeated under UNION ALL, so each
+  // is still one bounded index range scan; `k` says which request a row answers.
 
-  /** The device row, locked for this transaction on PostgreSQL (evaluations of one device serialise). */
-  async lockDevice(tx: Tx, id: string): Promise<DeviceRow | undefined> {
-    return (await run<DeviceRow>(tx, this.sql.lock, [id]))[0];
+  /** The device rows, in id order, locked for this transaction on PostgreSQL (evaluations of one
+   * device serialise; locks are taken in id order, the order every writer uses). */
+  async lockDevices(tx: Tx, ids: string[]): Promise<DeviceRow[]> {
+    return this.inChunks(tx, ids, (n) => this.many('lock', n, (list) => `SELECT * FROM devices WHERE id IN (${list}) ORDER BY id ${this.pg ? 'FOR NO KEY UPDATE' : ''}`));
   }
 
-  async clientName(tx: Tx, id: string): Promise<string> {
-    return (await run<{ name: string }>(tx, this.sql.clientName, [id]))[0]?.name ?? '';
+  /** Every check of these devices, by device and name. */
+  async checksOfDevices(tx: Tx, deviceIds: string[]): Promise<Map<string, CheckRow[]>> {
+    const rows = await this.inChunks<CheckRow>(tx, deviceIds, (n) => this.many('checks', n, (list) => `SELECT * FROM checks WHERE device_id IN (${list}) ORDER BY device_id, name_key`));
+    return groupBy(rows, (r) => r.device_id);
   }
 
-  async checksOf(tx: Tx, deviceId: string): Promise<CheckRow[]> {
-    return run<CheckRow>(tx, this.sql.checksOf, [deviceId]);
+  /** Each request's device history since its time, oldest first, at most `limit` (the newest ones). */
+  async historiesSince(tx: Tx, reqs: Array<{ deviceId: string; since: number }>, limit: number): Promise<HistoryRow[][]> {
+    return this.perRequest(
+      tx,
+      reqs.map((r) => [r.deviceId, r.since, limit]),
+      'history',
+      `SELECT ${HISTORY_COLUMNS.join(', ')} FROM jobs WHERE device_id = ? AND occurred_at >= ? ORDER BY occurred_at DESC, id DESC LIMIT ?`,
+      'occurred_at, id',
+    );
   }
 
-  /** The device's history since a time, oldest first, at most `limit` (the newest ones). */
-  async historySince(tx: Tx, deviceId: string, since: number, limit: number): Promise<HistoryRow[]> {
-    return (await run<HistoryRow>(tx, this.sql.history, [deviceId, since, limit])).reverse();
+  /** Each request's jobs of one check before a time, oldest first, the newest `limit` of them. */
+  async olderOfChecks(tx: Tx, reqs: Array<{ deviceId: string; checkId: string; before: number }>, limit: number): Promise<HistoryRow[][]> {
+    return this.perRequest(
+      tx,
+      reqs.map((r) => [r.deviceId, r.before, r.checkId, limit]),
+      'older',
+      `SELECT ${HISTORY_COLUMNS.join(', ')} FROM jobs WHERE device_id = ? AND occurred_at < ? AND check_id = ? ORDER BY occurred_at DESC LIMIT ?`,
+      'occurred_at, id',
+    );
   }
 
-  /** A check's jobs before a time, oldest first, the newest `limit` of them. */
-  async olderOfCheck(tx: Tx, deviceId: string, checkId: string, before: number, limit: number): Promise<HistoryRow[]> {
-    return (await run<HistoryRow>(tx, this.sql.olderOfCheck, [deviceId, before, checkId, limit])).reverse();
+  /** Each request's last good run of a check before a time (null: none). */
+  async lastGoodBeforeMany(tx: Tx, reqs: Array<{ deviceId: string; checkId: string; before: number }>): Promise<Array<{ endedAt: number; startedAt: number } | null>> {
+    const rows = await this.perRequest<{ ended_at: number | null; started_at: number | null; occurred_at: number }>(
+      tx,
+      reqs.map((r) => [r.deviceId, r.before, r.checkId]),
+      'lastGood',
+      `SELECT ended_at, started_at, occurred_at FROM jobs WHERE device_id = ? AND occurred_at < ? AND check_id = ?
+        AND status IN ('succeeded', 'warning') ORDER BY occurred_at DESC LIMIT 1`,
+      null,
+    );
+    return rows.map(([r]) => (r ? { endedAt: r.ended_at ?? r.occurred_at, startedAt: r.started_at ?? r.occurred_at } : null));
   }
 
-  async destructiveOf(tx: Tx, deviceId: string): Promise<HistoryRow[]> {
-    return run<HistoryRow>(tx, this.sql.destructive, [deviceId]);
+  /** Each request's last job before a time (null: none). */
+  async lastJobBeforeMany(tx: Tx, reqs: Array<{ deviceId: string; before: number }>): Promise<Array<number | null>> {
+    const rows = await this.perRequest<{ occurred_at: number }>(
+      tx,
+      reqs.map((r) => [r.deviceId, r.before]),
+      'lastJob',
+      'SELECT occurred_at FROM jobs WHERE device_id = ? AND occurred_at < ? ORDER BY occurred_at DESC LIMIT 1',
+      null,
+    );
+    return rows.map(([r]) => (r ? Number(r.occurred_at) : null));
   }
 
-  async lastGoodBefore(tx: Tx, deviceId: string, checkId: string, before: number): Promise<{ endedAt: number; startedAt: number } | null> {
-    return lastGoodOfCheck(tx, deviceId, checkId, before);
+  /** The destructive operations of these devices, oldest first (served by the partial index jobs_destructive_idx). */
+  async destructiveOfDevices(tx: Tx, deviceIds: string[]): Promise<Map<string, HistoryRow[]>> {
+    const rows = await this.inChunks<HistoryRow & { device_id: string }>(tx, deviceIds, (n) =>
+      this.many('destructive', n, (list) => `SELECT device_id, ${HISTORY_COLUMNS.join(', ')} FROM jobs
+        WHERE device_id IN (${list}) AND operation IN ('delete_backup_data', 'stop_protection_delete') ORDER BY device_id, occurred_at, id`),
+    );
+    return groupBy(rows, (r) => r.device_id);
   }
 
-  async lastJobBefore(tx: Tx, deviceId: string, before: number): Promise<number | null> {
-    const r = await tx
-      .selectFrom('jobs')
-      .select('occurred_at')
-      .where('device_id', '=', deviceId)
-      .where('occurred_at', '<', before)
-      .orderBy('occurred_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return r ? r.occurred_at : null;
+  /** Through when each device's destructive operations were acknowledged (absent: never). */
+  async destructiveAckedMany(tx: Tx, deviceIds: string[]): Promise<Map<string, number>> {
+    const rows = await this.inChunks<{ device_id: string; t: number | null }>(tx, deviceIds, (n) =>
+      this.many('acked', n, (list) => `SELECT device_id, MAX(covers_until) AS t FROM alerts
+        WHERE device_id IN (${list}) AND type = 'destructive_operation' AND state = 'resolved' GROUP BY device_id`),
+    );
+    return new Map(rows.filter((r) => r.t !== null).map((r) => [r.device_id, Number(r.t)]));
   }
 
-  async windowsOfClient(tx: Tx, clientId: string, endedAfter: number): Promise<MaintenanceWindowRow[]> {
-    return run<MaintenanceWindowRow>(tx, this.sql.windows, [clientId, endedAfter]);
+  /** The open (active) alerts of these devices. */
+  async activeAlertsOf(tx: Tx, deviceIds: string[]): Promise<Map<string, AlertRow[]>> {
+    const rows = await this.inChunks<AlertRow>(tx, deviceIds, (n) => this.many('active', n, (list) => `SELECT * FROM alerts WHERE device_id IN (${list}) AND active = 1`));
+    return groupBy(rows, (r) => r.device_id!);
   }
 
-  async destructiveAckedThrough(tx: Tx, deviceId: string): Promise<number | null> {
-    const r = (await run<{ t: number | null }>(tx, this.sql.destructiveAcked, [deviceId]))[0];
-    return r?.t === null || r?.t === undefined ? null : Number(r.t);
+  /** Maintenance windows of these clients that had not ended by `endedAfter`. */
+  async windowsOfClients(tx: Tx, clientIds: string[], endedAfter: number): Promise<Map<string, MaintenanceWindowRow[]>> {
+    const rows = await this.inChunks<MaintenanceWindowRow>(
+      tx,
+      clientIds,
+      (n) => this.many('windows', n, (list) => `SELECT * FROM maintenance_windows WHERE client_id IN (${list}) AND (ends_at IS NULL OR ends_at > ?)`),
+      [endedAfter],
+    );
+    return groupBy(rows, (r) => r.client_id);
+  }
+
+  async clientNames(tx: Tx, ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.inChunks<{ id: string; name: string }>(tx, ids, (n) => this.many('names', n, (list) => `SELECT id, name FROM clients WHERE id IN (${list})`));
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /** A statement for `n` values, compiled once per kind and size. */
+  private many(kind: string, n: number, text: (list: string) => string): Statement {
+    const key = `${kind}:${n}`;
+    let s = this.compiled.get(key);
+    if (s === undefined) {
+      s = statement(this.dialect, text(Array(n).fill('?').join(', ')));
+      this.compiled.set(key, s);
+    }
+    return s;
+  }
+
+  /** Runs an IN-list statement over `values` in chunks (parameter limits); `extra` parameters follow the list. */
+  private async inChunks<R>(tx: Tx, values: string[], stmt: (n: number) => Statement, extra: unknown[] = []): Promise<R[]> {
+    const out: R[] = [];
+    for (let i = 0; i < values.length; i += IN_CHUNK) {
+      const part = values.slice(i, i + IN_CHUNK);
+      out.push(...(await run<R>(tx, stmt(part.length), [...part, ...extra])));
+    }
+    return out;
+  }
+
+  /**
+   * One `sub` query per request (its parameters in `params`), joined by UNION ALL in chunks:
+   * answers each request's rows, in `order` (ascending) when given. The per-request subquery keeps
+   * its own ORDER BY … LIMIT, so it picks exactly the rows the one-device statement picked.
+   */
+  private async perRequest<R>(tx: Tx, params: unknown[][], kind: string, sub: string, order: string | null): Promise<R[][]> {
+    const out: R[][] = params.map(() => []);
+    for (let i = 0; i < params.length; i += UNION_CHUNK) {
+      const part = params.slice(i, i + UNION_CHUNK);
+      const key = `${kind}:${part.length}`;
+      let s = this.compiled.get(key);
+      if (s === undefined) {
+        const terms = part.map((_, k) => `SELECT * FROM (SELECT ${k} AS k, ${sub.replace(/^SELECT /, '')}) AS t${k}`);
+        s = statement(this.dialect, `${terms.join(' UNION ALL ')}${order === null ? '' : ` ORDER BY k, ${order}`}`);
+        this.compiled.set(key, s);
+      }
+      // The row keeps its `k`: callers read only the columns they know.
+      for (const r of await run<R & { k: number }>(tx, s, part.flat())) out[i + Number(r.k)]!.push(r);
+    }
+    return out;
   }
 
   // ---- results ----------------------------------------------------------------------------
