@@ -55,8 +55,8 @@ async function outcome(app: EngineApp) {
   return {
     devices: devices.map(({ id: _, ...d }) => d),
     checks: checks
-      .map(({ id: _, device_id, client_id: __, ping_key: ___, badge_key: ____, created_at: _c, ...c }: Record<string, unknown>) => ({ device: names.get(device_id as string), ...c }))
-      .sort((a, b) => `${a.device}/${a.name}`.localeCompare(`${b.device}/${b.name}`)),
+      .map(({ id: _, device_id, client_id: __, ping_key: ___, badge_key: ____, created_at: _c, ...c }: Record<string, unknown>): Record<string, unknown> => ({ device: names.get(device_id as string), ...c }))
+      .sort((a, b) => `${String(a.device)}/${String(a.name)}`.localeCompare(`${String(b.device)}/${String(b.name)}`)),
     alerts: alerts
       .map((a) => ({ ...a, device_id: names.get(a.device_id!), detail: a.detail.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) => checkName.get(id) ?? names.get(id) ?? 'id') }))
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),

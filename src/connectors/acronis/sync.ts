@@ -4,6 +4,7 @@
 // scope, each placed under the customer that owns its tenant. A tenant whose details cannot be
 // read is named in the errors and the rest goes on.
 import type { NormalisedJob } from '../../domain/job.js';
+import { emitChanged } from '../common/changed.js';
 import { ConnectorAuthError, ConnectorQuotaError, type PartError, type SyncContext, type SyncResult, type Tenant } from '../types.js';
 import type { AcronisApi } from './api.js';
 import type { AcronisConfig } from './config.js';
@@ -144,13 +145,6 @@ export class AcronisSync {
   }
 
   private async emitChanged(jobs: NormalisedJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    const known = await this.ctx.known(jobs.map((j) => j.externalId!));
-    const changed = jobs.filter((j) => known.get(j.externalId!)?.rawStatus !== j.rawStatus);
-    this.counts.jobs_unchanged += jobs.length - changed.length;
-    if (changed.length === 0) return;
-    const { created } = await this.ctx.emit(changed);
-    this.counts.jobs_recorded += changed.length;
-    this.counts.jobs_created += created;
+    await emitChanged(this.ctx, jobs, this.counts);
   }
 }

@@ -4,6 +4,7 @@
 // and records the last session of each data source; a session already stored with the same status
 // is skipped, so a sync records only what changed.
 import type { NormalisedJob } from '../../domain/job.js';
+import { emitChanged } from '../common/changed.js';
 import { Throttle } from '../http.js';
 import {
   type Connector,
@@ -65,14 +66,7 @@ class CoveConnector implements Connector {
           }
         }
         counts.sessions_seen += jobs.length;
-        if (jobs.length === 0) continue;
-        const known = await ctx.known(jobs.map((j) => j.externalId!));
-        const changed = jobs.filter((j) => known.get(j.externalId!)?.rawStatus !== j.rawStatus);
-        counts.jobs_unchanged += jobs.length - changed.length;
-        if (changed.length === 0) continue;
-        const { created } = await ctx.emit(changed);
-        counts.jobs_recorded += changed.length;
-        counts.jobs_created += created;
+        await emitChanged(ctx, jobs, counts);
       }
     } catch (err) {
       throw asAuth(err);

@@ -1,6 +1,7 @@
 // The Datto BCDR connector (issue #19): the Partner Portal REST API's appliances and the agents
 // and shares they protect; see docs/connectors/datto.md for what it reads and how it maps it.
 import { type NormalisedJob, nameKey } from '../../domain/job.js';
+import { emitChanged } from '../common/changed.js';
 import { ConnectorHttpError, Throttle } from '../http.js';
 import {
   type Connector,
@@ -124,14 +125,7 @@ class DattoSync {
   }
 
   private async emitChanged(jobs: NormalisedJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    const known = await this.ctx.known(jobs.map((j) => j.externalId!));
-    const changed = jobs.filter((j) => known.get(j.externalId!)?.rawStatus !== j.rawStatus);
-    this.counts.jobs_unchanged += jobs.length - changed.length;
-    if (changed.length === 0) return;
-    const { created } = await this.ctx.emit(changed);
-    this.counts.jobs_recorded += changed.length;
-    this.counts.jobs_created += created;
+    await emitChanged(this.ctx, jobs, this.counts);
   }
 }
 

@@ -3,6 +3,7 @@
 import { type NormalisedJob, nameKey } from '../../domain/job.js';
 import { buildJob } from '../../domain/job-build.js';
 import { peerCertificate } from '../../lib/outbound/index.js';
+import { emitChanged } from '../common/changed.js';
 import { Throttle } from '../http.js';
 import {
   type Connector,
@@ -197,17 +198,7 @@ class PbsSync {
   }
 
   private async emitChanged(jobs: NormalisedJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    const known = await this.ctx.known(jobs.map((j) => j.externalId!));
-    const changed = jobs.filter((j) => {
-      const k = known.get(j.externalId!);
-      return k === undefined || k.rawStatus !== j.rawStatus || (!k.hasBytes && j.bytes !== null);
-    });
-    this.counts.jobs_unchanged += jobs.length - changed.length;
-    if (changed.length === 0) return;
-    const { created } = await this.ctx.emit(changed);
-    this.counts.jobs_recorded += changed.length;
-    this.counts.jobs_created += created;
+    await emitChanged(this.ctx, jobs, this.counts);
   }
 }
 

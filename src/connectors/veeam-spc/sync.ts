@@ -4,6 +4,7 @@
 // since the company's cursor minus the overlap. A company that fails keeps its old cursor (its
 // window is read again next time) and does not stop the others.
 import type { NormalisedJob } from '../../domain/job.js';
+import { changedJobs } from '../common/changed.js';
 import { ConnectorAuthError, ConnectorQuotaError, type PartError, type SyncContext, type SyncResult } from '../types.js';
 import type { FilterClause, VspcApi } from './api.js';
 import {
@@ -222,9 +223,7 @@ export class VspcSync {
   private async record(jobs: NormalisedJob[], open: Array<[string, number]>): Promise<void> {
     this.counts.jobs_seen += jobs.length;
     for (const j of jobs) if (j.status === 'running' && j.startedAt !== null) open.push([j.externalId!, j.startedAt]);
-    if (jobs.length === 0) return;
-    const known = await this.ctx.known(jobs.map((j) => j.externalId!));
-    const changed = jobs.filter((j) => known.get(j.externalId!)?.rawStatus !== j.rawStatus);
+    const { changed } = await changedJobs(this.ctx, jobs);
     this.counts.jobs_unchanged += jobs.length - changed.length;
     this.pending.push(...changed);
   }

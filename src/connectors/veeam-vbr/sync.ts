@@ -4,6 +4,7 @@
 // per machine. A finished session already recorded unchanged is not read again. A session whose
 // task sessions cannot be read is named in the errors and read again next time; the others go on.
 import type { NormalisedJob } from '../../domain/job.js';
+import { changedJobs } from '../common/changed.js';
 import { ConnectorAuthError, ConnectorQuotaError, type PartError, type SyncContext, type SyncResult } from '../types.js';
 import { type VbrApi, VbrError } from './api.js';
 import type { VbrConfig } from './config.js';
@@ -180,12 +181,7 @@ export class VbrSync {
 
   /** Records what is new or changed. */
   private async emitChanged(jobs: NormalisedJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    const known = await this.ctx.known(jobs.map((j) => j.externalId!));
-    const changed = jobs.filter((j) => {
-      const k = known.get(j.externalId!);
-      return k === undefined || k.rawStatus !== j.rawStatus || (j.bytes !== null && !k.hasBytes);
-    });
+    const { changed } = await changedJobs(this.ctx, jobs);
     this.counts.jobs_unchanged += jobs.length - changed.length;
     await this.emit(changed);
   }
