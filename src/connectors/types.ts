@@ -3,8 +3,9 @@
 // syncs: from a cursor it produces normalised jobs (device facts ride in each job's `device`)
 // and a new cursor. It never touches the database: jobs go out through `emit`, which answers
 // only once they are stored, and the runner saves the new cursor only after the sync returns.
-import type { TSchema } from 'typebox';
+
 import type { Logger } from 'pino';
+import type { TSchema } from 'typebox';
 import type { NormalisedJob } from '../domain/job.js';
 import type { SyncOutcome } from '../engine/integrations.js';
 
@@ -123,4 +124,13 @@ export function outcomeOf(err: unknown): SyncOutcome {
   if (err instanceof ConnectorAuthError) return { ok: false, kind: 'auth', error: message };
   if (err instanceof ConnectorQuotaError) return { ok: false, kind: 'quota', error: message };
   return { ok: false, kind: 'other', error: message };
+}
+
+/** A sync's health from the parts that failed: credentials refused anywhere first, then throttling; else ok. */
+export function outcomeOfParts(errors: readonly PartError[]): SyncOutcome {
+  const auth = errors.find((e) => e.kind === 'auth');
+  if (auth) return { ok: false, kind: 'auth', error: `${auth.scope}: ${auth.message}` };
+  const quota = errors.find((e) => e.kind === 'quota');
+  if (quota) return { ok: false, kind: 'quota', error: quota.message };
+  return { ok: true };
 }

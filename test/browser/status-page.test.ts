@@ -78,7 +78,11 @@ describe('status pages in the console', { timeout: 120_000 }, () => {
 
   it('turns it off again: the link answers 404', async () => {
     const url = (await app.request('GET', `/api/v1/clients/${clientId}`)).body.status_page_url as string;
-    await page.getByTestId('client-sharing').getByLabel('Public status page').uncheck();
+    // A click, not uncheck(): uncheck() fails when the switch has not re-rendered by the time it
+    // looks (seen in CI under load); the poll below is what proves the click turned it off.
+    const toggle = page.getByTestId('client-sharing').getByLabel('Public status page');
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await toggle.click();
     await expect.poll(async () => (await app.request('GET', `/api/v1/clients/${clientId}`)).body.status_page).toBe(false);
     expect(await page.getByRole('link', { name: 'Open status page' }).count()).toBe(0);
     expect((await app.request('GET', new URL(url).pathname, { token: null })).status).toBe(404);

@@ -34,13 +34,27 @@ export interface TestIdp {
   close(): Promise<void>;
 }
 
+/** Ports freePort handed out: the provider never listens on one (the OS may give a just-freed port again). */
+const handedOut = new Set<number>();
+
 /** A free TCP port on 127.0.0.1 (for an app whose public URL must be known before it starts). */
 export async function freePort(): Promise<number> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  handedOut.add(port);
   return port;
+}
+
+/** Listens on a port of 127.0.0.1 that freePort did not hand out to someone else. */
+async function listenAside(server: http.Server): Promise<number> {
+  for (;;) {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    if (!handedOut.has(port)) return port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
 
 export async function startIdp(options: {
@@ -55,8 +69,7 @@ export async function startIdp(options: {
   const clientSecret = options.clientSecret ?? 'idp-client-secret-0123456789';
   let handler: http.RequestListener = (_req, res) => res.end();
   const server = http.createServer((req, res) => handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `http://127.0.0.1:${await listenAside(server)}`;
 
   const config: Configuration = {
     clients: [

@@ -5,7 +5,7 @@
 // read is named in the errors and the rest goes on.
 import type { NormalisedJob } from '../../domain/job.js';
 import { emitChanged } from '../common/changed.js';
-import { ConnectorAuthError, ConnectorQuotaError, type PartError, type SyncContext, type SyncResult, type Tenant } from '../types.js';
+import { ConnectorAuthError, ConnectorQuotaError, outcomeOfParts, type PartError, type SyncContext, type SyncResult, type Tenant } from '../types.js';
 import type { AcronisApi } from './api.js';
 import type { AcronisConfig } from './config.js';
 import { type AcronisActivity, mapActivity } from './map.js';
@@ -139,9 +139,7 @@ export class AcronisSync {
   }
 
   private outcome(): SyncResult['outcome'] {
-    const auth = this.errors.find((e) => e.kind === 'auth');
-    if (auth) return { ok: false, kind: 'auth', error: `${auth.scope}: ${auth.message}` };
-    return { ok: true };
+    return outcomeOfParts(this.errors);
   }
 
   private async emitChanged(jobs: NormalisedJob[]): Promise<void> {

@@ -9,6 +9,7 @@ import {
   type ConnectorDeps,
   ConnectorQuotaError,
   type ConnectorType,
+  outcomeOfParts,
   type PartError,
   type SyncContext,
   type SyncResult,
@@ -87,11 +88,7 @@ class DattoSync {
   }
 
   private outcome(): SyncResult['outcome'] {
-    const auth = this.errors.find((e) => e.kind === 'auth');
-    if (auth) return { ok: false, kind: 'auth', error: `${auth.scope}: ${auth.message}` };
-    const quota = this.errors.find((e) => e.kind === 'quota');
-    if (quota) return { ok: false, kind: 'quota', error: quota.message };
-    return { ok: true };
+    return outcomeOfParts(this.errors);
   }
 
   private async appliance(d: DattoDevice): Promise<void> {

@@ -11,6 +11,7 @@ import {
   type ConnectorDeps,
   ConnectorQuotaError,
   type ConnectorType,
+  outcomeOfParts,
   type PartError,
   type SyncContext,
   type SyncResult,
@@ -190,11 +191,7 @@ class PbsSync {
   }
 
   private outcome(): SyncResult['outcome'] {
-    const auth = this.errors.find((e) => e.kind === 'auth');
-    if (auth) return { ok: false, kind: 'auth', error: `${auth.scope}: ${auth.message}` };
-    const quota = this.errors.find((e) => e.kind === 'quota');
-    if (quota) return { ok: false, kind: 'quota', error: quota.message };
-    return { ok: true };
+    return outcomeOfParts(this.errors);
   }
 
   private async emitChanged(jobs: NormalisedJob[]): Promise<void> {

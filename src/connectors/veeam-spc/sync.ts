@@ -5,7 +5,7 @@
 // window is read again next time) and does not stop the others.
 import type { NormalisedJob } from '../../domain/job.js';
 import { changedJobs } from '../common/changed.js';
-import { ConnectorAuthError, ConnectorQuotaError, type PartError, type SyncContext, type SyncResult } from '../types.js';
+import { ConnectorAuthError, ConnectorQuotaError, outcomeOfParts, type PartError, type SyncContext, type SyncResult } from '../types.js';
 import type { FilterClause, VspcApi } from './api.js';
 import {
   type CompanyContext,
@@ -153,11 +153,7 @@ export class VspcSync {
   }
 
   private outcome(): SyncResult['outcome'] {
-    const auth = this.errors.find((e) => e.kind === 'auth');
-    if (auth) return { ok: false, kind: 'auth', error: `${auth.scope}: ${auth.message}` };
-    const quota = this.errors.find((e) => e.kind === 'quota');
-    if (quota) return { ok: false, kind: 'quota', error: quota.message };
-    return { ok: true };
+    return outcomeOfParts(this.errors);
   }
 
   /** The window's start: null on a company's first sync (every job's latest session). */

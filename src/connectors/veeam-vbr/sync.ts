@@ -5,7 +5,7 @@
 // task sessions cannot be read is named in the errors and read again next time; the others go on.
 import type { NormalisedJob } from '../../domain/job.js';
 import { changedJobs } from '../common/changed.js';
-import { ConnectorAuthError, ConnectorQuotaError, type PartError, type SyncContext, type SyncResult } from '../types.js';
+import { ConnectorAuthError, ConnectorQuotaError, outcomeOfParts, type PartError, type SyncContext, type SyncResult } from '../types.js';
 import { type VbrApi, VbrError } from './api.js';
 import type { VbrConfig } from './config.js';
 import { type MapContext, mapSession, mapTask, repositoryRecord, sessionKind, type VbrRepositoryState, type VbrSession, type VbrTaskSession } from './map.js';
@@ -94,9 +94,7 @@ export class VbrSync {
   }
 
   private outcome(): SyncResult['outcome'] {
-    const auth = this.errors.find((e) => e.kind === 'auth');
-    if (auth) return { ok: false, kind: 'auth', error: `${auth.scope}: ${auth.message}` };
-    return { ok: true };
+    return outcomeOfParts(this.errors);
   }
 
   /** Runs one part of the sync; a failure is recorded against `scope` and the sync goes on. */
