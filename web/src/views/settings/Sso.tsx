@@ -1,17 +1,12 @@
 // Settings → Single sign-on (owners): the workspace's OpenID Connect issuer, client and rules.
-// The client secret is write-only: the form shows whether one is stored, never the secret.
-import { Alert, Button, Checkbox, Code, Group, Paper, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+// The client secret is write-only: the form shows whether one is stored, never the secret. The
+// claim → role and group → clients mappings are rows of the same form (SsoMappings.tsx).
+import { Alert, Button, Checkbox, Code, Divider, Group, Paper, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ApiError, api, unwrap } from '../../api/client';
 import { ErrorNote } from '../../components/common';
-
-type Role = 'viewer' | 'operator' | 'admin';
-const ROLES: Array<{ value: Role; label: string }> = [
-  { value: 'viewer', label: 'viewer — read only' },
-  { value: 'operator', label: 'operator — acknowledge, dismiss, edit checks' },
-  { value: 'admin', label: 'admin — all but users' },
-];
+import { hasDuplicates, type Mappings, mappingsBody, mappingsOf, namesMapping, SSO_ROLES as ROLES, type SsoRole as Role, SsoMappings } from './SsoMappings';
 
 interface Form {
   enabled: boolean;
@@ -22,6 +17,7 @@ interface Form {
   default_role: Role;
   auto_create: boolean;
   password_sign_in: boolean;
+  mappings: Mappings;
 }
 
 export function Sso() {
@@ -39,6 +35,7 @@ export function Sso() {
         default_role: q.data.default_role,
         auto_create: q.data.auto_create,
         password_sign_in: q.data.password_sign_in,
+        mappings: mappingsOf(q.data.role_claim, q.data.group_clients),
       });
   }, [q.data]);
   const save = useMutation({
@@ -54,6 +51,7 @@ export function Sso() {
             default_role: f.default_role,
             auto_create: f.auto_create,
             password_sign_in: f.password_sign_in,
+            ...mappingsBody(f.mappings),
           },
         }),
       ),
@@ -96,7 +94,9 @@ export function Sso() {
           onChange={(e) => set({ password_sign_in: e.currentTarget.checked })}
         />
         <Checkbox label="Single sign-on is on" description="Switching it on checks the issuer’s discovery document first" checked={form.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} />
-        {err && !['issuer', 'client_id', 'client_secret', 'allowed_domains', 'default_role'].some((f) => err.field(f)) && <ErrorNote error={err} />}
+        <Divider label="Mappings for users made at their first sign-in" labelPosition="left" />
+        <SsoMappings value={form.mappings} onChange={(mappings) => set({ mappings })} error={err} />
+        {err && !namesMapping(err) && !['issuer', 'client_id', 'client_secret', 'allowed_domains', 'default_role'].some((f) => err.field(f)) && <ErrorNote error={err} />}
         {save.error && !err && <ErrorNote error={save.error} />}
         {save.isSuccess && (
           <Alert color="teal" variant="light">
@@ -104,7 +104,7 @@ export function Sso() {
           </Alert>
         )}
         <Group>
-          <Button loading={save.isPending} onClick={() => save.mutate(form)}>
+          <Button loading={save.isPending} disabled={hasDuplicates(form.mappings)} onClick={() => save.mutate(form)}>
             Save single sign-on
           </Button>
         </Group>

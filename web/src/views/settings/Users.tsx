@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { ConfirmButton, ErrorNote, useClients } from '../../components/common';
 import { useSession } from '../../session';
+import { UserSignIn } from './UserSignIn';
 
 const ROLES = [
   { value: 'owner', label: 'owner — everything' },
@@ -47,13 +48,14 @@ export function Users() {
       <ErrorNote error={q.error} />
       <Table.ScrollContainer minWidth={320}>
         <Table>
-          <Table.Thead><Table.Tr><Table.Th>User</Table.Th><Table.Th>Role</Table.Th><Table.Th visibleFrom="sm">Clients</Table.Th><Table.Th /></Table.Tr></Table.Thead>
+          <Table.Thead><Table.Tr><Table.Th>User</Table.Th><Table.Th>Role</Table.Th><Table.Th visibleFrom="sm">Clients</Table.Th><Table.Th>Sign-in</Table.Th><Table.Th /></Table.Tr></Table.Thead>
           <Table.Tbody>
             {(q.data?.items ?? []).map((u) => (
-              <Table.Tr key={u.id} opacity={u.disabled_at ? 0.5 : 1}>
+              <Table.Tr key={u.id} opacity={u.disabled_at ? 0.5 : 1} data-testid="user-row">
                 <Table.Td><Text size="sm" fw={500}>{u.email}</Text><Text size="xs" c="dimmed">{u.name ?? ''}{u.disabled_at ? ' · disabled' : ''}</Text></Table.Td>
                 <Table.Td><Select size="xs" aria-label={`Role of ${u.email}`} data={ROLES.map((r) => ({ value: r.value, label: r.value }))} value={u.role} disabled={u.id === session?.user.id} onChange={(v) => v && void patch(u.id, { role: v as Role })} w={120} /></Table.Td>
                 <Table.Td visibleFrom="sm"><Text size="sm">{u.client_ids ? u.client_ids.map(nameOf).join(', ') : 'all'}</Text></Table.Td>
+                <Table.Td><UserSignIn user={u} onChanged={refresh} /></Table.Td>
                 <Table.Td>
                   {u.id !== session?.user.id && (
                     <ConfirmButton label="Remove" variant="subtle" title={`Remove ${u.email}?`} message="Their sessions end at once." onConfirm={() => remove(u.id)} />
