@@ -198,12 +198,15 @@ describe('sign-in administration in the console', { timeout: 120_000 }, () => {
 
     await page.getByRole('switch', { name: `Break-glass ${OLGA.email}` }).click();
     await expect.poll(async () => (await ownerApi.request('GET', '/api/v1/users')).body.items.find((u: any) => u.email === OLGA.email).break_glass).toBe(false);
-    expect(await page.getByRole('switch', { name: `Break-glass ${OLGA.email}` }).isChecked()).toBe(false);
+    // The switch is controlled: it shows the answer once the users query has been read again.
+    await expect.poll(() => page.getByRole('switch', { name: `Break-glass ${OLGA.email}` }).isChecked()).toBe(false);
     expect((await sessionCaller(app).signIn(OLGA.email, OLGA.password)).status).toBe(403);
     expect((await ownerApi.request('PUT', '/api/v1/sso', { password_sign_in: true })).status).toBe(200);
   });
 
   it('offers none of this to a user who is not an owner', async () => {
+    // Independent of the test before, which switches password sign-in off and on again.
+    expect((await ownerApi.request('PUT', '/api/v1/sso', { password_sign_in: true })).status).toBe(200);
     const operator = await signedInPage(app.url, BOB);
     try {
       await operator.page.goto(`${app.url}/settings/users`);

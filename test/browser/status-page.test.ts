@@ -53,7 +53,8 @@ describe('status pages in the console', { timeout: 120_000 }, () => {
     await expect.poll(() => sharing.textContent()).toContain(badge);
     // The preview is the live badge, loaded from this server.
     await expect.poll(() => sharing.getByAltText('Phone Co badge').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
-    await sharing.getByLabel('Public status page').check();
+    // click(), not check(): the switch is controlled and shows the change a tick later (see below).
+    await sharing.getByLabel('Public status page').click();
     await page.getByRole('link', { name: 'Open status page' }).waitFor();
     const client = (await app.request('GET', `/api/v1/clients/${clientId}`)).body;
     expect(client.status_page).toBe(true);
