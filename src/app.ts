@@ -76,6 +76,8 @@ export interface Keepwatch {
   bus: WakeBus;
   http: Api;
   evaluator: Built['engine']['evaluator'];
+  /** The evaluation threads (null: evaluating on the main thread). */
+  evalThreads: Built['engine']['threads'];
   retention: Built['retention'];
   /** Runs due connector syncs (started by listen() when config.workers). */
   connectorWorker: Built['connectors']['worker'];
@@ -94,7 +96,7 @@ export interface Keepwatch {
 /** Every concept, built in dependency order; nothing here touches the network or starts a loop. */
 function buildParts(config: Config, database: Database, clock: Clock, logger: Logger, secrets: SecretBox) {
   const { db, dialect } = database;
-  const core: CoreDeps = { config, db, dialect, tx: transactor(db), clock, logger, secrets, bus: new WakeBus(), ...buildRecorders({ db, clock, config }) };
+  const core: CoreDeps = { config, db, dialect, sqliteFile: database.sqliteFile, tx: transactor(db), clock, logger, secrets, bus: new WakeBus(), ...buildRecorders({ db, clock, config }) };
   const auth = buildAuth(core);
   const ingest = buildIngest(core);
   const catalog = buildCatalog(core, { ingestRepo: ingest.repo, onNamesChanged: () => ingest.ingest.forget() });
@@ -192,6 +194,7 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
     bus: core.bus,
     http,
     evaluator,
+    evalThreads: engine.threads,
     retention,
     connectorWorker: connectors.worker,
     connectorRunner: connectors.runner,
@@ -233,6 +236,7 @@ export async function createKeepwatch(config: Config, options: KeepwatchOptions 
       await email.parser.close?.();
       await ingest.ingest.drain();
       await evaluator.stop();
+      await engine.threads?.close();
       await retention.stop();
       await notify.worker.stop();
       notify.mailer?.close();

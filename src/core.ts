@@ -15,6 +15,8 @@ export interface CoreDeps {
   /** The Kysely handle, for repositories only. */
   db: Database['db'];
   dialect: Database['dialect'];
+  /** The SQLite file (null on PostgreSQL): for threads that open a connection of their own. */
+  sqliteFile: string | null;
   /** Transactions, for services. */
   tx: Transactor;
   clock: Clock;

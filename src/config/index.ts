@@ -1,5 +1,6 @@
 // The only module that reads process.env. Everything else receives a frozen Config.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type AllowEntry, parseOutboundAllow } from '../lib/outbound/policy.js';
 
@@ -21,6 +22,12 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Run the background loops (evaluator, deliveries, syncs) in this process. */
   readonly workers: boolean;
+  /**
+   * Threads that read and evaluate devices' snapshots, each with its own database connection, so
+   * the thread serving HTTP and SMTP only writes the results (docs/engine.md, "Where evaluation
+   * runs"). 0: evaluate on the main thread.
+   */
+  readonly evalThreads: number;
   /** Days to keep jobs and audit entries; 0 keeps them forever. */
   readonly retainJobsDays: number;
   readonly retainAuditDays: number;
@@ -108,6 +115,18 @@ class Reader {
     const n = Number(raw);
     if (!Number.isInteger(n) || n <= 0) {
       this.problems.push(`${name}: expected a positive integer, got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  }
+
+  /** A whole number from 0 to `max`. */
+  count(name: string, fallback: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || n > max) {
+      this.problems.push(`${name}: expected a whole number from 0 to ${max}, got "${raw}"`);
       return fallback;
     }
     return n;
@@ -209,6 +228,8 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: publicUrl.replace(/\/+$/, ''),
     logLevel,
     workers: r.bool('KEEPWATCH_WORKERS', true),
+    // One core for HTTP, SMTP and the writes, the rest (up to 4) for evaluation.
+    evalThreads: r.count('KEEPWATCH_EVAL_THREADS', Math.max(1, Math.min(4, availableParallelism() - 1)), 16),
     retainJobsDays: r.days('KEEPWATCH_RETAIN_JOBS_DAYS', 400),
     retainAuditDays: r.days('KEEPWATCH_RETAIN_AUDIT_DAYS', 730),
     retainDeliveriesDays: r.days('KEEPWATCH_RETAIN_DELIVERIES_DAYS', 90),

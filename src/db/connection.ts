@@ -89,3 +89,22 @@ export function openDatabase(options: DatabaseOptions): Database {
     },
   };
 }
+
+/**
+ * A second connection to the same database for a thread that only reads (engine/eval-threads.ts):
+ * SQLite in WAL mode lets it read a consistent snapshot while the main connection writes, and
+ * `query_only` makes sure it never becomes a second writer; on PostgreSQL, a small pool of its own.
+ */
+export function openReader(where: { sqliteFile: string | null; databaseUrl: string | null }): { db: Kysely<DB>; dialect: Dialect } {
+  if (where.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: where.databaseUrl, max: 2 });
+    pool.on('error', () => {});
+    return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  }
+  const raw = new SQLite(where.sqliteFile!);
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('cache_size = -65536');
+  raw.pragma('temp_store = MEMORY');
+  raw.pragma('query_only = 1');
+  return { db: new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) }), dialect: 'sqlite' };
+}

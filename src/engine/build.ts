@@ -13,6 +13,7 @@ import { WindowRepository } from '../db/repositories/windows.js';
 import { AlertWriter } from './alert-writer.js';
 import { AlertService } from './alerts.js';
 import { EvaluationService } from './evaluation.js';
+import { EvalThreads, threadScript } from './eval-threads.js';
 import { EvaluatorWorker } from './evaluator.js';
 import { IntegrationService } from './integrations.js';
 import { SettingsService } from './settings.js';
@@ -32,7 +33,11 @@ export function buildEngine(c: CoreDeps, d: EngineNeeds) {
   const integrationRepo = new IntegrationRepository(c.db);
   const settings = new SettingsService(new SettingsRepository(c.db), evaluationRepo, c.audit, c.clock, queued);
   const writer = new AlertWriter(d.alertRepo);
+  // The read half of evaluation on threads of its own (KEEPWATCH_EVAL_THREADS; docs/engine.md).
+  const script = threadScript();
+  const threads = c.config.evalThreads > 0 && script !== null ? new EvalThreads(c.config.evalThreads, script, { sqliteFile: c.sqliteFile, databaseUrl: c.config.databaseUrl }) : null;
   const evaluation = new EvaluationService({
+    threads,
     db: c.tx,
     repo: evaluationRepo,
     alerts: d.alertRepo,
@@ -75,5 +80,5 @@ export function buildEngine(c: CoreDeps, d: EngineNeeds) {
     afterPass: c.bus.waker('notify-router'),
   }, c.metrics);
   c.bus.on('evaluator', () => evaluator.wake());
-  return { settings, writer, evaluation, alerts, windows, integrations, evaluator, windowRepo };
+  return { settings, writer, evaluation, alerts, windows, integrations, evaluator, windowRepo, threads };
 }

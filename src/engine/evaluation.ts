@@ -1,45 +1,45 @@
-// Evaluating a device: load its snapshot, call the pure evaluateDevice, reconcile the alerts, and
-// write the difference — alerts, history, outbox, check states, score — in one transaction that
-// holds the device's row lock, so evaluations of one device never interleave.
+// Evaluating devices: read a batch's snapshots and run the pure evaluateDevice (engine/snapshot.ts:
+// on an evaluation thread when there are any, else here), then reconcile the alerts and write the
+// difference — alerts, history, outbox, check states, score — in one transaction on this thread,
+// the one writer. The write transaction locks the devices in id order and reads their rows and
+// open alerts afresh, so what a user or another evaluation changed meanwhile is what is reconciled.
 
 import type { AlertRepository } from '../db/repositories/alerts.js';
-import type { EvaluationRepository, } from '../db/repositories/evaluation.js';
+import type { EvaluationRepository } from '../db/repositories/evaluation.js';
 import type { IntegrationRepository } from '../db/repositories/integrations.js';
-import type { AlertRow, CheckRow, DeviceRow, MaintenanceWindowRow } from '../db/schema.js';
+import type { AlertRow, CheckRow, DeviceRow } from '../db/schema.js';
 import type { Transactor, Tx } from '../db/transaction.js';
-import { type DeviceEvaluation, evaluateDevice } from '../domain/evaluate.js';
-import type { DeviceSnapshot, HistoryJob } from '../domain/history.js';
+import type { DeviceEvaluation } from '../domain/evaluate.js';
 import { type Inhibition, inhibitionNote } from '../domain/inhibit.js';
 import { evaluateIntegration, isBroken } from '../domain/integration.js';
-import type { DeviceClass, } from '../domain/job.js';
 import { type AlertAction, keyOf, reconcile } from '../domain/lifecycle.js';
-import type { AlertType, } from '../domain/settings.js';
+import type { AlertType } from '../domain/settings.js';
 import type { Clock } from '../lib/clock.js';
-import { DAY } from '../lib/time.js';
 import type { AlertNames, AlertWriter } from './alert-writer.js';
-import { activeAlert, changed, checkColumns, toCheckInfo, toHistoryJob, toWindow, userSchedule } from './rows.js';
-import type { SettingsReader, SettingsService } from './settings.js';
+import type { EvalThreads } from './eval-threads.js';
+import { activeAlert, changed, checkColumns } from './rows.js';
+import type { SettingsService } from './settings.js';
+import { alertFingerprints, type ComputeRequest, type ComputeResult, computeBatch, type Loaded } from './snapshot.js';
 
-/** What every evaluation reads: two weeks of the device's jobs (most rules look back 7 days)… */
-export const HISTORY_DAYS = 14;
-export const HISTORY_LIMIT = 2000;
-/** …and, for a check with fewer good runs than learning and size judgement need, older ones. */
-export const RUNS_REMEMBERED = 12;
+export { HISTORY_DAYS, HISTORY_LIMIT, RUNS_REMEMBERED } from './snapshot.js';
 
-interface Pass {
-  brokenSources: Map<string, string>;
-  config: SettingsReader;
-  /** Clients' names and maintenance windows, read once a pass (one transaction) for all their devices. */
+/** What the batches of one evaluator pass share. */
+export interface Pass {
+  /** Read once a pass: another instance may have changed an integration's health a moment ago. */
+  brokenSources: Array<[string, string]>;
+  /** Clients' names, read once a pass for all their devices' alerts. */
   names: Map<string, string>;
-  windows: Map<string, MaintenanceWindowRow[]>;
 }
 
-/** What an evaluation of one device reads, loaded for a whole batch at once (`load`). */
-interface Loaded {
-  device: DeviceRow;
-  checks: CheckRow[];
-  snap: DeviceSnapshot;
-  active: AlertRow[];
+type Item = { deviceId: string; seq?: string };
+
+/** A batch under way: its read started (on a thread) when it was begun. */
+export interface Batch {
+  items: Item[];
+  req: ComputeRequest;
+  pass: Pass;
+  /** The thread's answer, or null when the batch is read and written in one transaction here. */
+  computed: Promise<ComputeResult | { failed: unknown }> | null;
 }
 
 export interface EvaluationServiceDeps {
@@ -50,55 +50,70 @@ export interface EvaluationServiceDeps {
   writer: AlertWriter;
   settings: SettingsService;
   clock: Clock;
+  /** Evaluation threads; null: evaluate in this thread. */
+  threads: EvalThreads | null;
 }
 
 export class EvaluationService {
+  /** Devices read on a thread whose alerts changed before the write, so evaluated again here. */
+  reread = 0;
+
   constructor(private readonly d: EvaluationServiceDeps) {}
 
-  /** Evaluates one device and writes the result. `queued` removes its queue entry in the same transaction. */
+  /** Batches read on evaluation threads run ahead of the writes: how many may be under way at once. */
+  get readAhead(): number {
+    return this.d.threads === null ? 0 : 2 * this.d.threads.size;
+  }
+
+  /** Evaluates one device in one transaction, here, and writes the result. `queued` removes its queue entry in it. */
   async evaluateDevice(deviceId: string, queued?: { seq: string }): Promise<DeviceEvaluation | null> {
-    const pass = await this.pass();
+    const pass = await this.newPass();
     return this.d.db.run(async (tx) => {
-      const now = this.d.clock.now();
-      const result = await this.evaluateIn(tx, deviceId, pass, await this.load(tx, [deviceId], pass, now), now);
-      if (queued) await this.d.repo.finishQueued(tx, deviceId, queued.seq);
-      return result;
+      const batch: Batch = { items: [{ deviceId, seq: queued?.seq }], req: this.request([{ deviceId }], pass), pass, computed: null };
+      const computed = await computeBatch(tx, this.d.repo, this.d.settings.reader(), batch.req, true);
+      await this.applyBatch(tx, batch, computed, computed.loaded);
+      return computed.evaluations[0]?.[1] ?? null;
     });
   }
 
+  async newPass(): Promise<Pass> {
+    return { brokenSources: [...(await this.brokenSources())], names: new Map() };
+  }
+
   /**
-   * Evaluates several devices in one transaction: a commit per device is most of the cost of a
-   * full pass on SQLite. If the batch fails, each device is tried in a transaction of its own,
-   * so one bad device cannot hold the others back. Answers how many were evaluated.
-   * Locks are taken in the order every writer uses (devices by id, each with its checks and
-   * alerts; queue entries, by device id, last), so evaluators and ingestion on several instances
-   * never deadlock; and the queue entries, which ingestion updates with every job, are held only
-   * from the end of the evaluations to the commit.
+   * Starts a batch: with evaluation threads its snapshots are read and evaluated there from now
+   * on; `finish` writes the result. Batches may be begun ahead and must be finished in order.
    */
-  async evaluateDevices(items: Array<{ deviceId: string; seq?: string }>, onError: (deviceId: string, err: unknown) => void): Promise<number> {
-    if (items.length === 0) return 0;
-    const ordered = [...items].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
-    const pass = await this.pass();
+  begin(items: Item[], pass: Pass): Batch {
+    const req = this.request(items, pass);
+    const threads = this.d.threads;
+    // The failure is kept, not thrown, until finish(): a batch begun ahead must not reject unheard.
+    const computed = threads === null ? null : threads.compute(req).catch((failed: unknown) => ({ failed }));
+    return { items, req, pass, computed };
+  }
+
+  /**
+   * Writes a begun batch in one transaction: a commit per device is most of the cost of a full
+   * pass on SQLite. If the batch fails, each device is tried in a transaction of its own, here,
+   * so one bad device cannot hold the others back. Answers how many were evaluated.
+   */
+  async finish(batch: Batch, onError: (deviceId: string, err: unknown) => void): Promise<number> {
+    if (batch.items.length === 0) return 0;
     try {
-      await this.d.db.run(async (tx) => {
-        // A device taken for its deadline may also wait in the queue (a full pass queues every
-        // device): note its entry now, before its history is read, so the entry can go with this
-        // evaluation if no job has come since, instead of evaluating the device a second time.
-        const now = this.d.clock.now();
-        const byDeadline = await this.d.repo.unclaimedSeqs(tx, ordered.filter((i) => i.seq === undefined).map((i) => i.deviceId), now);
-        // Every device's snapshot, read with a few set-based statements (locking the devices in id
-        // order first), then each evaluated from memory and its difference written.
-        const loaded = await this.load(tx, [...new Set(ordered.map((i) => i.deviceId))], pass, now);
-        for (const i of ordered) await this.evaluateIn(tx, i.deviceId, pass, loaded, now);
-        for (const i of ordered) {
-          if (i.seq !== undefined) await this.d.repo.finishQueued(tx, i.deviceId, i.seq);
-          else if (byDeadline.has(i.deviceId)) await this.d.repo.dropQueuedIfUnchanged(tx, i.deviceId, byDeadline.get(i.deviceId)!, now);
-        }
-      });
-      return items.length;
+      if (batch.computed === null) {
+        await this.d.db.run(async (tx) => {
+          const computed = await computeBatch(tx, this.d.repo, this.d.settings.reader(), batch.req, true);
+          await this.applyBatch(tx, batch, computed, computed.loaded);
+        });
+      } else {
+        const computed = await batch.computed;
+        if ('failed' in computed) throw computed.failed;
+        await this.d.db.run((tx) => this.applyBatch(tx, batch, computed, null));
+      }
+      return batch.items.length;
     } catch {
       let n = 0;
-      for (const i of ordered) {
+      for (const i of [...batch.items].sort(byDevice)) {
         try {
           await this.evaluateDevice(i.deviceId, i.seq === undefined ? undefined : { seq: i.seq });
           n++;
@@ -110,21 +125,66 @@ export class EvaluationService {
     }
   }
 
-  /** What every evaluation of a pass shares, read now: another instance may have changed the
-   * settings or an integration's health a moment ago, and a device evaluated with stale ones
-   * keeps the wrong answer until its next evaluation. */
-  private async pass(): Promise<Pass> {
-    return { brokenSources: await this.brokenSources(), config: this.d.settings.reader(), names: new Map(), windows: new Map() };
+  /** Evaluates several devices as one batch (begin + finish). */
+  async evaluateDevices(items: Item[], onError: (deviceId: string, err: unknown) => void): Promise<number> {
+    return this.finish(this.begin(items, await this.newPass()), onError);
   }
 
-  /** `loaded`: the batch's snapshots; each is used once (a device listed twice reads its own writes afresh). */
-  private async evaluateIn(tx: Tx, deviceId: string, pass: Pass, loaded: Map<string, Loaded | null>, now: number): Promise<DeviceEvaluation | null> {
-    const l = loaded.has(deviceId) ? loaded.get(deviceId) : (await this.load(tx, [deviceId], pass, now)).get(deviceId);
-    loaded.delete(deviceId);
-    if (!l) return null;
-    const { device, checks, snap, active } = l;
-    const config = await pass.config(device.client_id, tx);
-    const result = evaluateDevice(snap, config, now);
+  private request(items: Item[], pass: Pass): ComputeRequest {
+    const ids = [...new Set(items.map((i) => i.deviceId))].sort();
+    return { ids, deadlineIds: items.filter((i) => i.seq === undefined).map((i) => i.deviceId), now: this.d.clock.now(), brokenSources: pass.brokenSources };
+  }
+
+  /**
+   * Writes a batch's evaluations. Locks are taken in the order every writer uses (devices by id,
+   * each with its checks and alerts; queue entries, by device id, last), so evaluators and
+   * ingestion on several instances never deadlock; and the queue entries, which ingestion updates
+   * with every job, are held only from the end of the writes to the commit. `loaded`: the rows
+   * the evaluation was read from in this same transaction; null (read on a thread): read them
+   * afresh under the lock. A device with no evaluation (deleted meanwhile) is skipped.
+   */
+  private async applyBatch(tx: Tx, batch: Batch, computed: ComputeResult, loaded: Map<string, Loaded> | null): Promise<void> {
+    const repo = this.d.repo;
+    const { ids, now } = batch.req;
+    const rows = loaded ?? (await this.rowsOf(tx, ids));
+    const active = await repo.activeAlertsOf(tx, ids);
+    const evaluations = new Map(computed.evaluations);
+    if (loaded === null) {
+      // Alerts changed by someone between the thread's read and now: evaluate those devices again, here.
+      const seen = new Map(computed.alertsSeen);
+      const stale = alertFingerprints(ids, active).filter(([id, now]) => seen.get(id) !== now).map(([id]) => id);
+      if (stale.length > 0) {
+        const again = await computeBatch(tx, repo, this.d.settings.reader(), { ...batch.req, ids: stale, deadlineIds: [] }, true);
+        for (const id of stale) evaluations.delete(id);
+        for (const [id, e] of again.evaluations) evaluations.set(id, e);
+        this.reread += stale.length;
+      }
+    }
+    const unnamed = [...new Set([...rows.values()].map((r) => r.device.client_id))].filter((c) => !batch.pass.names.has(c));
+    if (unnamed.length > 0) {
+      const names = await repo.clientNames(tx, unnamed);
+      for (const c of unnamed) batch.pass.names.set(c, names.get(c) ?? '');
+    }
+    for (const id of ids) {
+      const row = rows.get(id);
+      const result = evaluations.get(id);
+      if (row && result) await this.applyOne(tx, row.device, row.checks, active.get(id) ?? [], result, batch.pass, now);
+    }
+    const byDeadline = new Map(computed.byDeadline);
+    for (const i of [...batch.items].sort(byDevice)) {
+      if (i.seq !== undefined) await repo.finishQueued(tx, i.deviceId, i.seq);
+      else if (byDeadline.has(i.deviceId)) await repo.dropQueuedIfUnchanged(tx, i.deviceId, byDeadline.get(i.deviceId)!, now);
+    }
+  }
+
+  /** The devices' rows and checks as they are now, the devices locked (PostgreSQL) in id order. */
+  private async rowsOf(tx: Tx, ids: string[]): Promise<Map<string, { device: DeviceRow; checks: CheckRow[] }>> {
+    const devices = await this.d.repo.lockDevices(tx, ids);
+    const checks = await this.d.repo.checksOfDevices(tx, devices.map((d) => d.id));
+    return new Map(devices.map((device) => [device.id, { device, checks: checks.get(device.id) ?? [] }]));
+  }
+
+  private async applyOne(tx: Tx, device: DeviceRow, checks: CheckRow[], active: AlertRow[], result: DeviceEvaluation, pass: Pass, now: number): Promise<void> {
     const names: AlertNames = {
       clientId: device.client_id,
       clientName: pass.names.get(device.client_id) ?? '',
@@ -136,7 +196,9 @@ export class EvaluationService {
     };
     await this.apply(tx, ...inhibitedResolutions(reconcile(active.map(activeAlert), result.alerts, now), active, result.inhibited), active, names, now);
     for (const e of result.checks) {
-      const row = checks.find((c) => c.id === e.id)!;
+      // A check deleted since the read has nothing to update.
+      const row = checks.find((c) => c.id === e.id);
+      if (!row) continue;
       const cols = changed(row, checkColumns(row, e));
       if (cols) await this.d.repo.updateCheck(tx, row.id, { ...cols, updated_at: now });
     }
@@ -154,108 +216,6 @@ export class EvaluationService {
       eval_claimed_until: null,
     });
     if (cols) await this.d.repo.updateDevice(tx, device.id, cols);
-    return result;
-  }
-
-  /**
-   * The snapshots of these devices (which it locks, in id order), read set-based: each step below
-   * is one statement for the whole batch (chunked), where it used to be one per device. Null in
-   * the answer: a device that no longer exists. Reads exactly what the one-device reads did:
-   * two weeks of history (at most HISTORY_LIMIT jobs), older runs of checks with too few good
-   * ones, the last good run before the window, destructive operations, open alerts, and the
-   * clients' names and maintenance windows (once a pass).
-   */
-  private async load(tx: Tx, ids: string[], pass: Pass, now: number): Promise<Map<string, Loaded | null>> {
-    const repo = this.d.repo;
-    const devices = await repo.lockDevices(tx, ids);
-    const out = new Map<string, Loaded | null>(ids.map((id) => [id, null]));
-    if (devices.length === 0) return out;
-    const deviceIds = devices.map((d) => d.id);
-    const checksBy = await repo.checksOfDevices(tx, deviceIds);
-    const since = now - HISTORY_DAYS * DAY;
-    const histories = await repo.historiesSince(tx, deviceIds.map((deviceId) => ({ deviceId, since })), HISTORY_LIMIT);
-    const parts = devices.map((device, n) => {
-      const rows = histories[n]!;
-      return {
-        device,
-        checks: checksBy.get(device.id) ?? [],
-        windowStart: rows.length === HISTORY_LIMIT ? rows[0]!.occurred_at : since,
-        jobs: rows.map(toHistoryJob),
-        goodBefore: new Map<string, { endedAt: number; startedAt: number }>(),
-      };
-    });
-    // Learning a schedule and judging sizes want the last dozen good runs of a check.
-    const deep: Array<{ part: (typeof parts)[number]; deviceId: string; checkId: string; before: number }> = [];
-    for (const p of parts) {
-      for (const c of p.checks) {
-        const needsDepth = c.kind !== 'verification' && c.kind !== 'replication' ? true : userSchedule(c) === null;
-        const good = p.jobs.filter((j) => j.checkId === c.id && isGood(j)).length;
-        if (needsDepth && good < RUNS_REMEMBERED) deep.push({ part: p, deviceId: p.device.id, checkId: c.id, before: p.windowStart });
-      }
-    }
-    const olderRuns = await repo.olderOfChecks(tx, deep, 2 * RUNS_REMEMBERED);
-    const older = new Map<(typeof parts)[number], HistoryJob[]>();
-    deep.forEach((d, n) => {
-      const list = older.get(d.part) ?? [];
-      list.push(...olderRuns[n]!.map(toHistoryJob));
-      older.set(d.part, list);
-    });
-    for (const [p, o] of older) if (o.length > 0) p.jobs = [...o, ...p.jobs].sort((a, b) => a.occurredAt - b.occurredAt);
-    const quiet = parts.flatMap((p) => p.checks.filter((c) => !p.jobs.some((j) => j.checkId === c.id && isGood(j))).map((c) => ({ part: p, deviceId: p.device.id, checkId: c.id, before: p.windowStart })));
-    (await repo.lastGoodBeforeMany(tx, quiet)).forEach((g, n) => {
-      if (g) quiet[n]!.part.goodBefore.set(quiet[n]!.checkId, g);
-    });
-    const destructive = await repo.destructiveOfDevices(tx, deviceIds);
-    const empty = parts.filter((p) => p.jobs.length === 0);
-    const lastBefore = await repo.lastJobBeforeMany(tx, empty.map((p) => ({ deviceId: p.device.id, before: p.windowStart })));
-    const lastBeforeOf = new Map(empty.map((p, n) => [p, lastBefore[n]!]));
-    const clientIds = [...new Set(devices.map((d) => d.client_id))];
-    const newClients = clientIds.filter((c) => !pass.windows.has(c));
-    if (newClients.length > 0) {
-      const windows = await repo.windowsOfClients(tx, newClients, now - HISTORY_DAYS * DAY);
-      for (const c of newClients) pass.windows.set(c, windows.get(c) ?? []);
-    }
-    // Only a device with a destructive operation in its history needs to know what was acknowledged.
-    const acked = await repo.destructiveAckedMany(tx, deviceIds.filter((id) => destructive.has(id)));
-    const active = await repo.activeAlertsOf(tx, deviceIds);
-    const unnamed = clientIds.filter((c) => !pass.names.has(c));
-    if (unnamed.length > 0) {
-      const names = await repo.clientNames(tx, unnamed);
-      for (const c of unnamed) pass.names.set(c, names.get(c) ?? '');
-    }
-    for (const p of parts) {
-      const device = p.device;
-      const destructiveOps = (destructive.get(device.id) ?? []).map(toHistoryJob);
-      const snap: DeviceSnapshot = {
-        device: {
-          id: device.id,
-          clientId: device.client_id,
-          name: device.name,
-          class: device.class as DeviceClass,
-          type: device.type,
-          createdAt: device.created_at,
-          retiredManuallyAt: device.retired_manually_at,
-          facts: {
-            storageUsedBytes: device.storage_used_bytes,
-            storageQuotaBytes: device.storage_quota_bytes,
-            freeSpacePercent: device.free_space_percent,
-            purgeable: device.purgeable === null ? null : device.purgeable === 1,
-            updatedAt: device.facts_updated_at,
-          },
-        },
-        checks: p.checks.map(toCheckInfo),
-        jobs: p.jobs,
-        windowStart: p.windowStart,
-        destructiveOps,
-        goodBefore: p.goodBefore,
-        lastBefore: p.jobs.length > 0 ? null : (lastBeforeOf.get(p) ?? null),
-        windows: (pass.windows.get(device.client_id) ?? []).map(toWindow),
-        brokenSources: pass.brokenSources,
-        destructiveAckedThrough: destructiveOps.length > 0 ? (acked.get(device.id) ?? null) : null,
-      };
-      out.set(device.id, { device, checks: p.checks, snap, active: active.get(device.id) ?? [] });
-    }
-    return out;
   }
 
   /** `notes`: why an alert is resolved, when it is not because its condition cleared (inhibition). */
@@ -342,6 +302,4 @@ function inhibitedResolutions(actions: AlertAction[], active: AlertRow[], inhibi
   return [out, notes];
 }
 
-function isGood(j: HistoryJob): boolean {
-  return j.status === 'succeeded' || j.status === 'warning';
-}
+const byDevice = (a: Item, b: Item) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0);

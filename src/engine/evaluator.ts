@@ -5,9 +5,11 @@
 import type { Logger } from 'pino';
 import type { EvaluationRepository } from '../db/repositories/evaluation.js';
 import type { Clock } from '../lib/clock.js';
-import type { EvaluationService } from './evaluation.js';
+import type { Batch, EvaluationService, Pass } from './evaluation.js';
 import type { Metrics } from '../ops/metrics.js';
 import { Loop } from '../lib/loop.js';
+
+type Claimed = { deviceId: string; seq?: string; since: number; trigger: 'job' | 'deadline' };
 
 export interface EvaluatorOptions {
   pollMs: number;
@@ -103,32 +105,46 @@ export class EvaluatorWorker {
    * alerted within about that long of its deadline however busy the instance is.
    */
   async tick(): Promise<number> {
-    let n = await this.deadlines();
+    const pass = await this.service.newPass();
+    let n = await this.deadlines(pass);
     const now = this.clock.now();
     const queued = (await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch)).map((q) => ({ deviceId: q.device_id, seq: q.seq, since: Number(q.queued_at), trigger: 'job' as const }));
     if (queued.length > 0) this.lastQueuePass = performance.now();
-    // Small transactions: on SQLite, ingestion waits while one is open.
-    for (let i = 0; i < queued.length; i += this.options.perTransaction) {
-      if (this.clock.now() - this.lastDeadlines >= (this.options.dueEveryMs ?? 500)) n += await this.deadlines();
-      n += await this.evaluate(queued.slice(i, i + this.options.perTransaction));
-    }
+    n += await this.evaluateChunks(queued, pass, async () => (this.clock.now() - this.lastDeadlines >= (this.options.dueEveryMs ?? 500) ? this.deadlines(pass) : 0));
     this.evaluated += n;
     if (n > 0) this.options.afterPass?.();
     return n;
   }
 
-  private async deadlines(): Promise<number> {
+  private async deadlines(pass: Pass): Promise<number> {
     const now = this.clock.now();
     this.lastDeadlines = now;
     const due = (await this.repo.claimDue(now, this.options.leaseMs, this.options.batch)).map((d) => ({ deviceId: d.id, since: Number(d.next_eval_at), trigger: 'deadline' as const }));
+    return this.evaluateChunks(due, pass, async () => 0);
+  }
+
+  /**
+   * Small transactions: on SQLite, ingestion waits while one is open. With evaluation threads the
+   * reads of the next few chunks run there while this thread writes the earlier ones (in order);
+   * `between` runs after each chunk is written.
+   */
+  private async evaluateChunks(items: Claimed[], pass: Pass, between: () => Promise<number>): Promise<number> {
+    const per = this.options.perTransaction;
+    const chunks: Claimed[][] = [];
+    for (let i = 0; i < items.length; i += per) chunks.push(items.slice(i, i + per));
+    const begun: Batch[] = [];
     let n = 0;
-    for (let i = 0; i < due.length; i += this.options.perTransaction) n += await this.evaluate(due.slice(i, i + this.options.perTransaction));
+    for (let i = 0; i < chunks.length; i++) {
+      while (begun.length < Math.min(chunks.length, i + 1 + this.service.readAhead)) begun.push(this.service.begin(chunks[begun.length]!, pass));
+      n += await this.finish(chunks[i]!, begun[i]!);
+      n += await between();
+    }
     return n;
   }
 
-  private async evaluate(chunk: Array<{ deviceId: string; seq?: string; since: number; trigger: 'job' | 'deadline' }>): Promise<number> {
+  private async finish(chunk: Claimed[], batch: Batch): Promise<number> {
     let failed = 0;
-    const done = await this.service.evaluateDevices(chunk, (deviceId, err) => {
+    const done = await this.service.finish(batch, (deviceId, err) => {
       // The lease runs out and another pass (here or on another instance) tries again.
       this.failures++;
       failed++;

@@ -44,18 +44,7 @@ export class SettingsService {
   /** Reads the settings as stored now, each scope once, for one evaluation pass: another instance
    * may have changed them since this one cached them, and enqueued every device to say so. */
   reader(): SettingsReader {
-    const docs = new Map<string, ConfigOverride | null>();
-    const doc = async (scope: string, tx: Tx) => {
-      if (!docs.has(scope)) {
-        const text = await this.repo.get(scope, tx);
-        docs.set(scope, text === null ? null : (JSON.parse(text) as ConfigOverride));
-      }
-      return docs.get(scope)!;
-    };
-    return async (clientId, tx) => {
-      const workspace = await doc(WORKSPACE, tx);
-      return clientId === null ? mergeConfig(workspace) : mergeConfig(workspace, await doc(clientScope(clientId), tx));
-    };
+    return settingsReader(this.repo);
   }
 
   /** The configuration in force for a client (null: the workspace's). Inside a transaction, pass it. */
@@ -97,4 +86,21 @@ export class SettingsService {
     await this.evaluation.enqueueAll(now, newId(now), clientId);
     this.onQueued();
   }
+}
+
+/** The settings as stored now, each scope read once: one evaluation pass's view (also used by the
+ * evaluation threads, which have a connection of their own and no cache to go stale). */
+export function settingsReader(repo: SettingsRepository): SettingsReader {
+  const docs = new Map<string, ConfigOverride | null>();
+  const doc = async (scope: string, tx: Tx) => {
+    if (!docs.has(scope)) {
+      const text = await repo.get(scope, tx);
+      docs.set(scope, text === null ? null : (JSON.parse(text) as ConfigOverride));
+    }
+    return docs.get(scope)!;
+  };
+  return async (clientId, tx) => {
+    const workspace = await doc(WORKSPACE, tx);
+    return clientId === null ? mergeConfig(workspace) : mergeConfig(workspace, await doc(clientScope(clientId), tx));
+  };
 }

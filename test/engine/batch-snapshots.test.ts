@@ -1,5 +1,6 @@
-// A batch of devices is read with a few set-based statements (EvaluationService.load): evaluating
-// 30 varied devices in one batch must give each exactly what evaluating it alone gives. Two
+// A batch of devices is read with a few set-based statements (engine/snapshot.ts), on an evaluation
+// thread: evaluating 30 varied devices in one batch must give each exactly what evaluating it
+// alone (in-process, in its write transaction) gives. Two
 // Keepwatches get the same jobs at the same (manual) times; one evaluates everything in one
 // batch, the other one device per transaction, and their devices, checks and alerts must match.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,10 +78,13 @@ afterAll(async () => {
 describe('set-based snapshot reads', () => {
   it('evaluate 30 devices in one batch exactly as one at a time', async () => {
     const errors: unknown[] = [];
+    const computed = batched.kw.evalThreads?.computed ?? 0;
     const ids = await deviceIds(batched);
     expect(ids).toHaveLength(DEVICES);
     expect(await batched.kw.services.evaluation.evaluateDevices(ids.map((deviceId) => ({ deviceId })), (_id, err) => errors.push(err))).toBe(DEVICES);
     expect(errors).toEqual([]);
+    // The batch was read and evaluated on an evaluation thread; `alone` reads in its write transaction.
+    expect(batched.kw.evalThreads?.computed ?? 0).toBeGreaterThan(computed);
     for (const id of await deviceIds(alone)) await alone.kw.services.evaluation.evaluateDevice(id);
 
     const a = await outcome(batched);

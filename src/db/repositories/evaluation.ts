@@ -209,6 +209,11 @@ export class EvaluationRepository {
     return this.inChunks(tx, ids, (n) => this.many('lock', n, (list) => `SELECT * FROM devices WHERE id IN (${list}) ORDER BY id ${this.pg ? 'FOR NO KEY UPDATE' : ''}`));
   }
 
+  /** The device rows, in id order, without a lock: an evaluation thread's read (engine/eval-threads.ts). */
+  async readDevices(tx: Tx, ids: string[]): Promise<DeviceRow[]> {
+    return this.inChunks(tx, ids, (n) => this.many('devices', n, (list) => `SELECT * FROM devices WHERE id IN (${list}) ORDER BY id`));
+  }
+
   /** Every check of these devices, by device and name. */
   async checksOfDevices(tx: Tx, deviceIds: string[]): Promise<Map<string, CheckRow[]>> {
     const rows = await this.inChunks<CheckRow>(tx, deviceIds, (n) => this.many('checks', n, (list) => `SELECT * FROM checks WHERE device_id IN (${list}) ORDER BY device_id, name_key`));
