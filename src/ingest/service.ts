@@ -37,6 +37,22 @@ async function addCheckTags(tx: Tx, jobs: NormalisedJob[], writes: JobWrite[], n
   for (const a of adds.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))) await addTags(tx, 'check', a.id, a.tags, now);
 }
 
+type DeviceReport = Pick<NormalisedJob['device'], 'facts' | 'tags'> & { deviceId: string };
+
+/** The device facts and tags the jobs report, with their devices (most jobs, and every ping, have none). */
+function deviceFacts(requests: Request[], writes: JobWrite[]): DeviceReport[] {
+  const out: DeviceReport[] = [];
+  let i = 0;
+  for (const r of requests) {
+    for (const job of r.jobs) {
+      const { facts, tags } = job.device;
+      if (facts || tags) out.push({ deviceId: writes[i]!.deviceId, facts, tags });
+      i++;
+    }
+  }
+  return out;
+}
+
 /** Who is writing: a token limited to clients may only write to those, and never creates one. */
 export interface WriterScope {
   clientIds: readonly string[] | null;
@@ -67,10 +83,12 @@ interface BatchState {
   storedOpenRuns: Map<string, string>;
 }
 
-/** Every job with its writer, ordered by client, device and check name (stable). */
+/** Every job named by client, device and check (not a ping's, whose check is known) with its
+ * writer, in name order (stable). */
 function byNaturalKey(requests: Request[]): Array<{ job: IngestJob; scope: WriterScope }> {
-  const all = requests.flatMap((r) => r.jobs.map((job) => ({ job, scope: r.scope, k: naturalKey(job) })));
-  return all.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  const named: Array<{ job: IngestJob; scope: WriterScope; k: string }> = [];
+  for (const r of requests) for (const job of r.jobs) if (!job.target) named.push({ job, scope: r.scope, k: naturalKey(job) });
+  return named.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
 }
 
 function naturalKey(job: IngestJob): string {
@@ -117,9 +135,25 @@ export class IngestService {
     const end = this.metrics.ingestDuration.startTimer();
     return this.committer.submit({ jobs, scope }).then((recorded) => {
       end();
-      for (const j of jobs) this.metrics!.jobsIngested.inc({ status: j.status, kind: j.check?.kind ?? j.target?.kind ?? 'none', source: j.source });
       return recorded;
     });
+  }
+
+  /** Counts a committed batch's jobs by status, kind and source: one increment a combination
+   * rather than one a job (prom-client hashes and checks the labels on every call). */
+  private countIngested(requests: Request[]): void {
+    if (this.metrics === null) return;
+    const counts = new Map<string, { labels: { status: string; kind: string; source: string }; n: number }>();
+    for (const r of requests) {
+      for (const j of r.jobs) {
+        const kind = j.check?.kind ?? j.target?.kind ?? 'none';
+        const k = `${j.status}\u0000${kind}\u0000${j.source}`;
+        const c = counts.get(k);
+        if (c) c.n++;
+        else counts.set(k, { labels: { status: j.status, kind, source: j.source }, n: 1 });
+      }
+    }
+    for (const { labels, n } of counts.values()) this.metrics.jobsIngested.inc(labels, n);
   }
 
   /** Resolves a ping key to its check; NotFoundError for an unknown key. */
@@ -161,7 +195,7 @@ export class IngestService {
       storedOpenRuns: new Map(),
     };
     const results = await this.db.run(async (tx) => {
-      for (const { job, scope } of byNaturalKey(requests)) if (!job.target) await this.resolveTarget(tx, job, scope, state);
+      for (const { job, scope } of byNaturalKey(requests)) await this.resolveTarget(tx, job, scope, state);
       // The open runs the batch's pings may complete, in one read: no job is written before the
       // loop below, so what each ping would have looked up on its own is the same.
       const pairing = new Set<string>();
@@ -172,7 +206,7 @@ export class IngestService {
         for (const job of request.jobs) writes.push(await this.prepare(tx, job, request.scope, state));
       }
       const storedIds = await this.repo.upsertJobs(tx, writes);
-      const facts = requests.flatMap((r) => r.jobs).map((job, i) => ({ deviceId: writes[i]!.deviceId, facts: job.device.facts, tags: job.device.tags }));
+      const facts = deviceFacts(requests, writes);
       for (const f of facts.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0))) {
         if (f.facts) await this.repo.updateFacts(tx, f.deviceId, f.facts, state.now);
         // In the same device id order as facts: a second pass could lock devices out of order.
@@ -193,6 +227,7 @@ export class IngestService {
     for (const [k, v] of state.clients) this.clients.set(k, v);
     for (const [k, v] of state.devices) this.devices.set(k, v);
     for (const [k, v] of state.checks) this.checks.set(k, v);
+    this.countIngested(requests);
     this.onCommitted([...state.due]);
     return results;
   }

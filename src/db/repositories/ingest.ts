@@ -261,8 +261,14 @@ export class IngestRepository {
   private openRunsStatement(checks: number): Statement {
     let stmt = this.openRunStatements.get(checks);
     if (!stmt) {
+      // CAST(? AS TEXT), not a bare `?`: deciding whether the partial index applies, SQLite's
+      // planner compares a bare parameter with the index's literals ('running', 'ping') and then
+      // re-prepares the statement every time that parameter is bound again, i.e. on every
+      // execution: ~9 µs a term, ~90 % of this statement's time. A cast is no bare parameter; the
+      // plan (jobs_open_ping_idx, check_id = ? AND occurred_at > ?) and the rows are the same.
+      // check_id is text on both databases.
       const one = (k: number) => `SELECT * FROM (SELECT ${k} AS k, external_id AS "externalId" FROM jobs
-        WHERE check_id = ? AND status = 'running' AND source = 'ping' AND occurred_at >= ?
+        WHERE check_id = CAST(? AS TEXT) AND status = 'running' AND source = 'ping' AND occurred_at >= ?
         ORDER BY occurred_at DESC LIMIT 1) AS r${k}`;
       stmt = statement(this.dialect, Array.from({ length: checks }, (_, k) => one(k)).join(' UNION ALL '));
       this.openRunStatements.set(checks, stmt);
