@@ -25,7 +25,8 @@ export interface EvaluatorOptions {
    * The background loop starts a pass over the queue at most this often (0: at once). Under a
    * stream of jobs a device that receives one every few milliseconds is then evaluated once per
    * interval with all of them, instead of once per job; a lone job after a quiet spell is still
-   * evaluated at once. `runUntilIdle` is never held back.
+   * evaluated at once, and a queue deeper than a batch is worked through without pauses.
+   * `runUntilIdle` is never held back.
    */
   coalesceMs?: number;
 }
@@ -35,6 +36,8 @@ export class EvaluatorWorker {
   private lastDeadlines = 0;
   /** performance.now() of the last pass that took queued devices. */
   private lastQueuePass = -Infinity;
+  /** The last pass took as many queued devices as a batch holds: the queue is deeper than that. */
+  private behind = false;
   evaluated = 0;
   failures = 0;
 
@@ -93,7 +96,9 @@ export class EvaluatorWorker {
    * together. Deadlines wait at most that long too. */
   private async coalescedTick(): Promise<number> {
     // Real time, not the clock: this paces CPU work, and tests move their clock freely.
-    const wait = this.lastQueuePass + (this.options.coalesceMs ?? 0) - performance.now();
+    // Behind (the last pass took a full batch): more devices wait already, each with all the jobs
+    // that came for it meanwhile; waiting would only cap the pace at a batch per interval.
+    const wait = this.behind ? 0 : this.lastQueuePass + (this.options.coalesceMs ?? 0) - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     return this.tick();
   }
@@ -110,6 +115,7 @@ export class EvaluatorWorker {
     const now = this.clock.now();
     const queued = (await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch)).map((q) => ({ deviceId: q.device_id, seq: q.seq, since: Number(q.queued_at), trigger: 'job' as const }));
     if (queued.length > 0) this.lastQueuePass = performance.now();
+    this.behind = queued.length === this.options.batch;
     n += await this.evaluateChunks(queued, pass, async () => (this.clock.now() - this.lastDeadlines >= (this.options.dueEveryMs ?? 500) ? this.deadlines(pass) : 0));
     this.evaluated += n;
     if (n > 0) this.options.afterPass?.();
