@@ -1,20 +1,24 @@
 // `npm run bench [-- ingest] [-- --seconds=N]`: runs the benchmarks and prints a results table.
 // Record what you measure, with the machine and date, in docs/PERFORMANCE.md.
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { benchEmail } from './email.ts';
 import { benchEmailTemplates } from './email-templates.ts';
 import { benchConsole } from './console.ts';
 import { benchAzure } from './azure.ts';
 import { benchConnectors } from './connectors.ts';
 import { benchEngine } from './engine.ts';
+import { printEngine } from './engine-report.ts';
 import { benchHardening, printHardening } from './hardening.ts';
-import { benchBaseline, benchIngest, type IngestResult } from './ingest.ts';
+import { benchIngestRounds } from './ingest.ts';
+import { printIngest } from './ingest-report.ts';
 import { benchNotify } from './notify.ts';
 import { benchChannelDrain } from './notify-channels.ts';
+import { printProfile, summariseProfiles } from './profile.ts';
 import { benchPsa } from './psa.ts';
 import { printScaleout } from './scaleout-report.ts';
 import { benchScaleout } from './scaleout.ts';
-import type { LoadResult } from './wrk.ts';
 
 const args = process.argv.slice(2);
 const seconds = Number(args.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 10);
@@ -26,36 +30,28 @@ console.log(`# Keepwatch benchmarks — ${new Date().toISOString()}`);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
 
 if (want('ingest')) {
-  const base = await benchBaseline(seconds);
-  const r = await benchIngest(seconds);
-  // The same load with the evaluator off: what ingestion costs alone, and what the engine adds.
-  const alone = await benchIngest(seconds, { workers: false });
-  const cell = (k: LoadResult, unit: string) => `${fmt(k.rps)} ${unit}, p50 ${k.p50} ms, p99 ${k.p99} ms`;
-  const line = (label: string, k: LoadResult, a: LoadResult, b: LoadResult, unit: string, target: string) =>
-    console.log(`| ${label} | ${cell(k, unit)} | ${cell(a, unit)} | ${fmt(b.rps)} ${unit} | ${(k.rps / b.rps).toFixed(2)} / ${(a.rps / b.rps).toFixed(2)} | ${target} |`);
-  console.log('\n## Ingestion (SQLite, one process; load from wrk, 1 thread)');
-  console.log('| measure | Keepwatch | Keepwatch, evaluator off | bare ceiling | ratios to the ceiling | target |');
-  console.log('|---|---|---|---|---|---|');
-  line('single-job POST /api/v1/jobs, 50 connections', r.single, alone.single, base.single, 'req/s', '≥ 10,000 req/s, p99 < 20 ms');
-  line('1,000-job batches, 4 connections', r.batch, alone.batch, base.batch, 'jobs/s', '≥ 100,000 jobs/s');
-  line('ping GET /ping/<key>, 50 connections', r.ping, alone.ping, base.ping, 'req/s', '≥ 15,000 req/s');
-  const errors = (x: IngestResult) => x.single.errors + x.batch.errors + x.ping.errors;
-  console.log(`| errors (non-2xx + socket) | ${errors(r)} | ${errors(alone)} | ${base.single.errors + base.batch.errors} | | 0 |`);
+  // `--rounds=N` (2) interleaved rounds of bare / engine on / engine off; `--cpu-prof` profiles the engine-on server.
+  const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 2);
+  const cpuProfDir = args.includes('--cpu-prof') ? mkdtempSync(join(tmpdir(), 'kw-cpuprof-ingest-')) : null;
+  if (cpuProfDir) console.error(`  … CPU profiles of the engine-on server go to ${cpuProfDir}`);
+  const r = await benchIngestRounds({ seconds, rounds, cpuProfDir }, (s) => console.error(`  … ${s}`));
+  printIngest(r, seconds, cpuProfDir !== null);
+  if (cpuProfDir) printProfile(summariseProfiles(cpuProfDir), 'Ingestion, engine on, all rounds');
 }
 
 if (want('engine')) {
+  // `--estate-dir=<dir>` keeps the estate and reuses it next time; `--stream-seconds=N` (300); `--cpu-prof` profiles serve.
   const devices = Number(args.find((a) => a.startsWith('--devices='))?.split('=')[1] ?? 100_000);
   const days = Number(args.find((a) => a.startsWith('--days='))?.split('=')[1] ?? 140);
+  const estateDir = args.find((a) => a.startsWith('--estate-dir='))?.split('=')[1] ?? null;
+  const streamSeconds = Number(args.find((a) => a.startsWith('--stream-seconds='))?.split('=')[1] ?? 300);
   const clients = Math.max(1, Math.round(devices / 1000));
-  const r = await benchEngine({ clients, devicesPerClient: Math.round(devices / clients), days }, (s) => console.error(`  … ${s}`));
-  const e = r.estate;
-  console.log(`\n## Engine (SQLite): ${fmt(e.devices)} devices, ${fmt(e.checks)} checks, ${fmt(e.jobs)} jobs (generated in ${e.seconds.toFixed(0)} s)`);
-  console.log('| measure | result | target |');
-  console.log('|---|---|---|');
-  console.log(`| full evaluation pass (\`keepwatch evaluate\`) | ${r.fullPassSeconds.toFixed(1)} s for ${fmt(r.fullPassDevices)} devices (${fmt(r.fullPassDevices / r.fullPassSeconds)}/s), peak RSS ${r.fullPassRssMiB} MiB | < 60 s, < 1 GiB |`);
-  console.log(`| overdue alerted after its deadline, jobs streaming at ${fmt(r.streamedJobsPerSec)}/s | p50 ${r.overdueLagMs.p50} ms, max ${r.overdueLagMs.max} ms (${r.overdueLagMs.n} probes) | < 5 s |`);
-  for (const [k, v] of Object.entries(r.api)) console.log(`| ${k} | p50 ${v.p50} ms, p95 ${v.p95} ms | p95 < 100 ms |`);
-  console.log(`| \`keepwatch serve\` peak RSS after all of the above | ${r.serveRssMiB} MiB | < 1 GiB |`);
+  const cpuProfDir = args.includes('--cpu-prof') ? mkdtempSync(join(tmpdir(), 'kw-cpuprof-engine-')) : null;
+  if (cpuProfDir) console.error(`  … CPU profiles of the serve process go to ${cpuProfDir}`);
+  const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const r = await benchEngine({ clients, devicesPerClient: Math.round(devices / clients), days }, { estateDir, streamSeconds, nodeArgs }, (s) => console.error(`  … ${s}`));
+  printEngine(r, streamSeconds);
+  if (cpuProfDir) printProfile(summariseProfiles(cpuProfDir), 'Engine estate, serve under the stream and the API reads');
 }
 
 if (want('email')) {

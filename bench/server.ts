@@ -17,7 +17,12 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startBenchServer(extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+export interface BenchServerOptions {
+  /** Node flags placed before bin/keepwatch.js, e.g. `--cpu-prof`: they apply to `serve` only, not to the migrate and token commands. */
+  nodeArgs?: string[];
+}
+
+export async function startBenchServer(extraEnv: Record<string, string> = {}, options: BenchServerOptions = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kw-bench-'));
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -34,7 +39,7 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
   const token = (args: string[]) => execFileSync(process.execPath, [BIN, 'token', 'create', ...args], { env }).toString().trim().split('\n').pop()!;
   const ingestToken = token(['--scope', 'ingest', '--name', 'bench']);
   const adminToken = token(['--scope', 'admin', '--name', 'bench-admin']);
-  const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let smtpPort = 0;
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
