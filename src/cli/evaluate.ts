@@ -11,9 +11,12 @@ export function evaluateCommand(program: Command): void {
         const started = Date.now();
         const now = kw.clock.now();
         await kw.services.evaluation.enqueueEverything(now, newId(now));
-        const devices = await kw.evaluator.runUntilIdle();
+        // Nobody to serve meanwhile: 50 devices a transaction (not the service's 10), 500 a pass.
+        // On the 100,000-device estate this took the pass from 140 s to 110 s (docs/PERFORMANCE.md).
+        const devices = await kw.evaluator.runUntilIdle({ perTransaction: 50, batch: 500 });
         const integrations = await kw.services.evaluation.evaluateAllIntegrations();
         process.stdout.write(`Evaluated ${devices} devices and ${integrations} integrations in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
       });
     });
 }
+

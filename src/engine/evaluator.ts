@@ -65,14 +65,20 @@ export class EvaluatorWorker {
     this.loop.wake();
   }
 
-  /** Evaluates everything queued or due now; answers how many devices it evaluated. */
-  async runUntilIdle(perTransaction = this.options.perTransaction): Promise<number> {
-    const saved = this.options.perTransaction;
-    this.options.perTransaction = perTransaction;
+  /**
+   * Evaluates everything queued or due now; answers how many devices it evaluated. `sizes`
+   * overrides the devices claimed a pass and written a transaction, for a run with nobody else to
+   * serve (`keepwatch evaluate`): larger transactions write each page of the devices' tables and
+   * indexes once for many devices.
+   */
+  async runUntilIdle(sizes: { perTransaction?: number; batch?: number } = {}): Promise<number> {
+    const saved = { perTransaction: this.options.perTransaction, batch: this.options.batch };
+    this.options.perTransaction = sizes.perTransaction ?? saved.perTransaction;
+    this.options.batch = sizes.batch ?? saved.batch;
     try {
       return await this.drain();
     } finally {
-      this.options.perTransaction = saved;
+      Object.assign(this.options, saved);
     }
   }
 

@@ -362,11 +362,27 @@ export class EvaluationRepository {
   // ---- results ----------------------------------------------------------------------------
 
   async updateCheck(tx: Tx, id: string, cols: Partial<CheckRow>): Promise<void> {
-    await tx.updateTable('checks').set(cols).where('id', '=', id).execute();
+    await this.updateRow(tx, 'checks', id, cols);
   }
 
   async updateDevice(tx: Tx, id: string, cols: Partial<DeviceRow>): Promise<void> {
-    await tx.updateTable('devices').set(cols).where('id', '=', id).execute();
+    await this.updateRow(tx, 'devices', id, cols);
+  }
+
+  /** One row's changed columns, through a statement compiled once per table and set of columns:
+   * a full pass writes every device, and building each UPDATE with Kysely cost more than running it. */
+  private async updateRow(tx: Tx, table: 'checks' | 'devices', id: string, cols: Record<string, unknown>): Promise<void> {
+    const names = Object.keys(cols);
+    if (names.length === 0) return;
+    const key = `update:${table}:${names.join(',')}`;
+    let s = this.compiled.get(key);
+    if (s === undefined) {
+      // Column names come from our own code (DeviceRow/CheckRow keys), never from a request.
+      for (const n of names) if (!/^[a-z_]+$/.test(n)) throw new Error(`not a column: ${n}`);
+      s = statement(this.dialect, `UPDATE ${table} SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = ?`);
+      this.compiled.set(key, s);
+    }
+    await run(tx, s, [...names.map((n) => cols[n]), id]);
   }
 
   /** Device ids in id order, a page at a time (full passes). */
