@@ -37,8 +37,8 @@ export function announceDatabase(config: Config, options: { mayCreate: boolean }
 }
 
 /** Runs a command against the configured database, quietly (stdout is for the command's answer). */
-export async function withKeepwatch<T>(fn: (kw: Keepwatch) => Promise<T>): Promise<T> {
-  const config = loadConfig();
+export async function withKeepwatch<T>(fn: (kw: Keepwatch) => Promise<T>, adjust: (c: Config) => Config = (c) => c): Promise<T> {
+  const config = adjust(loadConfig());
   announceDatabase(config, { mayCreate: false });
   const kw = await createKeepwatch(config, { logger: pino({ level: 'warn' }, pino.destination(2)) });
   try {

@@ -22,6 +22,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads KEEPWATCH_EVAL_THREADS: unset leaves the choice to the command, 0 evaluates in-process, junk is named', () => {
+    expect(loadConfig({}).evalThreads).toBeNull();
+    expect(loadConfig({ KEEPWATCH_EVAL_THREADS: '0' }).evalThreads).toBe(0);
+    expect(loadConfig({ KEEPWATCH_EVAL_THREADS: '3' }).evalThreads).toBe(3);
+    for (const bad of ['-1', 'two', '1.5', '17']) expect(() => loadConfig({ KEEPWATCH_EVAL_THREADS: bad })).toThrow(/KEEPWATCH_EVAL_THREADS: expected a whole number from 0 to 16/);
+  });
+
   it('requires a secret key with PostgreSQL, so all instances share it', () => {
     expect(() => loadConfig({ KEEPWATCH_DATABASE_URL: 'postgres://localhost/kw' })).toThrow(/KEEPWATCH_SECRET_KEY/);
   });

@@ -1,6 +1,5 @@
 // The only module that reads process.env. Everything else receives a frozen Config.
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type AllowEntry, parseOutboundAllow } from '../lib/outbound/policy.js';
 
@@ -25,9 +24,10 @@ export interface Config {
   /**
    * Threads that read and evaluate devices' snapshots, each with its own database connection, so
    * the thread serving HTTP and SMTP only writes the results (docs/engine.md, "Where evaluation
-   * runs"). 0: evaluate on the main thread.
+   * runs"). 0: evaluate on the main thread. null (not set): one fewer than the cores (1–4) for
+   * a server, one per core (up to 4) for `keepwatch evaluate`, which serves nothing meanwhile.
    */
-  readonly evalThreads: number;
+  readonly evalThreads: number | null;
   /** Days to keep jobs and audit entries; 0 keeps them forever. */
   readonly retainJobsDays: number;
   readonly retainAuditDays: number;
@@ -121,7 +121,7 @@ class Reader {
   }
 
   /** A whole number from 0 to `max`. */
-  count(name: string, fallback: number, max: number): number {
+  count<F extends number | null>(name: string, fallback: F, max: number): number | F {
     const raw = this.string(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -228,8 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: publicUrl.replace(/\/+$/, ''),
     logLevel,
     workers: r.bool('KEEPWATCH_WORKERS', true),
-    // One core for HTTP, SMTP and the writes, the rest (up to 4) for evaluation.
-    evalThreads: r.count('KEEPWATCH_EVAL_THREADS', Math.max(1, Math.min(4, availableParallelism() - 1)), 16),
+    evalThreads: r.count('KEEPWATCH_EVAL_THREADS', null, 16),
     retainJobsDays: r.days('KEEPWATCH_RETAIN_JOBS_DAYS', 400),
     retainAuditDays: r.days('KEEPWATCH_RETAIN_AUDIT_DAYS', 730),
     retainDeliveriesDays: r.days('KEEPWATCH_RETAIN_DELIVERIES_DAYS', 90),

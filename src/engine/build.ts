@@ -1,6 +1,7 @@
 // The engine: settings, evaluation, alerts and their lifecycle, maintenance windows, integration
 // health, and the evaluator loop. Whatever makes devices due wakes the evaluator through the bus;
 // a pass that evaluated devices wakes the notification router.
+import { availableParallelism } from 'node:os';
 import type { CoreDeps } from '../core.js';
 import type { CatalogService } from '../catalog/catalog.js';
 import type { AlertRepository } from '../db/repositories/alerts.js';
@@ -35,7 +36,9 @@ export function buildEngine(c: CoreDeps, d: EngineNeeds) {
   const writer = new AlertWriter(d.alertRepo);
   // The read half of evaluation on threads of its own (KEEPWATCH_EVAL_THREADS; docs/engine.md).
   const script = threadScript();
-  const threads = c.config.evalThreads > 0 && script !== null ? new EvalThreads(c.config.evalThreads, script, { sqliteFile: c.sqliteFile, databaseUrl: c.config.databaseUrl }) : null;
+  // One core for HTTP, SMTP and the writes, the rest (1 to 4) for evaluation, unless configured.
+  const size = c.config.evalThreads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
+  const threads = size > 0 && script !== null ? new EvalThreads(size, script, { sqliteFile: c.sqliteFile, databaseUrl: c.config.databaseUrl }) : null;
   const evaluation = new EvaluationService({
     threads,
     db: c.tx,
