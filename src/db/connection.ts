@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { type DatabaseConnection, type Driver, Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, type TransactionSettings } from 'kysely';
 import pg from 'pg';
-import { Checkpointer } from './checkpointer.js';
+import { Checkpointer, type CheckpointerOptions, type CheckpointStats } from './checkpointer.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -15,6 +15,8 @@ export interface Database {
   readonly sqliteFile: string | null;
   /** The raw better-sqlite3 handle (online backup); null on PostgreSQL. */
   readonly sqlite: SQLite.Database | null;
+  /** What the WAL checkpointer thread has done so far; null on PostgreSQL. */
+  checkpoints(): CheckpointStats | null;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,8 @@ export interface DatabaseOptions {
   databaseUrl: string | null;
   dataDir: string;
   pgPoolSize?: number;
+  /** SQLite: the checkpointer's tuning (tests use a small restart threshold). */
+  checkpoints?: Partial<CheckpointerOptions>;
 }
 
 // int8 (counts, epoch-ms columns) as JS numbers: epoch ms stay far below 2^53.
@@ -32,11 +36,18 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
  * compiled statements by SQL text removes that cost from the hot path. Bounded, so dynamic SQL
  * (IN lists of varying length) cannot grow it without limit.
  */
-function withStatementCache(raw: SQLite.Database, max = 1000) {
+function withStatementCache(raw: SQLite.Database, options: { immediate: boolean }, max = 1000) {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => raw.close(),
-    prepare(sql: string) {
+    prepare(query: string) {
+      // Kysely begins every transaction with a plain (deferred) 'begin'. A deferred transaction that
+      // has read and then writes must upgrade to the write lock, and if another connection holds it
+      // (the checkpointer's RESTART, a CLI command) SQLite fails at once with SQLITE_BUSY instead of
+      // waiting busy_timeout: its snapshot could be stale. BEGIN IMMEDIATE takes the write lock
+      // first, where busy_timeout applies. Only for a connection that writes: readers stay deferred,
+      // or they would queue behind the writer.
+      const sql = options.immediate && query === 'begin' ? 'begin immediate' : query;
       let stmt = cache.get(sql);
       if (stmt === undefined) {
         stmt = raw.prepare(sql);
@@ -46,6 +57,27 @@ function withStatementCache(raw: SQLite.Database, max = 1000) {
       return stmt;
     },
   };
+}
+
+/** SQLite through better-sqlite3, where a transaction first waits for `ready` (when it returns a promise). */
+class GatedSqliteDialect extends SqliteDialect {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly ready: () => Promise<void> | null,
+  ) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const begin = driver.beginTransaction.bind(driver);
+    driver.beginTransaction = async (connection: DatabaseConnection, settings: TransactionSettings) => {
+      const wait = this.ready();
+      if (wait) await wait;
+      return begin(connection, settings);
+    };
+    return driver;
+  }
 }
 
 export function openSqlite(file: string): SQLite.Database {
@@ -58,8 +90,8 @@ export function openSqlite(file: string): SQLite.Database {
   raw.pragma('foreign_keys = ON');
   raw.pragma('cache_size = -65536');
   raw.pragma('temp_store = MEMORY');
-  // Checkpoints run on a worker thread (Checkpointer); after one completes, the WAL file is
-  // cut back to this size.
+  // Checkpoints run on a worker thread (Checkpointer); after one that starts the log over, the
+  // next commit cuts the WAL file back to this size.
   raw.pragma('wal_autocheckpoint = 0');
   raw.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   return raw;
@@ -71,18 +103,20 @@ export function openDatabase(options: DatabaseOptions): Database {
     // An idle client's error (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', sqliteFile: null, sqlite: null, close: () => db.destroy() };
+    return { db, dialect: 'postgres', sqliteFile: null, sqlite: null, checkpoints: () => null, close: () => db.destroy() };
   }
   mkdirSync(options.dataDir, { recursive: true });
   const file = join(options.dataDir, 'keepwatch.db');
   const raw = openSqlite(file);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
-  const checkpointer = new Checkpointer(file);
+  const checkpointer = new Checkpointer(file, options.checkpoints);
+  const dialect = new GatedSqliteDialect({ database: withStatementCache(raw, { immediate: true }) }, () => checkpointer.whenWritable());
+  const db = new Kysely<DB>({ dialect });
   return {
     db,
     dialect: 'sqlite',
     sqliteFile: file,
     sqlite: raw,
+    checkpoints: () => checkpointer.stats,
     close: async () => {
       await checkpointer.stop();
       await db.destroy();
@@ -106,5 +140,5 @@ export function openReader(where: { sqliteFile: string | null; databaseUrl: stri
   raw.pragma('cache_size = -65536');
   raw.pragma('temp_store = MEMORY');
   raw.pragma('query_only = 1');
-  return { db: new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) }), dialect: 'sqlite' };
+  return { db: new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw, { immediate: false }) }) }), dialect: 'sqlite' };
 }
