@@ -1,7 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { type DatabaseConnection, type Driver, Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, type TransactionSettings } from 'kysely';
+import {
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  type SqliteStatement,
+  type TransactionSettings,
+} from 'kysely';
 import pg from 'pg';
 import { Checkpointer, type CheckpointerOptions, type CheckpointStats } from './checkpointer.js';
 import type { DB } from './schema.js';
@@ -28,6 +37,9 @@ export interface DatabaseOptions {
   checkpoints?: Partial<CheckpointerOptions>;
 }
 
+/** How long a write waits for another connection's lock before it fails. */
+const BUSY_TIMEOUT_MS = 5000;
+
 // int8 (counts, epoch-ms columns) as JS numbers: epoch ms stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
@@ -38,16 +50,32 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
  */
 function withStatementCache(raw: SQLite.Database, options: { immediate: boolean }, max = 1000) {
   const cache = new Map<string, SQLite.Statement>();
+  // Kysely begins every transaction with a plain (deferred) 'begin'. A deferred transaction that
+  // has read and then writes must upgrade to the write lock, and if another connection holds it
+  // (the checkpointer's RESTART, a CLI command) SQLite fails at once with SQLITE_BUSY instead of
+  // waiting busy_timeout: its snapshot could be stale. BEGIN IMMEDIATE takes the write lock
+  // first. It is tried without busy_timeout — SQLite's busy handler sleeps the thread, which here
+  // serves every request, and cannot let another connection of this thread finish — and
+  // GatedSqliteDialect retries it asynchronously. Only for a connection that writes: readers stay
+  // deferred, or they would queue behind the writer.
+  const immediate = raw.prepare('begin immediate');
+  const beginNow: SqliteStatement = {
+    reader: false,
+    all: () => [],
+    iterate: () => [][Symbol.iterator](),
+    run: () => {
+      raw.pragma('busy_timeout = 0');
+      try {
+        return immediate.run();
+      } finally {
+        raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+    },
+  };
   return {
     close: () => raw.close(),
-    prepare(query: string) {
-      // Kysely begins every transaction with a plain (deferred) 'begin'. A deferred transaction that
-      // has read and then writes must upgrade to the write lock, and if another connection holds it
-      // (the checkpointer's RESTART, a CLI command) SQLite fails at once with SQLITE_BUSY instead of
-      // waiting busy_timeout: its snapshot could be stale. BEGIN IMMEDIATE takes the write lock
-      // first, where busy_timeout applies. Only for a connection that writes: readers stay deferred,
-      // or they would queue behind the writer.
-      const sql = options.immediate && query === 'begin' ? 'begin immediate' : query;
+    prepare(sql: string) {
+      if (options.immediate && sql === 'begin') return beginNow;
       let stmt = cache.get(sql);
       if (stmt === undefined) {
         stmt = raw.prepare(sql);
@@ -71,10 +99,20 @@ class GatedSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     const driver = super.createDriver();
     const begin = driver.beginTransaction.bind(driver);
+    // BEGIN IMMEDIATE fails at once while another connection writes (withStatementCache): wait
+    // for it here, off the thread, as long as busy_timeout would have.
     driver.beginTransaction = async (connection: DatabaseConnection, settings: TransactionSettings) => {
-      const wait = this.ready();
-      if (wait) await wait;
-      return begin(connection, settings);
+      const started = performance.now();
+      for (let pause = 1; ; pause = Math.min(2 * pause, 50)) {
+        const wait = this.ready();
+        if (wait) await wait;
+        try {
+          return await begin(connection, settings);
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() - started > BUSY_TIMEOUT_MS) throw err;
+        }
+        await new Promise((r) => setTimeout(r, pause));
+      }
     };
     return driver;
   }
@@ -86,7 +124,7 @@ export function openSqlite(file: string): SQLite.Database {
   // NORMAL in WAL mode: a commit survives a process crash (SIGKILL); only an OS crash or power
   // loss can lose the last transactions. See docs/decisions/0001-storage.md.
   raw.pragma('synchronous = NORMAL');
-  raw.pragma('busy_timeout = 5000');
+  raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   raw.pragma('foreign_keys = ON');
   raw.pragma('cache_size = -65536');
   raw.pragma('temp_store = MEMORY');
