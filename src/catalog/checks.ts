@@ -164,7 +164,7 @@ export class CheckService {
       if (clash) throw new ConflictError(`the device already has a check named "${row.name}" (${clash.id})`);
       await this.d.checks.insert(row, tx);
       if (tags) await setTags(tx, 'check', id, tags, now);
-      await this.d.ingest.enqueue(tx, [row.device_id], newId(now), now);
+      await this.d.ingest.enqueue(tx, [row.device_id], newId(now), now, 'all'); // someone is waiting to see it
       await this.d.audit.record(p, { action: 'check.create', targetType: 'check', targetId: id, clientId: row.client_id, details: { name: row.name } }, tx);
     });
     if (touchesRules(cols)) this.d.onEmailRulesChanged();
@@ -185,7 +185,7 @@ export class CheckService {
       }
       await this.d.checks.update(id, cols, tx);
       if (tags) await setTags(tx, 'check', id, tags, now);
-      await this.d.ingest.enqueue(tx, [check.device_id], newId(now), now);
+      await this.d.ingest.enqueue(tx, [check.device_id], newId(now), now, 'all');
       await this.d.audit.record(p, { action: 'check.update', targetType: 'check', targetId: id, clientId: check.client_id, details: { ...changes } }, tx);
     });
     if (touchesRules(cols)) this.d.onEmailRulesChanged();

@@ -131,7 +131,7 @@ export class LifecycleService {
         await this.d.audit.record(p, { action, targetType: 'device', targetId: id, clientId: dev.client_id, details: { name: dev.name } }, tx);
       }
       // Evaluation applies it: a retired device's open alerts resolve, a device brought back is judged again.
-      await this.d.ingest.enqueue(tx, [id], newId(now), now);
+      await this.d.ingest.enqueue(tx, [id], newId(now), now, 'all');
     });
     this.d.onQueued();
   }
@@ -178,7 +178,7 @@ export class LifecycleService {
       await addTags(tx, 'device', target.id, storedTags(source.tags), now);
       await this.d.devices.delete(tx, source.id);
       await this.d.alerts.removeOf(tx, { column: 'device_id', id: source.id });
-      await this.d.ingest.enqueue(tx, [target.id], newId(now), now);
+      await this.d.ingest.enqueue(tx, [target.id], newId(now), now, 'all');
       const details = { name: source.name, into: target.id, into_name: target.name, moved_checks: moved, merged_checks: merged };
       await this.d.audit.record(p, { action: 'device.merge', targetType: 'device', targetId: source.id, clientId: source.client_id, details }, tx);
     });
@@ -190,7 +190,7 @@ export class LifecycleService {
     await this.run(async (tx, now) => {
       await this.d.checks.delete(tx, id);
       const alerts = await this.d.alerts.removeOf(tx, { column: 'check_id', id });
-      await this.d.ingest.enqueue(tx, [c.device_id], newId(now), now);
+      await this.d.ingest.enqueue(tx, [c.device_id], newId(now), now, 'all');
       await this.d.audit.record(p, { action: 'check.delete', targetType: 'check', targetId: id, clientId: c.client_id, details: { name: c.name, device_id: c.device_id, alerts } }, tx);
     });
     this.d.onQueued();

@@ -172,7 +172,7 @@ export class EvaluationService {
     }
     const byDeadline = new Map(computed.byDeadline);
     for (const i of [...batch.items].sort(byDevice)) {
-      if (i.seq !== undefined) await repo.finishQueued(tx, i.deviceId, i.seq);
+      if (i.seq !== undefined) await repo.finishQueued(tx, i.deviceId, i.seq, now);
       else if (byDeadline.has(i.deviceId)) await repo.dropQueuedIfUnchanged(tx, i.deviceId, byDeadline.get(i.deviceId)!, now);
     }
   }

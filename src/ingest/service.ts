@@ -77,6 +77,8 @@ interface BatchState {
   devices: Map<string, string>;
   checks: Map<string, string>;
   due: Set<string>;
+  /** Devices with a job that may raise an alert: evaluated ahead of a deep queue. */
+  urgent: Set<string>;
   /** Ping runs started in this batch, by check, so a success in the same batch finds its start. */
   openRuns: Map<string, string>;
   /** Ping runs open in the database when the batch began, by check (read once for the batch). */
@@ -191,6 +193,7 @@ export class IngestService {
       devices: new Map(),
       checks: new Map(),
       due: new Set(),
+      urgent: new Set(),
       openRuns: new Map(),
       storedOpenRuns: new Map(),
     };
@@ -213,7 +216,7 @@ export class IngestService {
         if (f.tags) await addTags(tx, 'device', f.deviceId, f.tags, state.now);
       }
       await addCheckTags(tx, requests.flatMap((r) => r.jobs), writes, state.now);
-      await this.repo.enqueue(tx, [...state.due], newId(state.now), state.now);
+      await this.repo.enqueue(tx, [...state.due], newId(state.now), state.now, state.urgent);
       let i = 0;
       return requests.map((request) =>
         request.jobs.map(() => {
@@ -243,6 +246,8 @@ export class IngestService {
     if (job.target && job.status === 'running') state.openRuns.set(job.target.checkId, externalId ?? id);
     else if (job.target) state.openRuns.delete(job.target.checkId);
     state.due.add(target.deviceId);
+    // A job that may raise an alert puts its device ahead of a deep queue.
+    if (job.status !== 'succeeded' && job.status !== 'running') state.urgent.add(target.deviceId);
     return {
       id,
       clientId: target.clientId,

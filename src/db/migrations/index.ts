@@ -21,6 +21,7 @@ import * as m0020 from './20261207_0020_reviews.js';
 import * as m0021 from './20261207_0021_sso.js';
 import * as m0022 from './20261207_0022_collectors.js';
 import * as m0023 from './20261207_0023_mfa.js';
+import * as m0024 from './20261207_0024_urgent_queue.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122_0001_foundation': m0001,
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '20261207_0021_sso': m0021,
   '20261207_0022_collectors': m0022,
   '20261207_0023_mfa': m0023,
+  '20261207_0024_urgent_queue': m0024,
 };

@@ -41,6 +41,12 @@ const HISTORY_COLUMNS = [
  * bare parameter; the plan and the rows are the same (ids are text on both databases).
  */
 const ID = 'CAST(? AS TEXT)';
+/**
+ * An urgent queue entry (a job that may raise an alert) is claimed as if it had waited this much
+ * longer: ahead of anything a burst or a re-evaluation of every device queued in the last five
+ * minutes, and no entry waits more than this behind urgent ones (docs/engine.md, "The queue").
+ */
+const URGENT_HEAD_START_MS = 300_000;
 
 /** Values per IN list: far under SQLite's 32,766 parameters and PostgreSQL's 65,535. */
 const IN_CHUNK = 500;
@@ -102,7 +108,7 @@ export class EvaluationRepository {
     this.sql = {
       claimQueued: s(`UPDATE eval_queue SET claimed_until = ? WHERE device_id IN (
           SELECT device_id FROM eval_queue WHERE claimed_until IS NULL OR claimed_until < ?
-          ORDER BY queued_at LIMIT ? ${skipLockedRows})
+          ORDER BY CASE WHEN urgent_seq IS NULL THEN queued_at ELSE queued_at - ${URGENT_HEAD_START_MS} END LIMIT ? ${skipLockedRows})
         RETURNING device_id, seq, queued_at`),
       // A device whose queue entry is being evaluated now gets its deadline from that evaluation;
       // one merely waiting in the queue does not wait there past its deadline.
@@ -114,6 +120,13 @@ export class EvaluationRepository {
       nextDeadlines: s('SELECT next_eval_at AS t, eval_claimed_until AS claimed FROM devices WHERE next_eval_at IS NOT NULL ORDER BY next_eval_at LIMIT 20'),
       finishQueued: s('DELETE FROM eval_queue WHERE device_id = ? AND seq = ?'),
       releaseQueued: s('UPDATE eval_queue SET claimed_until = NULL WHERE device_id = ?'),
+      // Jobs came while the entry was evaluated: it waits again from the evaluation's start (its
+      // oldest job not yet evaluated came later), behind those that waited longer; urgency the
+      // evaluation has seen (an older or the claimed seq) is spent.
+      requeue: s(`UPDATE eval_queue SET claimed_until = NULL,
+          queued_at = CASE WHEN queued_at < ? THEN ? ELSE queued_at END,
+          urgent_seq = CASE WHEN urgent_seq <= ? THEN NULL ELSE urgent_seq END
+        WHERE device_id = ?`),
     };
   }
 
@@ -126,10 +139,11 @@ export class EvaluationRepository {
     return run<{ id: string; next_eval_at: number }>(this.db, this.sql.claimDue, [now + leaseMs, now, now, now, limit]);
   }
 
-  /** Removes the queue entry if nothing was enqueued since the claim; otherwise frees it for another pass. */
-  async finishQueued(tx: Tx, deviceId: string, seq: string): Promise<void> {
+  /** Removes the queue entry if nothing was enqueued since the claim; otherwise queues it again
+   * as of `evaluatedAt`, the time the evaluation took as now (before it read anything). */
+  async finishQueued(tx: Tx, deviceId: string, seq: string, evaluatedAt: number): Promise<void> {
     const r = await tx.executeQuery(this.sql.finishQueued([deviceId, seq]));
-    if (Number(r.numAffectedRows ?? 0) === 0) await tx.executeQuery(this.sql.releaseQueued([deviceId]));
+    if (Number(r.numAffectedRows ?? 0) === 0) await tx.executeQuery(this.sql.requeue([evaluatedAt, evaluatedAt, seq, deviceId]));
   }
 
   /** The queue entries of these devices that nobody is evaluating now: device id → seq. */

@@ -45,6 +45,7 @@ const JOB_COLUMNS = [
 ];
 const JOBS_PER_STATEMENT = 250;
 const QUEUE_PER_STATEMENT = 500;
+const NONE: ReadonlySet<string> = new Set();
 /** Checks per open-run lookup: SQLite allows 500 terms in a compound SELECT. */
 const OPEN_RUNS_PER_STATEMENT = 100;
 
@@ -146,11 +147,12 @@ export class IngestRepository {
   private queueStatement(rows: number): Statement {
     let stmt = this.queueStatements.get(rows);
     if (!stmt) {
-      const values = Array.from({ length: rows }, () => '(?, ?, ?)').join(', ');
+      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ');
+      // queued_at stays: the entry waits since its oldest job nobody has evaluated yet.
       stmt = statement(
         this.dialect,
-        `INSERT INTO eval_queue (device_id, seq, queued_at) VALUES ${values}
-         ON CONFLICT (device_id) DO UPDATE SET seq = excluded.seq`,
+        `INSERT INTO eval_queue (device_id, seq, queued_at, urgent_seq) VALUES ${values}
+         ON CONFLICT (device_id) DO UPDATE SET seq = excluded.seq, urgent_seq = COALESCE(excluded.urgent_seq, eval_queue.urgent_seq)`,
       );
       this.queueStatements.set(rows, stmt);
     }
@@ -225,13 +227,14 @@ export class IngestRepository {
   }
 
   /** Puts devices on the evaluation queue; `seq` marks this enqueue (see eval_queue). Rows are
-   * locked in device id order, as every writer of the queue does (see docs/deploy.md). */
-  async enqueue(tx: Tx, deviceIds: string[], seq: string, now: number): Promise<void> {
+   * locked in device id order, as every writer of the queue does (see docs/deploy.md). `urgent`:
+   * the devices (or all of them) to evaluate ahead of a deep queue (docs/engine.md, "The queue"). */
+  async enqueue(tx: Tx, deviceIds: string[], seq: string, now: number, urgent: ReadonlySet<string> | 'all' = NONE): Promise<void> {
     const ordered = [...new Set(deviceIds)].sort();
     for (let i = 0; i < ordered.length; i += QUEUE_PER_STATEMENT) {
       const part = ordered.slice(i, i + QUEUE_PER_STATEMENT);
       const params: unknown[] = [];
-      for (const id of part) params.push(id, seq, now);
+      for (const id of part) params.push(id, seq, now, urgent === 'all' || urgent.has(id) ? seq : null);
       await run(tx, this.queueStatement(part.length), params);
     }
   }

@@ -37,6 +37,8 @@ export interface EvalQueueTable {
   seq: string;
   queued_at: number;
   claimed_until: number | null;
+  /** The enqueue that made this entry urgent (a job that may raise an alert); null: not urgent. */
+  urgent_seq: string | null;
 }
 
 export interface AlertsTable {

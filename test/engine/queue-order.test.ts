@@ -1,0 +1,106 @@
+// The order the evaluation queue is worked in (docs/engine.md, "The queue"). Under sustained
+// ingestion the queue never empties: a device whose jobs keep coming must not keep its place at
+// the head for ever (it waits again from the evaluation that saw its older jobs), and a job that
+// may raise an alert puts its device ahead of the rest, so alerts stay prompt however deep the
+// queue is. The claims are taken here one at a time, with the evaluator's own statements.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EvaluationRepository } from '../../src/db/repositories/evaluation.js';
+import { type EngineApp, HOUR, job, startEngine } from '../helpers/engine.js';
+
+let app: EngineApp;
+let repo: EvaluationRepository;
+
+beforeAll(async () => {
+  app = await startEngine();
+  repo = new EvaluationRepository(app.kw.database.db, app.kw.database.dialect);
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const LEASE = 60_000;
+const names = new Map<string, string>();
+
+/** Posts one job for a device without evaluating it; a second later by the clock. */
+async function post(device: string, status: string): Promise<string> {
+  app.clock.advance(1000);
+  const res = await app.request('POST', '/api/v1/jobs', {
+    body: { jobs: [job(app.clock.now() - HOUR, { client: 'Queue Co', device: { name: device, class: 'server' }, check: { name: 'Nightly' }, status })] },
+  });
+  expect(res.status).toBe(202);
+  const id = res.body.items[0].device_id as string;
+  names.set(id, device);
+  return id;
+}
+
+async function claimOne(): Promise<{ name: string; seq: string } | null> {
+  const [c] = await repo.claimQueued(app.clock.now(), LEASE, 1);
+  return c ? { name: names.get(c.device_id) ?? c.device_id, seq: c.seq } : null;
+}
+
+async function finish(device: string, seq: string): Promise<void> {
+  const id = [...names].find(([, n]) => n === device)![0];
+  await app.kw.database.db.transaction().execute((tx) => repo.finishQueued(tx, id, seq, app.clock.now()));
+}
+
+async function queueOf(device: string): Promise<{ queued_at: number; urgent_seq: string | null } | undefined> {
+  const id = [...names].find(([, n]) => n === device)![0];
+  return app.kw.database.db.selectFrom('eval_queue').select(['queued_at', 'urgent_seq']).where('device_id', '=', id).executeTakeFirst();
+}
+
+describe('the evaluation queue', () => {
+  it('takes a device with a failed job before devices that waited longer with successes, and spends the urgency once evaluated', async () => {
+    await app.evaluate();
+    for (const d of ['OK-A', 'OK-B', 'OK-C']) await post(d, 'succeeded');
+    await post('FAIL-F', 'failed');
+    expect((await queueOf('FAIL-F'))?.urgent_seq).not.toBeNull();
+    expect((await queueOf('OK-A'))?.urgent_seq).toBeNull();
+
+    const f = await claimOne();
+    expect(f?.name).toBe('FAIL-F');
+    // A success arrives while FAIL-F is evaluated: it must be evaluated again, but that is no
+    // longer urgent — the failure was seen by this evaluation.
+    await post('FAIL-F', 'succeeded');
+    await finish('FAIL-F', f!.seq);
+    const after = await queueOf('FAIL-F');
+    expect(after?.urgent_seq).toBeNull();
+    expect(after?.queued_at).toBe(app.clock.now());
+
+    expect((await claimOne())?.name).toBe('OK-A');
+    expect((await claimOne())?.name).toBe('OK-B');
+    expect((await claimOne())?.name).toBe('OK-C');
+    expect((await claimOne())?.name).toBe('FAIL-F');
+    expect(await claimOne()).toBeNull();
+    app.clock.advance(2 * LEASE);
+    await app.evaluate();
+  });
+
+  it('keeps an entry urgent when a failed job arrives while it is being evaluated', async () => {
+    await post('FAIL-G', 'succeeded');
+    const g = await claimOne();
+    expect(g?.name).toBe('FAIL-G');
+    await post('OK-H', 'succeeded');
+    await post('FAIL-G', 'failed');
+    await finish('FAIL-G', g!.seq);
+    expect((await queueOf('FAIL-G'))?.urgent_seq).not.toBeNull();
+    // OK-H waited longer, but FAIL-G has a failure nobody has evaluated yet.
+    expect((await claimOne())?.name).toBe('FAIL-G');
+    expect((await claimOne())?.name).toBe('OK-H');
+  });
+
+  it('queues a device that keeps receiving jobs behind the others after each evaluation (no one keeps the head)', async () => {
+    app.clock.advance(2 * LEASE);
+    await app.evaluate();
+    await post('BUSY-1', 'succeeded');
+    await post('QUIET-2', 'succeeded');
+    await post('QUIET-3', 'succeeded');
+    const busy = await claimOne();
+    expect(busy?.name).toBe('BUSY-1');
+    await post('BUSY-1', 'succeeded');
+    await finish('BUSY-1', busy!.seq);
+    // Before: BUSY-1 kept its first queued_at and came first again, for ever under steady load.
+    expect((await claimOne())?.name).toBe('QUIET-2');
+    expect((await claimOne())?.name).toBe('QUIET-3');
+    expect((await claimOne())?.name).toBe('BUSY-1');
+  });
+});
