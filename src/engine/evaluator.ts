@@ -106,21 +106,24 @@ export class EvaluatorWorker {
     // that came for it meanwhile; waiting would only cap the pace at a batch per interval.
     const wait = this.behind ? 0 : this.lastQueuePass + (this.options.coalesceMs ?? 0) - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    return this.tick();
+    return this.tick(true);
   }
 
   /**
-   * Due deadlines, then one batch from the queue. Deadlines are never starved by a deep queue (a
+   * Due deadlines, then one batch from the queue (`paced`, the background loop: not the devices
+   * queued again while busy before their `not_before`, see EvaluationRepository). Deadlines are never starved by a deep queue (a
    * burst of jobs, a settings change that queues every device): they are claimed first, and
    * again between chunks of the queue once `dueEveryMs` has passed, so an overdue check is
    * alerted within about that long of its deadline however busy the instance is.
    */
-  async tick(): Promise<number> {
+  async tick(paced = false): Promise<number> {
     const pass = await this.service.newPass();
     let n = await this.deadlines(pass);
     const now = this.clock.now();
-    const queued = (await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch)).map((q) => ({ deviceId: q.device_id, seq: q.seq, since: Number(q.queued_at), trigger: 'job' as const }));
-    if (queued.length > 0) this.lastQueuePass = performance.now();
+    const queued = (await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch, paced)).map((q) => ({ deviceId: q.device_id, seq: q.seq, since: Number(q.queued_at), trigger: 'job' as const }));
+    // Entries held back for their not_before count as a pass: the loop waits the coalescing
+    // interval instead of asking again at every commit that wakes it.
+    if (queued.length > 0 || (paced && (await this.repo.queueHeldBack(now)))) this.lastQueuePass = performance.now();
     this.behind = queued.length === this.options.batch;
     n += await this.evaluateChunks(queued, pass, async () => (this.clock.now() - this.lastDeadlines >= (this.options.dueEveryMs ?? 500) ? this.deadlines(pass) : 0));
     this.evaluated += n;

@@ -4,7 +4,7 @@
 // may raise an alert puts its device ahead of the rest, so alerts stay prompt however deep the
 // queue is. The claims are taken here one at a time, with the evaluator's own statements.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EvaluationRepository } from '../../src/db/repositories/evaluation.js';
+import { BUSY_DEVICE_INTERVAL_MS, EvaluationRepository } from '../../src/db/repositories/evaluation.js';
 import { type EngineApp, HOUR, job, startEngine } from '../helpers/engine.js';
 
 let app: EngineApp;
@@ -33,8 +33,8 @@ async function post(device: string, status: string): Promise<string> {
   return id;
 }
 
-async function claimOne(): Promise<{ name: string; seq: string } | null> {
-  const [c] = await repo.claimQueued(app.clock.now(), LEASE, 1);
+async function claimOne(paced = false): Promise<{ name: string; seq: string } | null> {
+  const [c] = await repo.claimQueued(app.clock.now(), LEASE, 1, paced);
   return c ? { name: names.get(c.device_id) ?? c.device_id, seq: c.seq } : null;
 }
 
@@ -102,5 +102,41 @@ describe('the evaluation queue', () => {
     expect((await claimOne())?.name).toBe('QUIET-2');
     expect((await claimOne())?.name).toBe('QUIET-3');
     expect((await claimOne())?.name).toBe('BUSY-1');
+  });
+
+  it('leaves a device queued again while busy to the background loop for a while, unless a failure comes', async () => {
+    app.clock.advance(2 * LEASE);
+    await app.evaluate();
+    await post('PACE-1', 'succeeded');
+    const first = await claimOne(true);
+    expect(first?.name).toBe('PACE-1');
+    await post('PACE-1', 'succeeded');
+    await finish('PACE-1', first!.seq);
+    // Successes only: the background loop leaves it for BUSY_DEVICE_INTERVAL_MS…
+    expect(await claimOne(true)).toBeNull();
+    expect(await repo.queueHeldBack(app.clock.now())).toBe(true);
+    // …a failure does not wait…
+    await post('PACE-1', 'failed');
+    const urgent = await claimOne(true);
+    expect(urgent?.name).toBe('PACE-1');
+    await post('PACE-1', 'succeeded');
+    await finish('PACE-1', urgent!.seq);
+    expect(await claimOne(true)).toBeNull();
+    // …and once the interval has passed it is taken with everything that came meanwhile.
+    app.clock.advance(BUSY_DEVICE_INTERVAL_MS);
+    expect((await claimOne(true))?.name).toBe('PACE-1');
+    expect(await repo.queueHeldBack(app.clock.now())).toBe(false);
+  });
+
+  it('evaluates held-back devices at once when asked to run until idle (keepwatch evaluate, tests)', async () => {
+    app.clock.advance(2 * LEASE);
+    await app.evaluate();
+    await post('PACE-2', 'succeeded');
+    const c = await claimOne(true);
+    await post('PACE-2', 'succeeded');
+    await finish('PACE-2', c!.seq);
+    expect(await claimOne(true)).toBeNull();
+    expect(await app.evaluate()).toBe(1);
+    expect(await queueOf('PACE-2')).toBeUndefined();
   });
 });

@@ -47,6 +47,13 @@ const ID = 'CAST(? AS TEXT)';
  * minutes, and no entry waits more than this behind urgent ones (docs/engine.md, "The queue").
  */
 const URGENT_HEAD_START_MS = 300_000;
+/**
+ * A device whose jobs kept coming while it was evaluated is taken again by the background loop
+ * this long after that evaluation began, with everything that came meanwhile, unless a job that
+ * may raise an alert came (urgent): under a stream the evaluator then costs ingestion a bounded
+ * share, and only successes wait (docs/engine.md, "The queue").
+ */
+export const BUSY_DEVICE_INTERVAL_MS = 2000;
 
 /** Values per IN list: far under SQLite's 32,766 parameters and PostgreSQL's 65,535. */
 const IN_CHUNK = 500;
@@ -65,6 +72,11 @@ function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
 }
 
 // Parameters in an INSERT … SELECT list have no type for PostgreSQL to infer: cast them.
+/** Claims the entries that waited longest (urgent ones as if five minutes longer), `extra` narrowing them. */
+const claimQueued = (extra: string, lockClause: string) => `UPDATE eval_queue SET claimed_until = ? WHERE device_id IN (
+    SELECT device_id FROM eval_queue WHERE (claimed_until IS NULL OR claimed_until < ?) ${extra}
+    ORDER BY CASE WHEN urgent_seq IS NULL THEN queued_at ELSE queued_at - ${URGENT_HEAD_START_MS} END LIMIT ? ${lockClause})
+  RETURNING device_id, seq, queued_at`;
 const typedSeq = (seq: string) => sql<string>`cast(${seq} as text)`.as('seq');
 const typedTime = (ms: number) => sql<number>`cast(${ms} as bigint)`.as('queued_at');
 
@@ -106,10 +118,9 @@ export class EvaluationRepository {
     const skipLockedDevices = pg ? 'FOR NO KEY UPDATE SKIP LOCKED' : '';
     const s = (text: string) => statement(dialect, text);
     this.sql = {
-      claimQueued: s(`UPDATE eval_queue SET claimed_until = ? WHERE device_id IN (
-          SELECT device_id FROM eval_queue WHERE claimed_until IS NULL OR claimed_until < ?
-          ORDER BY CASE WHEN urgent_seq IS NULL THEN queued_at ELSE queued_at - ${URGENT_HEAD_START_MS} END LIMIT ? ${skipLockedRows})
-        RETURNING device_id, seq, queued_at`),
+      claimQueued: s(claimQueued('', skipLockedRows)),
+      claimQueuedPaced: s(claimQueued('AND (urgent_seq IS NOT NULL OR not_before IS NULL OR not_before <= ?)', skipLockedRows)),
+      heldBack: s('SELECT 1 AS held FROM eval_queue WHERE not_before > ? AND urgent_seq IS NULL LIMIT 1'),
       // A device whose queue entry is being evaluated now gets its deadline from that evaluation;
       // one merely waiting in the queue does not wait there past its deadline.
       claimDue: s(`UPDATE devices SET eval_claimed_until = ? WHERE id IN (
@@ -123,15 +134,21 @@ export class EvaluationRepository {
       // Jobs came while the entry was evaluated: it waits again from the evaluation's start (its
       // oldest job not yet evaluated came later), behind those that waited longer; urgency the
       // evaluation has seen (an older or the claimed seq) is spent.
-      requeue: s(`UPDATE eval_queue SET claimed_until = NULL,
+      requeue: s(`UPDATE eval_queue SET claimed_until = NULL, not_before = ?,
           queued_at = CASE WHEN queued_at < ? THEN ? ELSE queued_at END,
           urgent_seq = CASE WHEN urgent_seq <= ? THEN NULL ELSE urgent_seq END
         WHERE device_id = ?`),
     };
   }
 
-  async claimQueued(now: number, leaseMs: number, limit: number): Promise<Array<{ device_id: string; seq: string; queued_at: number }>> {
-    return run(this.db, this.sql.claimQueued, [now + leaseMs, now, limit]);
+  /** `paced` (the background loop): leaves entries queued again while busy until their `not_before`. */
+  async claimQueued(now: number, leaseMs: number, limit: number, paced = false): Promise<Array<{ device_id: string; seq: string; queued_at: number }>> {
+    return paced ? run(this.db, this.sql.claimQueuedPaced, [now + leaseMs, now, now, limit]) : run(this.db, this.sql.claimQueued, [now + leaseMs, now, limit]);
+  }
+
+  /** Whether entries wait for their `not_before` (and nothing else was claimable). */
+  async queueHeldBack(now: number): Promise<boolean> {
+    return (await run(this.db, this.sql.heldBack, [now])).length > 0;
   }
 
   /** Devices whose deadline passed, with that deadline. */
@@ -143,7 +160,7 @@ export class EvaluationRepository {
    * as of `evaluatedAt`, the time the evaluation took as now (before it read anything). */
   async finishQueued(tx: Tx, deviceId: string, seq: string, evaluatedAt: number): Promise<void> {
     const r = await tx.executeQuery(this.sql.finishQueued([deviceId, seq]));
-    if (Number(r.numAffectedRows ?? 0) === 0) await tx.executeQuery(this.sql.requeue([evaluatedAt, evaluatedAt, seq, deviceId]));
+    if (Number(r.numAffectedRows ?? 0) === 0) await tx.executeQuery(this.sql.requeue([evaluatedAt + BUSY_DEVICE_INTERVAL_MS, evaluatedAt, evaluatedAt, seq, deviceId]));
   }
 
   /** The queue entries of these devices that nobody is evaluating now: device id → seq. */
