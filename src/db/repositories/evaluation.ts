@@ -71,12 +71,12 @@ function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
   return m;
 }
 
-// Parameters in an INSERT … SELECT list have no type for PostgreSQL to infer: cast them.
 /** Claims the entries that waited longest (urgent ones as if five minutes longer), `extra` narrowing them. */
 const claimQueued = (extra: string, lockClause: string) => `UPDATE eval_queue SET claimed_until = ? WHERE device_id IN (
     SELECT device_id FROM eval_queue WHERE (claimed_until IS NULL OR claimed_until < ?) ${extra}
     ORDER BY CASE WHEN urgent_seq IS NULL THEN queued_at ELSE queued_at - ${URGENT_HEAD_START_MS} END LIMIT ? ${lockClause})
   RETURNING device_id, seq, queued_at`;
+// Parameters in an INSERT … SELECT list have no type for PostgreSQL to infer: cast them.
 const typedSeq = (seq: string) => sql<string>`cast(${seq} as text)`.as('seq');
 const typedTime = (ms: number) => sql<number>`cast(${ms} as bigint)`.as('queued_at');
 
