@@ -130,7 +130,6 @@ export class EvaluationRepository {
         RETURNING id, next_eval_at`),
       nextDeadlines: s('SELECT next_eval_at AS t, eval_claimed_until AS claimed FROM devices WHERE next_eval_at IS NOT NULL ORDER BY next_eval_at LIMIT 20'),
       finishQueued: s('DELETE FROM eval_queue WHERE device_id = ? AND seq = ?'),
-      releaseQueued: s('UPDATE eval_queue SET claimed_until = NULL WHERE device_id = ?'),
       // Jobs came while the entry was evaluated: it waits again from the evaluation's start (its
       // oldest job not yet evaluated came later), behind those that waited longer; urgency the
       // evaluation has seen (an older or the claimed seq) is spent.
@@ -186,10 +185,6 @@ export class EvaluationRepository {
       .where('seq', '=', seq)
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
       .execute();
-  }
-
-  async releaseQueued(deviceId: string): Promise<void> {
-    await this.db.executeQuery(this.sql.releaseQueued([deviceId]));
   }
 
   /** Queues every device, or a client's. */
