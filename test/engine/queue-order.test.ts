@@ -43,6 +43,21 @@ async function finish(device: string, seq: string): Promise<void> {
   await app.kw.database.db.transaction().execute((tx) => repo.finishQueued(tx, id, seq, app.clock.now()));
 }
 
+/** A device claimed, sent another job while "being evaluated", then finished: queued again while busy. */
+async function busy(device: string, paced = false): Promise<void> {
+  await post(device, 'succeeded');
+  const c = await claimOne(paced);
+  expect(c?.name).toBe(device);
+  await post(device, 'succeeded');
+  await finish(device, c!.seq);
+}
+
+/** A clean queue: every earlier claim's lease run out, everything evaluated. */
+async function settle(): Promise<void> {
+  app.clock.advance(2 * LEASE);
+  await app.evaluate();
+}
+
 async function queueOf(device: string): Promise<{ queued_at: number; urgent_seq: string | null } | undefined> {
   const id = [...names].find(([, n]) => n === device)![0];
   return app.kw.database.db.selectFrom('eval_queue').select(['queued_at', 'urgent_seq']).where('device_id', '=', id).executeTakeFirst();
@@ -89,15 +104,15 @@ describe('the evaluation queue', () => {
   });
 
   it('queues a device that keeps receiving jobs behind the others after each evaluation (no one keeps the head)', async () => {
-    app.clock.advance(2 * LEASE);
-    await app.evaluate();
+    await settle();
+    // BUSY-1 waited longest when it was claimed; two quieter devices queued behind it.
     await post('BUSY-1', 'succeeded');
     await post('QUIET-2', 'succeeded');
     await post('QUIET-3', 'succeeded');
-    const busy = await claimOne();
-    expect(busy?.name).toBe('BUSY-1');
+    const claimed = await claimOne();
+    expect(claimed?.name).toBe('BUSY-1');
     await post('BUSY-1', 'succeeded');
-    await finish('BUSY-1', busy!.seq);
+    await finish('BUSY-1', claimed!.seq);
     // Before: BUSY-1 kept its first queued_at and came first again, for ever under steady load.
     expect((await claimOne())?.name).toBe('QUIET-2');
     expect((await claimOne())?.name).toBe('QUIET-3');
@@ -105,16 +120,12 @@ describe('the evaluation queue', () => {
   });
 
   it('leaves a device queued again while busy to the background loop for a while, unless a failure comes', async () => {
-    app.clock.advance(2 * LEASE);
-    await app.evaluate();
-    await post('PACE-1', 'succeeded');
-    const first = await claimOne(true);
-    expect(first?.name).toBe('PACE-1');
-    await post('PACE-1', 'succeeded');
-    await finish('PACE-1', first!.seq);
+    await settle();
+    await busy('PACE-1', true);
     // Successes only: the background loop leaves it for BUSY_DEVICE_INTERVAL_MS…
     expect(await claimOne(true)).toBeNull();
     expect(await repo.queueHeldBack(app.clock.now())).toBe(true);
+    expect(await app.kw.evaluator.tick(true)).toBe(0);
     // …a failure does not wait…
     await post('PACE-1', 'failed');
     const urgent = await claimOne(true);
@@ -129,14 +140,23 @@ describe('the evaluation queue', () => {
   });
 
   it('evaluates held-back devices at once when asked to run until idle (keepwatch evaluate, tests)', async () => {
-    app.clock.advance(2 * LEASE);
-    await app.evaluate();
-    await post('PACE-2', 'succeeded');
-    const c = await claimOne(true);
-    await post('PACE-2', 'succeeded');
-    await finish('PACE-2', c!.seq);
+    await settle();
+    await busy('PACE-2', true);
     expect(await claimOne(true)).toBeNull();
     expect(await app.evaluate()).toBe(1);
     expect(await queueOf('PACE-2')).toBeUndefined();
+  });
+
+  it('puts a device ahead when a user changes its checks through the API (someone waits to see it)', async () => {
+    await settle();
+    await post('OK-J', 'succeeded');
+    const created = await app.request('POST', '/api/v1/checks', {
+      body: { name: 'Weekly restore test', kind: 'backup', client: 'Queue Co', device: { name: 'EDITED-K', class: 'server' } },
+    });
+    expect(created.status).toBe(201);
+    names.set(created.body.device_id, 'EDITED-K');
+    expect((await queueOf('EDITED-K'))?.urgent_seq).not.toBeNull();
+    expect((await claimOne())?.name).toBe('EDITED-K');
+    expect((await claimOne())?.name).toBe('OK-J');
   });
 });
