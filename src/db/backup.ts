@@ -13,13 +13,19 @@ const run = promisify(execFile);
 
 export class BackupError extends Error {}
 
+/** sqlite3_backup_step's page count meaning "the rest" (better-sqlite3 clamps to 0..2^31-1). */
+const ALL_PAGES = 0x7fffffff;
+
 export async function backupSqlite(liveFile: string, dest: string): Promise<{ bytes: number; migrations: string[] }> {
   if (!existsSync(liveFile)) throw new BackupError(`no database at ${liveFile}: nothing to back up`);
   const source = new SQLite(liveFile, { fileMustExist: true });
   const tmp = `${dest}.partial`;
   try {
     source.pragma('busy_timeout = 5000');
-    await source.backup(tmp);
+    // All pages in one step, under one read transaction (WAL: writers go on meanwhile). In steps
+    // (better-sqlite3's default is 100 pages), any write by the running service restarts the copy
+    // from the first page, so under a steady stream of jobs it never finished (CI, 2026-12-07).
+    await source.backup(tmp, { progress: () => ALL_PAGES });
   } finally {
     source.close();
   }
