@@ -24,8 +24,16 @@ export function printScaleout(r: ScaleoutResult, seconds: number): void {
   row('single-job POST /api/v1/jobs, 48 connections split over the instances', (s) => s.single, 'req/s');
   row('1,000-job batches, 6 connections split over the instances', (s) => s.batch, 'jobs/s');
   row('evaluator: every one of 2,000 devices queued at once, until the queue is empty', (s) => s.evaluation, 'devices/s');
-  const errors = (s: typeof three) => s.single.errors + s.batch.errors;
+  const errors = (s: typeof three) => {
+    const kinds = [s.single.errorKinds, s.batch.errorKinds].filter(Boolean).join('; ');
+    return `${s.single.errors + s.batch.errors}${kinds ? ` (${kinds})` : ''}`;
+  };
   console.log(`| errors (non-2xx + socket) | ${errors(three)} | ${errors(one)} | ${errors(lite)} | | |`);
+  for (const s of r.setups) {
+    if (s.problems.length === 0) continue;
+    console.log(`\n${s.label}: the instances logged ${s.problems.length} warnings or errors${s.problems.length >= 200 ? ' (first 200 per instance)' : ''}:`);
+    for (const line of s.problems.slice(0, 20)) console.log(`    ${line.slice(0, 400)}`);
+  }
 
   console.log(`\n### Where the time went (CPU in cores of ${cpus().length}; PostgreSQL: share of this database's backend samples)`);
   console.log('| setup, measure | machine busy | Keepwatch (busiest process) | PostgreSQL | wrk | other | backends running / lock / I/O / waiting for us / idle | bottleneck |');

@@ -27,6 +27,8 @@ export interface Measured {
   evaluatedPerSec: number;
   p99: number | null;
   errors: number;
+  /** wrk's kinds of error, when there were any. */
+  errorKinds?: string;
   cpu: CpuShare;
 }
 
@@ -36,6 +38,8 @@ export interface SetupResult {
   single: Measured;
   batch: Measured;
   evaluation: Measured & { passes: number };
+  /** Warnings and errors the instances logged during the whole setup. */
+  problems: string[];
 }
 
 export interface ScaleoutResult {
@@ -189,6 +193,7 @@ async function spread(s: Setup, script: (token: string) => string, connections: 
     p50: Math.max(...results.map((r) => r.p50)),
     p99: Math.max(...results.map((r) => r.p99)),
     errors: results.reduce((a, r) => a + r.errors, 0),
+    errorKinds: results.map((r) => r.errorKinds).filter(Boolean).join('; '),
   };
 }
 
@@ -198,7 +203,7 @@ async function measureLoad(s: Setup, script: (token: string) => string, connecti
   const r = await spread(s, script, connections, seconds);
   const cpu = await sampler.stop();
   const evaluatedPerSec = ((await evaluations(s)) - before) / seconds;
-  return { rate: r.rps * perRequest, evaluatedPerSec, p99: r.p99, errors: r.errors, cpu };
+  return { rate: r.rps * perRequest, evaluatedPerSec, p99: r.p99, errors: r.errors, errorKinds: r.errorKinds, cpu };
 }
 
 async function run(s: Setup, seconds: number, log: (m: string) => void): Promise<SetupResult> {
@@ -212,7 +217,7 @@ async function run(s: Setup, seconds: number, log: (m: string) => void): Promise
   await drained(s, 300_000);
   log(`${s.label}: 1,000-job batches …`);
   const batch = await measureLoad(s, scripts.batch, BATCH_CONNECTIONS, seconds, 1000);
-  return { label: s.label, instances: s.servers.length, single, batch, evaluation: evaluated };
+  return { label: s.label, instances: s.servers.length, single, batch, evaluation: evaluated, problems: s.servers.flatMap((x) => x.problems) };
 }
 
 export async function benchScaleout(seconds: number, log: (m: string) => void): Promise<ScaleoutResult> {

@@ -14,6 +14,8 @@ export interface BenchServer {
   adminToken: string;
   child: ChildProcess;
   env: Record<string, string>;
+  /** The server's own warnings and errors (pino level ≥ 40), as logged: a benchmark's errors need their cause. */
+  problems: string[];
   stop(): Promise<void>;
 }
 
@@ -41,11 +43,13 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}, op
   const adminToken = token(['--scope', 'admin', '--name', 'bench-admin']);
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let smtpPort = 0;
+  const problems: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number; smtpPort?: number };
+        const entry = JSON.parse(line) as { msg?: string; port?: number; smtpPort?: number; level?: number };
+        if ((entry.level ?? 0) >= 40 && problems.length < 200) problems.push(line);
         if (entry.msg === 'keepwatch is serving') {
           smtpPort = entry.smtpPort ?? 0;
           resolve(`http://127.0.0.1:${entry.port}`);
@@ -62,6 +66,7 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}, op
     adminToken,
     child,
     env,
+    problems,
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

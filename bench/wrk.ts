@@ -13,6 +13,8 @@ export interface LoadResult {
   p50: number;
   p99: number;
   errors: number;
+  /** What the errors were, e.g. "non-2xx 2, timeout 1" (wrk's own words); empty when none. */
+  errorKinds?: string;
 }
 
 const JOB = (prefix: string) => `
@@ -66,5 +68,7 @@ export async function wrk(url: string, script: string, connections: number, seco
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
   const errors = non2xx + (socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
-  return { rps, p50, p99, errors };
+  const kinds: Array<[string, number]> = [['non-2xx', non2xx], ...['connect', 'read', 'write', 'timeout'].map((k, i): [string, number] => [k, Number(socket?.[i + 1] ?? 0)])];
+  const errorKinds = kinds.filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+  return { rps, p50, p99, errors, errorKinds };
 }

@@ -3,7 +3,7 @@
 // duration. Fonts are embedded (DejaVu Sans), so any device name prints as written.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import PDFDocument from 'pdfkit';
+import type PDFDocument from 'pdfkit';
 import type { ComplianceReport, DeviceCompliance } from './report.js';
 
 const FONT_DIR = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
@@ -33,7 +33,9 @@ export interface PdfOptions {
   timezone: string;
 }
 
-export function renderCompliancePdf(report: ComplianceReport, options: PdfOptions): Promise<Buffer> {
+export async function renderCompliancePdf(report: ComplianceReport, options: PdfOptions): Promise<Buffer> {
+  // Loaded on the first PDF: most processes never render one (start-up time, docs/development.md).
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 48, bufferPages: true, info: { Title: title(options), Author: 'Keepwatch', Subject: period(report, options) } });
   doc.registerFont('body', REGULAR);
   doc.registerFont('bold', BOLD);

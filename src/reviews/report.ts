@@ -1,7 +1,6 @@
 // The daily review's evidence report as CSV and PDF (docs/review.md): each day of the period with
 // how its review went, and each failed or warning run with who reviewed it, when, the note and
 // the ticket. The PDF uses the compliance report's fonts and table (src/reports/pdf.ts).
-import PDFDocument from 'pdfkit';
 import { csv } from '../lib/csv.js';
 import { BOLD, INK, MUTED, REGULAR, sectionTitle, table } from '../reports/pdf.js';
 import type { ReviewReport } from './service.js';
@@ -44,7 +43,8 @@ function title(r: ReviewReport): string {
   return `Daily review evidence — ${r.clientName ?? 'all clients'}`;
 }
 
-export function renderReviewPdf(r: ReviewReport): Promise<Buffer> {
+export async function renderReviewPdf(r: ReviewReport): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit'); // on first use, as in reports/pdf.ts
   const doc = new PDFDocument({ size: 'A4', margin: 48, bufferPages: true, info: { Title: title(r), Author: 'Keepwatch', Subject: `${r.from} – ${r.to}` } });
   doc.registerFont('body', REGULAR);
   doc.registerFont('bold', BOLD);

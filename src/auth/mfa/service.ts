@@ -6,14 +6,7 @@
 // then gets a session that may only enrol one (src/http/plugins/auth.ts asks `enrolmentOnly`).
 // Single sign-on users are not asked: their identity provider is where their MFA lives.
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON, VerifiedAuthenticationResponse, VerifiedRegistrationResponse } from '@simplewebauthn/server';
 import { Secret, TOTP } from 'otpauth';
 import type { MfaRepository } from '../../db/repositories/mfa.js';
 import type { SettingsRepository } from '../../db/repositories/settings.js';
@@ -29,6 +22,9 @@ import type { AuditService } from '../../ops/audit.js';
 import { type SecondFactorProof, SIGN_IN_LIMITS } from '../sessions.js';
 import { principalOf, type UserService } from '../users.js';
 import { type MfaFactor, type MfaMethod, MfaRejectedError, MfaRequiredError } from './errors.js';
+
+/** Loaded at the first passkey ceremony: a fifth of the app's start-up, which most processes never use. */
+const webauthn = () => import('@simplewebauthn/server');
 
 export const TOTP_PERIOD_S = 30;
 const TOTP_DIGITS = 6;
@@ -293,6 +289,7 @@ export class MfaService {
   async registrationOptions(actor: Principal): Promise<unknown> {
     const user = await this.users.get(actor.id);
     const existing = await this.repo.passkeysOf(user.id);
+    const { generateRegistrationOptions } = await webauthn();
     const options = await generateRegistrationOptions({
       rpName: ISSUER,
       rpID: this.rpId,
@@ -316,7 +313,8 @@ export class MfaService {
     if (challenge === null || !(await this.repo.takeChallenge(challenge, actor.id, 'register', now - CHALLENGE_TTL_MS))) {
       throw ValidationError.field('response', 'answers no registration challenge of yours, or one that expired: ask for new options');
     }
-    let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+    const { verifyRegistrationResponse } = await webauthn();
+    let verified: VerifiedRegistrationResponse;
     try {
       verified = await verifyRegistrationResponse({
         response: response as unknown as RegistrationResponseJSON,
@@ -360,6 +358,7 @@ export class MfaService {
   /** Options for navigator.credentials.get() with the user's passkeys; the challenge is kept for five minutes. */
   private async authenticationOptions(userId: string): Promise<unknown> {
     const passkeys = await this.repo.passkeysOf(userId);
+    const { generateAuthenticationOptions } = await webauthn();
     const options = await generateAuthenticationOptions({
       rpID: this.rpId,
       allowCredentials: passkeys.map((p) => ({ id: p.credential_id, transports: p.transports ? (JSON.parse(p.transports) as string[]) : undefined })),
@@ -380,7 +379,8 @@ export class MfaService {
     if (challenge === null || !(await this.repo.takeChallenge(challenge, user.id, 'authenticate', now - CHALLENGE_TTL_MS))) {
       throw reject('the passkey answered no current challenge: sign in again');
     }
-    let result: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+    const { verifyAuthenticationResponse } = await webauthn();
+    let result: VerifiedAuthenticationResponse;
     try {
       result = await verifyAuthenticationResponse({
         response: assertion as unknown as AuthenticationResponseJSON,

@@ -1,6 +1,6 @@
 // IMAP mailbox poller on imapflow: fetch from the folder, store, move to the processed folder.
 import { createHash } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { socketOptions } from '../../../lib/outbound/index.js';
 import { MailboxAuthError, type MailboxPoller, type StoreMessage, type TestStep } from './types.js';
 
@@ -23,7 +23,9 @@ function addresses(list: Address[] | undefined): string[] {
 export class ImapPoller implements MailboxPoller {
   constructor(private readonly config: ImapConfig) {}
 
-  private client(): ImapFlow {
+  private async client(): Promise<ImapFlow> {
+    // Loaded when a mailbox is first polled: most installs have none (start-up time).
+    const { ImapFlow } = await import('imapflow');
     const c = this.config;
     const client = new ImapFlow({
       ...{ host: c.host, port: c.port, secure: c.tls, auth: { user: c.user, pass: c.password }, logger: false, connectionTimeout: 15_000 },
@@ -47,7 +49,7 @@ export class ImapPoller implements MailboxPoller {
   async test(): Promise<TestStep[]> {
     const c = this.config;
     const where = `${c.host}:${c.port}${c.tls ? ' (TLS)' : ''}`;
-    const client = this.client();
+    const client = await this.client();
     try {
       await this.connect(client);
     } catch (err) {
@@ -80,7 +82,7 @@ export class ImapPoller implements MailboxPoller {
 
   async poll(store: StoreMessage, limit: number): Promise<number> {
     const c = this.config;
-    const client = this.client();
+    const client = await this.client();
     await this.connect(client);
     try {
       await this.ensureFolder(client, c.processed_folder);
