@@ -11,7 +11,8 @@
 // would otherwise land on the main thread). Writers are held meanwhile. So that the main thread
 // does not sit in SQLite's busy handler (a blocked event loop) for it, the thread raises a shared
 // flag for the duration and the main connection's transactions wait for it asynchronously
-// (`whenWritable`); busy_timeout and BEGIN IMMEDIATE (connection.ts) cover the rest.
+// (`whenWritable`); BEGIN IMMEDIATE and the asynchronous retries on SQLITE_BUSY (connection.ts)
+// cover the rest.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -91,7 +92,7 @@ interface WorkerMessage {
 type WaitAsync = (a: Int32Array, index: number, value: number, timeoutMs: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-/** Longest a transaction waits for a RESTART before it goes ahead and lets busy_timeout wait instead. */
+/** Longest a transaction waits for a RESTART before it goes ahead and retries on SQLITE_BUSY instead. */
 const MAX_GATE_MS = 1000;
 
 export class Checkpointer {

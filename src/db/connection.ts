@@ -40,6 +40,48 @@ export interface DatabaseOptions {
 /** How long a write waits for another connection's lock before it fails. */
 const BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * A spell of SQLITE_BUSY answers on one connection. Its statements take turns (Kysely's mutex), so
+ * while one retries, the others queue behind it; each waiting 5 s from its own turn would add the
+ * waits up (tens of seconds with a few background loops and a request in line). Instead every
+ * statement gives up 5 s after the spell began: a spell goes on while BUSY answers keep coming
+ * (a retry meets one at least every 50 ms) and ends after a quiet gap.
+ */
+class BusySpell {
+  private since = 0;
+  private last = Number.NEGATIVE_INFINITY;
+
+  /** Records a SQLITE_BUSY answer; the time from which the 5 s are counted. */
+  met(now: number): number {
+    if (now - this.last > SPELL_GAP_MS) this.since = now;
+    this.last = now;
+    return this.since;
+  }
+}
+
+/** Longer than a retry's longest pause (50 ms) and the hand-over to the next statement in line. */
+const SPELL_GAP_MS = 250;
+
+/**
+ * Runs `attempt` again while SQLite answers SQLITE_BUSY (another connection holds the write lock),
+ * pausing 1…50 ms between tries without blocking the thread, until BUSY_TIMEOUT_MS into the spell;
+ * then throws the SQLITE_BUSY error, which the API answers with 503 and Retry-After.
+ */
+async function retryWhileBusy<T>(spell: BusySpell, attempt: () => Promise<T>, before?: () => Promise<void> | null): Promise<T> {
+  for (let pause = 1; ; pause = Math.min(2 * pause, 50)) {
+    const wait = before?.();
+    if (wait) await wait;
+    try {
+      return await attempt();
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      const now = performance.now();
+      if (now - spell.met(now) > BUSY_TIMEOUT_MS) throw err;
+    }
+    await new Promise((r) => setTimeout(r, pause));
+  }
+}
+
 // int8 (counts, epoch-ms columns) as JS numbers: epoch ms stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
@@ -54,23 +96,14 @@ function withStatementCache(raw: SQLite.Database, options: { immediate: boolean 
   // has read and then writes must upgrade to the write lock, and if another connection holds it
   // (the checkpointer's RESTART, a CLI command) SQLite fails at once with SQLITE_BUSY instead of
   // waiting busy_timeout: its snapshot could be stale. BEGIN IMMEDIATE takes the write lock
-  // first. It is tried without busy_timeout — SQLite's busy handler sleeps the thread, which here
-  // serves every request, and cannot let another connection of this thread finish — and
-  // GatedSqliteDialect retries it asynchronously. Only for a connection that writes: readers stay
-  // deferred, or they would queue behind the writer.
+  // first (the connection has no busy_timeout: GatedSqliteDialect retries asynchronously). Only
+  // for a connection that writes: readers stay deferred, or they would queue behind the writer.
   const immediate = raw.prepare('begin immediate');
   const beginNow: SqliteStatement = {
     reader: false,
     all: () => [],
     iterate: () => [][Symbol.iterator](),
-    run: () => {
-      raw.pragma('busy_timeout = 0');
-      try {
-        return immediate.run();
-      } finally {
-        raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      }
-    },
+    run: () => immediate.run(),
   };
   return {
     close: () => raw.close(),
@@ -87,7 +120,15 @@ function withStatementCache(raw: SQLite.Database, options: { immediate: boolean 
   };
 }
 
-/** SQLite through better-sqlite3, where a transaction first waits for `ready` (when it returns a promise). */
+/**
+ * SQLite through better-sqlite3 on the thread that serves every request. The connection has
+ * busy_timeout 0: SQLite's busy handler sleeps the thread, so while another process held the
+ * write lock (a CLI command, a backup tool, sqlite3 by hand) each background loop's statement
+ * froze the whole server for 5 s in turn, and no request was answered for tens of seconds. Here a
+ * statement or BEGIN that meets SQLITE_BUSY is retried asynchronously instead, for as long as
+ * busy_timeout would have waited; a transaction first waits for `ready` (the checkpointer's
+ * RESTART) when it returns a promise.
+ */
 class GatedSqliteDialect extends SqliteDialect {
   constructor(
     config: SqliteDialectConfig,
@@ -98,21 +139,21 @@ class GatedSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     const driver = super.createDriver();
+    const spell = new BusySpell();
     const begin = driver.beginTransaction.bind(driver);
-    // BEGIN IMMEDIATE fails at once while another connection writes (withStatementCache): wait
-    // for it here, off the thread, as long as busy_timeout would have.
-    driver.beginTransaction = async (connection: DatabaseConnection, settings: TransactionSettings) => {
-      const started = performance.now();
-      for (let pause = 1; ; pause = Math.min(2 * pause, 50)) {
-        const wait = this.ready();
-        if (wait) await wait;
-        try {
-          return await begin(connection, settings);
-        } catch (err) {
-          if ((err as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() - started > BUSY_TIMEOUT_MS) throw err;
-        }
-        await new Promise((r) => setTimeout(r, pause));
+    driver.beginTransaction = (connection: DatabaseConnection, settings: TransactionSettings) => retryWhileBusy(spell, () => begin(connection, settings), this.ready);
+    const acquire = driver.acquireConnection.bind(driver);
+    const patched = new WeakSet<DatabaseConnection>();
+    driver.acquireConnection = async () => {
+      const connection = await acquire();
+      if (!patched.has(connection)) {
+        // One connection for the driver's life: patched once. A statement that failed with
+        // SQLITE_BUSY did nothing (in autocommit it was rolled back; a transaction stays open).
+        const execute = connection.executeQuery.bind(connection);
+        connection.executeQuery = (query) => retryWhileBusy(spell, () => execute(query));
+        patched.add(connection);
       }
+      return connection;
     };
     return driver;
   }
@@ -124,7 +165,8 @@ export function openSqlite(file: string): SQLite.Database {
   // NORMAL in WAL mode: a commit survives a process crash (SIGKILL); only an OS crash or power
   // loss can lose the last transactions. See docs/decisions/0001-storage.md.
   raw.pragma('synchronous = NORMAL');
-  raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  // No busy handler on this thread: GatedSqliteDialect waits for a lock asynchronously.
+  raw.pragma('busy_timeout = 0');
   raw.pragma('foreign_keys = ON');
   raw.pragma('cache_size = -65536');
   raw.pragma('temp_store = MEMORY');

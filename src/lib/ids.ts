@@ -41,6 +41,16 @@ export function newId(now = Date.now()): string {
   return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-${ver}-${variant}-${tail}`;
 }
 
+/**
+ * Forgets the last id's time, so the next id is made at the time it is given. Ids stay ordered in
+ * a process whose clock only moves on; this is for one whose clock jumps back for good: test
+ * files sharing a worker process, each with a clock of its own (vitest `isolate: false`).
+ */
+export function forgetLastId(): void {
+  lastTs = -1;
+  counter = 0;
+}
+
 /** The smallest id that can be made at `ms`: ids below it were made earlier. */
 export function idFloor(ms: number): string {
   const ts = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');

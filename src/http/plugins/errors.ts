@@ -60,6 +60,7 @@ function classify(error: unknown): { status: number; detail: string; errors?: Fi
   if (error instanceof ConflictError) return { status: 409, detail: error.message };
   if (error instanceof UpstreamError) return { status: 502, detail: error.message };
   if (error instanceof RateLimitedError) return { status: 429, detail: error.message, retryAfter: error.retryAfterSeconds };
+  if (isDatabaseBusy(error)) return { status: 503, detail: 'the database is busy (another writer held it too long); send the request again shortly', retryAfter: 1 };
   const fe = error as FastifyError;
   if (fe.validation) {
     const errors = toFieldProblems(fe.validation as never, fe.validationContext);
@@ -77,6 +78,20 @@ function classify(error: unknown): { status: number; detail: string; errors?: Fi
   return null;
 }
 
+/**
+ * The database could not take the request's transaction in time, through no fault of the request:
+ * SQLite's write lock held by another process past the 5 s Keepwatch waits (src/db/connection.ts),
+ * or a PostgreSQL transaction chosen as a deadlock's or a serialisation conflict's victim, a lock
+ * timeout, too many connections, a server starting up. The transaction was rolled back; the
+ * client should retry (Retry-After), as it would after a 429.
+ */
+const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', '40001', '40P01', '55P03', '53300', '57P03']);
+
+function isDatabaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && BUSY_CODES.has(code);
+}
+
 /** Answers a request no route took (the console's pages); false to fall through to a 404 problem. */
 export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
 
@@ -84,6 +99,7 @@ export function registerErrorHandling(app: Api, notFound?: () => NotFoundFallbac
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const known = classify(error);
     if (known) {
+      if (known.status === 503) request.log.warn({ err: error, url: request.url, method: request.method }, 'database busy: answered 503');
       if (known.retryAfter !== undefined) void reply.header('Retry-After', String(known.retryAfter));
       const extension = (error as { problem?: Record<string, unknown> }).problem;
       return sendProblem(reply, known.status, known.detail, { ...(known.errors && { errors: known.errors }), ...extension });
