@@ -3,7 +3,6 @@
 // duration. Fonts are embedded (DejaVu Sans), so any device name prints as written.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type PDFDocument from 'pdfkit';
 import type { ComplianceReport, DeviceCompliance } from './report.js';
 
 const FONT_DIR = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
