@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobReport, startApp, type TestApp } from '../helpers/app.js';
+import { jobReport, type Response, startApp, type TestApp } from '../helpers/app.js';
 import { TEST_DIALECT } from '../helpers/db.js';
 
 /** Takes SQLite's write lock, says so, and holds it until its standard input closes. */
@@ -36,7 +36,7 @@ describe.runIf(TEST_DIALECT === 'sqlite')('a database busy beyond the wait', { t
     // held from this process would stall the holder too.
     const holder = spawn(process.execPath, ['-e', HOLD_LOCK, createRequire(import.meta.url).resolve('better-sqlite3'), join(app.db.dataDir, 'keepwatch.db')], { stdio: ['pipe', 'pipe', 'inherit'] });
     const exited = once(holder, 'exit');
-    let busy: Awaited<ReturnType<TestApp['request']>>;
+    let busy: Response<{ detail: string }>;
     try {
       const [line] = (await once(createInterface({ input: holder.stdout! }), 'line')) as [string];
       expect(line).toBe('locked');
