@@ -121,10 +121,10 @@ describe('the Alerts view', { timeout: 120_000 }, () => {
     await expect.poll(async () => (await alertOf('QL-NAS01')).state).toBe('acknowledged');
     await drawer.getByText('Note: Customer rebooting the NAS').waitFor();
     // Once acknowledged only dismissing is left.
-    expect(await drawer.getByRole('button', { name: 'Acknowledge', exact: true }).count()).toBe(0);
+    await expect.poll(() => drawer.getByRole('button', { name: 'Acknowledge', exact: true }).count()).toBe(0);
     await page.goto(`${app.url}/alerts`);
     await row('HD-SRV01').waitFor();
-    expect(await row('QL-NAS01').count()).toBe(0);
+    await expect.poll(() => row('QL-NAS01').count()).toBe(0);
 
     await row('HD-SRV01').getByRole('link').click();
     await drawer.getByTestId('drawer-actions').waitFor();
@@ -136,7 +136,7 @@ describe('the Alerts view', { timeout: 120_000 }, () => {
     await drawer.getByText('dismissed until', { exact: false }).waitFor();
     await page.goto(`${app.url}/alerts`);
     await page.getByTestId('open-tab-count').waitFor();
-    expect(await row('HD-SRV01').count()).toBe(0);
+    await expect.poll(() => row('HD-SRV01').count()).toBe(0);
 
     const total = await openTotal();
     await expect.poll(tabCount).toBe(total);

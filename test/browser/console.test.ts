@@ -172,6 +172,6 @@ describe('the console in Chromium', { timeout: 120_000 }, () => {
     await page.goto(`${app.url}/clients`);
     await page.getByRole('link', { name: 'Acme Widgets' }).waitFor();
     expect(await page.locator('tbody tr').count()).toBe(1);
-    expect(await page.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
   });
 });

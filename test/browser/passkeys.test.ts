@@ -83,7 +83,7 @@ describe('passkeys in the console', { timeout: 120_000 }, () => {
     // The password alone is not enough now: the second step offers the passkey (no app is set up).
     await signInWithPassword(page, ALICE);
     await page.getByText('Confirm it’s you').waitFor();
-    expect(await page.getByLabel('Code').count()).toBe(0);
+    await expect.poll(() => page.getByLabel('Code').count()).toBe(0);
     await page.getByRole('button', { name: 'Use a passkey' }).click();
     await page.getByRole('link', { name: 'Devices' }).first().waitFor();
     expect((await browser.context.cookies(publicUrl)).some((c) => c.name === 'kw_session')).toBe(true);
@@ -131,7 +131,7 @@ describe('passkeys in the console', { timeout: 120_000 }, () => {
       await page.goto(publicUrl);
       await signInWithPassword(page, BOB);
       await page.getByText('Set up multi-factor sign-in').waitFor();
-      expect(await page.getByRole('link', { name: 'Devices' }).count()).toBe(0);
+      await expect.poll(() => page.getByRole('link', { name: 'Devices' }).count()).toBe(0);
       await page.getByRole('button', { name: 'Add a passkey' }).click();
       await page.getByRole('link', { name: 'Devices' }).first().waitFor();
       expect((await app.kw.database.db.selectFrom('mfa_passkeys').select('name').execute()).map((p) => p.name)).toContain('Passkey 1');
@@ -161,13 +161,13 @@ describe('passkeys in the console', { timeout: 120_000 }, () => {
     expect(recovery).toHaveLength(10);
     await page.getByRole('button', { name: 'I have saved them' }).click();
     await page.getByTestId('totp').getByText('On', { exact: true }).waitFor();
-    expect(await page.getByTestId('recovery-codes').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('recovery-codes').count()).toBe(0);
 
     await page.getByRole('button', { name: 'Account' }).click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await signInWithPassword(page, CAROL);
     await page.getByText('Confirm it’s you').waitFor();
-    expect(await page.getByRole('button', { name: 'Use a passkey' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Use a passkey' }).count()).toBe(0);
     await page.getByLabel('Code').fill('not-a-recovery-code');
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByText('wrong or already used recovery code').waitFor();

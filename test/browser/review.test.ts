@@ -159,7 +159,7 @@ describe('the Review view', { timeout: 120_000 }, () => {
     await expect.poll(() => rows().count()).toBe(2);
     for (const m of ['VSS timeout on C:', 'Skipped 3 locked files']) expect(await reviewOf(m)).toMatchObject({ by: OPERATOR.email, note: 'Known VSS issue, vendor case 4411' });
     await expect.poll(currentId).toBe(idOf('Repository unreachable'));
-    expect(await page.getByTestId('selection-bar').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('selection-bar').count()).toBe(0);
   });
 
   it('opens a PSA ticket for the run with t and puts its reference in the note box', async () => {

@@ -153,7 +153,7 @@ describe('sign-in administration in the console', { timeout: 120_000 }, () => {
     expect((await bob.request('GET', '/api/v1/clients')).status).toBe(401);
     expect((await bob2.request('GET', '/api/v1/session')).status).toBe(401);
     // The owner's own row offers neither (their own sessions are under Settings → Sessions), and they are still signed in.
-    expect(await page.getByTestId('user-row').filter({ hasText: OWNER.email }).getByRole('button', { name: 'Sign out everywhere' }).count()).toBe(0);
+    await expect.poll(() => page.getByTestId('user-row').filter({ hasText: OWNER.email }).getByRole('button', { name: 'Sign out everywhere' }).count()).toBe(0);
     expect((await ownerApi.request('GET', '/api/v1/session')).status).toBe(200);
   });
 
@@ -185,7 +185,7 @@ describe('sign-in administration in the console', { timeout: 120_000 }, () => {
     const olga = page.getByRole('switch', { name: `Break-glass ${OLGA.email}` });
     expect(await olga.isChecked()).toBe(false);
     // Only owners can be break-glass: an operator's row has no switch.
-    expect(await page.getByRole('switch', { name: `Break-glass ${BOB.email}` }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('switch', { name: `Break-glass ${BOB.email}` }).count()).toBe(0);
     await olga.hover();
     await page.getByText(/keeps password sign-in when single sign-on switches it off/).waitFor();
 
@@ -211,9 +211,9 @@ describe('sign-in administration in the console', { timeout: 120_000 }, () => {
     try {
       await operator.page.goto(`${app.url}/settings/users`);
       await operator.page.getByRole('tab', { name: 'Sessions' }).waitFor();
-      expect(await operator.page.getByRole('tab', { name: 'Users' }).count()).toBe(0);
-      expect(await operator.page.getByRole('button', { name: 'Sign out everywhere' }).count()).toBe(0);
-      expect(await operator.page.getByRole('switch').count()).toBe(0);
+      await expect.poll(() => operator.page.getByRole('tab', { name: 'Users' }).count()).toBe(0);
+      await expect.poll(() => operator.page.getByRole('button', { name: 'Sign out everywhere' }).count()).toBe(0);
+      await expect.poll(() => operator.page.getByRole('switch').count()).toBe(0);
     } finally {
       await operator.browser.close();
     }

@@ -78,6 +78,6 @@ describe('tags in the console', { timeout: 120_000 }, () => {
   it('narrows the alerts to a tagged device', async () => {
     await page.goto(`${app.url}/alerts?tag=sql`);
     await page.getByText(/TAG-DB/).first().waitFor();
-    expect(await page.getByText(/TAG-WEB/).count()).toBe(0);
+    await expect.poll(() => page.getByText(/TAG-WEB/).count()).toBe(0);
   });
 });
