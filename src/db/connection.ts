@@ -67,10 +67,8 @@ const SPELL_GAP_MS = 250;
  * pausing 1…50 ms between tries without blocking the thread, until BUSY_TIMEOUT_MS into the spell;
  * then throws the SQLITE_BUSY error, which the API answers with 503 and Retry-After.
  */
-async function retryWhileBusy<T>(spell: BusySpell, attempt: () => Promise<T>, before?: () => Promise<void> | null): Promise<T> {
+async function retryWhileBusy<T>(spell: BusySpell, attempt: () => Promise<T>): Promise<T> {
   for (let pause = 1; ; pause = Math.min(2 * pause, 50)) {
-    const wait = before?.();
-    if (wait) await wait;
     try {
       return await attempt();
     } catch (err) {
@@ -141,7 +139,13 @@ class GatedSqliteDialect extends SqliteDialect {
     const driver = super.createDriver();
     const spell = new BusySpell();
     const begin = driver.beginTransaction.bind(driver);
-    driver.beginTransaction = (connection: DatabaseConnection, settings: TransactionSettings) => retryWhileBusy(spell, () => begin(connection, settings), this.ready);
+    // BEGIN runs through the connection's executeQuery, which retries it (below); a transaction
+    // first waits out a RESTART in progress rather than spend its retries on it.
+    driver.beginTransaction = async (connection: DatabaseConnection, settings: TransactionSettings) => {
+      const wait = this.ready();
+      if (wait) await wait;
+      return begin(connection, settings);
+    };
     const acquire = driver.acquireConnection.bind(driver);
     const patched = new WeakSet<DatabaseConnection>();
     driver.acquireConnection = async () => {
