@@ -67,8 +67,8 @@ export async function wrk(url: string, script: string, connections: number, seco
   const p99 = ms(/\s99%\s+(\S+)/.exec(stdout)?.[1] ?? '');
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
-  const errors = non2xx + (socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
   const kinds: Array<[string, number]> = [['non-2xx', non2xx], ...['connect', 'read', 'write', 'timeout'].map((k, i): [string, number] => [k, Number(socket?.[i + 1] ?? 0)])];
+  const errors = kinds.reduce((sum, [, n]) => sum + n, 0);
   const errorKinds = kinds.filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
   return { rps, p50, p99, errors, errorKinds };
 }
