@@ -70,16 +70,28 @@ export function buildEngine(c: CoreDeps, d: EngineNeeds) {
     onQueued: queued,
   });
   const integrations = new IntegrationService(integrationRepo, evaluationRepo, evaluation, c.clock, queued);
+  const sqliteThreads = c.dialect === 'sqlite' && threads !== null;
   const evaluator = new EvaluatorWorker(evaluationRepo, evaluation, c.clock, c.logger.child({ worker: 'evaluator' }), {
     pollMs: c.dialect === 'sqlite' ? 1000 : 250,
     // A pass holds its claims for well under a second; after a crash, its devices (and their
     // deadlines) wait out the lease before another instance takes them.
     leaseMs: 15_000,
-    batch: 100,
-    perTransaction: c.dialect === 'sqlite' ? 10 : 20,
-    // Under a stream of jobs alerts come within ~half a second of their job, and bursts cost one evaluation per device per
-    // interval instead of one per job (docs/PERFORMANCE.md, e-mail ingestion).
-    coalesceMs: 500,
+    // SQLite with evaluation threads: they read, this thread only writes (~0.1 ms a device), and
+    // gives the event loop a turn after each transaction. Under a flood of 1,000-job batches a
+    // turn runs a whole ingestion batch (~40 ms), so the evaluator's pace is set by its turns:
+    // with 10 devices a transaction it fell to ~100 devices/s and a failure's alert came 10 s late;
+    // 100 a transaction, 200 a pass: ~850/s (docs/PERFORMANCE.md, "Alerts under a flood of
+    // batches"). Reading here too (no threads), 10 keep the event loop's pauses short.
+    batch: sqliteThreads ? 200 : 100,
+    perTransaction: c.dialect === 'postgres' ? 20 : sqliteThreads ? 100 : 10,
+    // A pass over the queue at most every 200 ms: a device with a burst of jobs is evaluated once
+    // with all of them, and a failure's alert is visible ~0.2 s after its job under load (500 ms
+    // gave a p50 of ~400 ms once successes were held back and passes no longer ran back to back).
+    coalesceMs: 200,
+    // With a backlog, successes wait 5 s and are evaluated together: a device under a stream costs
+    // one evaluation per 5 s instead of one per pass, while failures and deadlines go first
+    // (docs/engine.md, "The queue").
+    holdSuccessesMs: 5000,
     afterPass: c.bus.waker('notify-router'),
   }, c.metrics);
   c.bus.on('evaluator', () => evaluator.wake());

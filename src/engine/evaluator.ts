@@ -29,6 +29,11 @@ export interface EvaluatorOptions {
    * `runUntilIdle` is never held back.
    */
   coalesceMs?: number;
+  /**
+   * While more devices are queued than a pass takes, the background loop takes a queue entry
+   * without an urgent job (failed, warning, …) only once it has waited this long (0: never held).
+   */
+  holdSuccessesMs?: number;
 }
 
 export class EvaluatorWorker {
@@ -120,15 +125,28 @@ export class EvaluatorWorker {
     const pass = await this.service.newPass();
     let n = await this.deadlines(pass);
     const now = this.clock.now();
-    const queued = (await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch, paced)).map((q) => ({ deviceId: q.device_id, seq: q.seq, since: Number(q.queued_at), trigger: 'job' as const }));
-    // Entries held back for their not_before count as a pass: the loop waits the coalescing
-    // interval instead of asking again at every commit that wakes it.
-    if (queued.length > 0 || (paced && (await this.repo.queueHeldBack(now)))) this.lastQueuePass = performance.now();
+    const hold = paced ? await this.successHold(now) : 0;
+    const queued = (await this.repo.claimQueued(now, this.options.leaseMs, this.options.batch, paced, hold)).map((q) => ({ deviceId: q.device_id, seq: q.seq, since: Number(q.queued_at), trigger: 'job' as const }));
+    // Entries held back (their not_before, the hold) count as a pass: the loop waits the
+    // coalescing interval instead of asking again at every commit that wakes it.
+    if (queued.length > 0 || (paced && (await this.repo.queueHeldBack(now, hold)))) this.lastQueuePass = performance.now();
     this.behind = queued.length === this.options.batch;
     n += await this.evaluateChunks(queued, pass, async () => (this.clock.now() - this.lastDeadlines >= (this.options.dueEveryMs ?? 500) ? this.deadlines(pass) : 0));
     this.evaluated += n;
     if (n > 0) this.options.afterPass?.();
     return n;
+  }
+
+  /**
+   * With more devices queued than a pass takes, entries without a job that may raise an alert
+   * wait until `holdSuccessesMs` after they were queued: a device under a stream of successes is
+   * evaluated about once per hold with all of them, while failures and deadlines go first. No
+   * backlog: no hold, everything at once.
+   */
+  private async successHold(now: number): Promise<number> {
+    const hold = this.options.holdSuccessesMs ?? 0;
+    if (hold <= 0) return 0;
+    return (await this.repo.queueDepth(now, this.options.batch + 1)) > this.options.batch ? hold : 0;
   }
 
   private async deadlines(pass: Pass): Promise<number> {

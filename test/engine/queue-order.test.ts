@@ -5,6 +5,7 @@
 // queue is. The claims are taken here one at a time, with the evaluator's own statements.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSY_DEVICE_INTERVAL_MS, EvaluationRepository } from '../../src/db/repositories/evaluation.js';
+import { EvaluatorWorker } from '../../src/engine/evaluator.js';
 import { type EngineApp, HOUR, job, startEngine } from '../helpers/engine.js';
 
 let app: EngineApp;
@@ -158,5 +159,53 @@ describe('the evaluation queue', () => {
     expect((await queueOf('EDITED-K'))?.urgent_seq).not.toBeNull();
     expect((await claimOne())?.name).toBe('EDITED-K');
     expect((await claimOne())?.name).toBe('OK-J');
+  });
+
+  it('holds entries without an urgent job back for the hold, takes urgent ones at once, and holds nothing without a hold whatever the clock says', async () => {
+    await settle();
+    await post('HOLD-OK', 'succeeded');
+    await post('HOLD-FAIL', 'failed');
+    const now = app.clock.now();
+    // Queued 1 s and 0 s ago; a 5-s hold leaves HOLD-OK.
+    const held = await repo.claimQueued(now, LEASE, 10, true, 5000);
+    expect(held.map((c) => names.get(c.device_id))).toEqual(['HOLD-FAIL']);
+    expect(await repo.queueHeldBack(now, 5000)).toBe(true);
+    // A queue entry stamped ahead of the clock (tests move it back and forth) is taken with no hold.
+    expect(await repo.queueHeldBack(now - 60_000, 0)).toBe(false);
+    expect((await repo.claimQueued(now - 60_000, LEASE, 10, true, 0)).map((c) => names.get(c.device_id))).toEqual(['HOLD-OK']);
+  });
+
+  it('counts the entries waiting to be claimed, up to a limit', async () => {
+    await settle();
+    for (const d of ['DEPTH-1', 'DEPTH-2', 'DEPTH-3']) await post(d, 'succeeded');
+    expect(await repo.queueDepth(app.clock.now(), 10)).toBe(3);
+    expect(await repo.queueDepth(app.clock.now(), 2)).toBe(2);
+    await claimOne();
+    expect(await repo.queueDepth(app.clock.now(), 10)).toBe(2);
+  });
+
+  it('holds successes back in the background loop only while more devices are queued than a pass takes', async () => {
+    await settle();
+    // A pass of 3 with a 5-s hold: the production evaluator's shape, small enough to fill here.
+    const evaluator = new EvaluatorWorker(repo, app.kw.services.evaluation, app.clock, app.kw.logger, { pollMs: 1000, leaseMs: LEASE, batch: 3, perTransaction: 3, holdSuccessesMs: 5000 });
+    for (const d of ['BACKLOG-1', 'BACKLOG-2', 'BACKLOG-3', 'BACKLOG-4']) await post(d, 'succeeded');
+    await post('BACKLOG-FAIL', 'failed');
+    // Five queued, a pass takes three: a backlog. Only the failure is taken; the successes were
+    // queued 1–4 s ago.
+    expect(await evaluator.tick(true)).toBe(1);
+    expect(await queueOf('BACKLOG-FAIL')).toBeUndefined();
+    expect(await queueOf('BACKLOG-1')).toBeDefined();
+    // Once the oldest have waited 5 s they are taken, oldest first, a pass at a time.
+    app.clock.advance(2000);
+    expect(await evaluator.tick(true)).toBe(2);
+    expect(await queueOf('BACKLOG-1')).toBeUndefined();
+    expect(await queueOf('BACKLOG-2')).toBeUndefined();
+    expect(await queueOf('BACKLOG-3')).toBeDefined();
+    // Two left, under a pass: no backlog, no hold.
+    expect(await evaluator.tick(true)).toBe(2);
+    expect(await repo.queueDepth(app.clock.now(), 10)).toBe(0);
+    // A lone success on a quiet queue is evaluated at once.
+    await post('QUIET-OK', 'succeeded');
+    expect(await evaluator.tick(true)).toBe(1);
   });
 });

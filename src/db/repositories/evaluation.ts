@@ -60,6 +60,11 @@ const IN_CHUNK = 500;
 /** Subqueries per UNION ALL: SQLite allows 500 terms in a compound SELECT (SQLITE_MAX_COMPOUND_SELECT). */
 const UNION_CHUNK = 100;
 
+/** The latest `queued_at` claimable under a hold; no hold: every entry, whatever the clock says. */
+function queuedBy(now: number, holdMs: number): number {
+  return holdMs > 0 ? now - holdMs : Number.MAX_SAFE_INTEGER;
+}
+
 function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
   for (const r of rows) {
@@ -119,8 +124,10 @@ export class EvaluationRepository {
     const s = (text: string) => statement(dialect, text);
     this.sql = {
       claimQueued: s(claimQueued('', skipLockedRows)),
-      claimQueuedPaced: s(claimQueued('AND (urgent_seq IS NOT NULL OR not_before IS NULL OR not_before <= ?)', skipLockedRows)),
-      heldBack: s('SELECT 1 AS held FROM eval_queue WHERE not_before > ? AND urgent_seq IS NULL LIMIT 1'),
+      claimQueuedPaced: s(claimQueued('AND (urgent_seq IS NOT NULL OR ((not_before IS NULL OR not_before <= ?) AND queued_at <= ?))', skipLockedRows)),
+      heldBack: s('SELECT 1 AS held FROM eval_queue WHERE urgent_seq IS NULL AND (not_before > ? OR queued_at > ?) LIMIT 1'),
+      // How many entries wait to be claimed, counted up to a limit: a bounded scan of the queue.
+      depth: s('SELECT count(*) AS n FROM (SELECT 1 AS one FROM eval_queue WHERE claimed_until IS NULL OR claimed_until < ? LIMIT ?) waiting'),
       // A device whose queue entry is being evaluated now gets its deadline from that evaluation;
       // one merely waiting in the queue does not wait there past its deadline.
       claimDue: s(`UPDATE devices SET eval_claimed_until = ? WHERE id IN (
@@ -140,14 +147,26 @@ export class EvaluationRepository {
     };
   }
 
-  /** `paced` (the background loop): leaves entries queued again while busy until their `not_before`. */
-  async claimQueued(now: number, leaseMs: number, limit: number, paced = false): Promise<Array<{ device_id: string; seq: string; queued_at: number }>> {
-    return paced ? run(this.db, this.sql.claimQueuedPaced, [now + leaseMs, now, now, limit]) : run(this.db, this.sql.claimQueued, [now + leaseMs, now, limit]);
+  /**
+   * `paced` (the background loop): leaves entries queued again while busy until their
+   * `not_before`, and entries without an urgent job queued less than `holdMs` ago (the evaluator
+   * holds successes back while it has a backlog, engine/evaluator.ts).
+   */
+  async claimQueued(now: number, leaseMs: number, limit: number, paced = false, holdMs = 0): Promise<Array<{ device_id: string; seq: string; queued_at: number }>> {
+    return paced
+      ? run(this.db, this.sql.claimQueuedPaced, [now + leaseMs, now, now, queuedBy(now, holdMs), limit])
+      : run(this.db, this.sql.claimQueued, [now + leaseMs, now, limit]);
   }
 
-  /** Whether entries wait for their `not_before` (and nothing else was claimable). */
-  async queueHeldBack(now: number): Promise<boolean> {
-    return (await run(this.db, this.sql.heldBack, [now])).length > 0;
+  /** Whether entries wait for their `not_before` or the hold of `claimQueued` (and nothing else was claimable). */
+  async queueHeldBack(now: number, holdMs = 0): Promise<boolean> {
+    return (await run(this.db, this.sql.heldBack, [now, queuedBy(now, holdMs)])).length > 0;
+  }
+
+  /** Entries not claimed now, counted up to `limit`. */
+  async queueDepth(now: number, limit: number): Promise<number> {
+    const rows = await run<{ n: number | string }>(this.db, this.sql.depth, [now, limit]);
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Devices whose deadline passed, with that deadline. */
