@@ -2,6 +2,7 @@
 // hand the open transaction to repositories; only repositories (src/db) build queries on it.
 import type { Kysely } from 'kysely';
 import { ConflictError } from '../domain/errors.js';
+import { isDeadlock, isUniqueViolation } from './errors.js';
 import type { DB } from './schema.js';
 
 /** An open transaction, or the database outside one: an argument for repository methods. */
@@ -14,18 +15,12 @@ export interface Transactor {
   readonly plain: Tx;
 }
 
-/** PostgreSQL chose this transaction as a deadlock's victim: it was rolled back whole, so it may run again. */
-const isDeadlock = (err: unknown) => (err as { code?: unknown } | null)?.code === '40P01';
-
 /**
- * A unique key taken by a concurrent write between a use case's look and its insert (two requests
- * creating the same check at once): the same answer the look would have given, a 409, not a 500.
+ * One transaction, run again (up to three times) when PostgreSQL chose it as a deadlock's victim:
+ * it was rolled back whole. A unique key taken by a concurrent write between a use case's look and
+ * its insert (two requests creating the same check at once) is the answer the look would have
+ * given: a 409, not a 500.
  */
-const isUniqueViolation = (err: unknown) => {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-};
-
 export function transactor(db: Kysely<DB>): Transactor {
   return {
     async run(work) {

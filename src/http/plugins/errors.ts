@@ -12,6 +12,7 @@ import {
   UpstreamError,
   ValidationError,
 } from '../../domain/errors.js';
+import { isDatabaseBusy } from '../../db/errors.js';
 import { toFieldProblems } from '../validation.js';
 
 export interface Problem {
@@ -76,20 +77,6 @@ function classify(error: unknown): { status: number; detail: string; errors?: Fi
     return { status: fe.statusCode, detail: fe.message };
   }
   return null;
-}
-
-/**
- * The database could not take the request's transaction in time, through no fault of the request:
- * SQLite's write lock held by another process past the 5 s Keepwatch waits (src/db/connection.ts),
- * or a PostgreSQL transaction chosen as a deadlock's or a serialisation conflict's victim, a lock
- * timeout, too many connections, a server starting up. The transaction was rolled back; the
- * client should retry (Retry-After), as it would after a 429.
- */
-const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', '40001', '40P01', '55P03', '53300', '57P03']);
-
-function isDatabaseBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && BUSY_CODES.has(code);
 }
 
 /** Answers a request no route took (the console's pages); false to fall through to a 404 problem. */
