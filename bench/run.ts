@@ -55,8 +55,10 @@ if (want('engine')) {
 }
 
 if (want('email')) {
+  // `--messages=N` (10,000); `--cpu-prof` profiles the 20-connection server.
   const n = Number(args.find((a) => a.startsWith('--messages='))?.split('=')[1] ?? 10_000);
-  const r = await benchEmail(n);
+  const cpuProfDir = args.includes('--cpu-prof') ? mkdtempSync(join(tmpdir(), 'kw-cpuprof-email-')) : null;
+  const r = await benchEmail(n, cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []);
   console.log(`\n## E-mail (SQLite, one process): ${fmt(r.messages)} messages of ~20 kB, 50 checks matched by rules`);
   console.log('| measure | result | ratio to the ceiling | target |');
   console.log('|---|---|---|---|');
@@ -65,6 +67,7 @@ if (want('email')) {
     console.log(`| accepted (250 after the raw copy committed), ${k.connections} connections | ${fmt(k.acceptedPerSec)} msg/s (${k.seconds.accepted.toFixed(1)} s) | ${(k.acceptedPerSec / r.ceilingPerSec).toFixed(2)} | |`);
     console.log(`| end to end (SMTP in → job visible through the API), ${k.connections} connections | ${fmt(k.endToEndPerSec)} msg/s (${k.seconds.endToEnd.toFixed(1)} s) | ${(k.endToEndPerSec / r.ceilingPerSec).toFixed(2)} | ≥ 1,000 msg/s |`);
   }
+  if (cpuProfDir) printProfile(summariseProfiles(cpuProfDir), 'E-mail, 20 connections (the profiler slows it: the rates above are not comparable)');
 }
 
 if (want('email-templates')) {
