@@ -13,11 +13,12 @@
 // Sizes are 1024-based (Windows). Times are the host's local time with no zone; day-first dates
 // above the 12th are recognised whatever the locale.
 import type { CheckKind, JobStatus } from '../../../domain/job.js';
-import { cells, durationOf, isReplyOrForward, job, labelledFields, lines, message } from './common.js';
+import { cells, durationOf, isReplyOrForward, job, keywords, labelledFields, lines, mentions, message } from './common.js';
 import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
 import { parseDuration, parseSize, parseTime } from './units.js';
 
 const PRODUCT = /\b(Altaro|Hornetsecurity) VM Backup\b/i;
+const PRODUCT_WORDS = keywords('altaro vm backup', 'hornetsecurity vm backup');
 const RESULT_LABEL = /^(backup|offsite copy|verification|restore test|sandbox restore) result$/;
 
 const STATUS: Record<string, JobStatus> = {
@@ -111,7 +112,7 @@ function entries(mail: ParsedEmail): Entry[] {
 
 function detect(mail: ParsedEmail): boolean {
   if (isReplyOrForward(mail)) return false;
-  if (!PRODUCT.test(`${mail.fromName ?? ''} ${mail.subject}\n${mail.text}`)) return false;
+  if (!mentions(mail, PRODUCT_WORDS) || !PRODUCT.test(`${mail.fromName ?? ''} ${mail.subject}\n${mail.text}`)) return false;
   return entries(mail).length > 0;
 }
 

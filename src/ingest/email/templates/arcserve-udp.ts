@@ -11,11 +11,12 @@
 // "CA ARCserve UDP" check, which reads BackupStatus Status="Finished|Failed").
 // Sizes are the Windows console's 1024-based GB/MB; times are the console's local time, no zone.
 import type { CheckKind, JobStatus } from '../../../domain/job.js';
-import { durationOf, isReplyOrForward, job, labelledFields, message } from './common.js';
+import { durationOf, isReplyOrForward, job, keywords, labelledFields, mentions, message } from './common.js';
 import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
 import { parseDuration, parseSize, parseTime } from './units.js';
 
 const PRODUCT = /\bArcserve\b|\bUnified Data Protection\b/i;
+const PRODUCT_WORDS = keywords('arcserve', 'unified data protection');
 const SUBJECT = /\b(\w[\w ]*?) job (?:of|on|for) (?:node )?(\S+?) (successful|succeeded|completed|failed|crashed|missed|canceled|cancelled|incomplete)\b/i;
 const SIZE_KEYS = ['processed data size', 'backup size', 'data written', 'protected data size', 'total size'];
 
@@ -40,7 +41,7 @@ const STATUS: Record<string, JobStatus> = {
 
 function detect(mail: ParsedEmail): boolean {
   if (isReplyOrForward(mail)) return false;
-  if (!PRODUCT.test(`${mail.fromName ?? ''} ${mail.subject}\n${mail.text}`)) return false;
+  if (!mentions(mail, PRODUCT_WORDS) || !PRODUCT.test(`${mail.fromName ?? ''} ${mail.subject}\n${mail.text}`)) return false;
   const kv = labelledFields(mail.text);
   return kv.has('node name') && (kv.has('job status') || SUBJECT.test(mail.subject)) && (kv.has('job type') || kv.has('job id'));
 }

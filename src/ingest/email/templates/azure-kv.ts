@@ -39,7 +39,7 @@ function blocks(text: string): Array<Map<string, string>> {
 
 function detect(mail: ParsedEmail): boolean {
   // Cheap test first (every message runs every template's detect()).
-  if (!mail.text.includes('Recent:') && !mail.text.includes(' Health:')) return false;
+  if (!mail.text.includes('Recent:') && !mail.text.includes('Health:')) return false;
   if (isReplyOrForward(mail)) return false;
   if (!/^\s*(Recent:\s*(True|False)|Replication Health:|Failover Health:)/im.test(mail.text)) return false;
   return blocks(mail.text).length > 0;

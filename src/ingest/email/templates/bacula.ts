@@ -22,7 +22,7 @@ const JOB_SUFFIX = /\.\d{4}-\d{2}-\d{2}_\d{2}\.\d{2}\.\d{2}(_\d+)?$/;
 
 function detect(mail: ParsedEmail): boolean {
   if (isReplyOrForward(mail)) return false;
-  if (!TERMINATION.test(mail.text)) return false;
+  if (!mail.text.includes('Termination:') || !TERMINATION.test(mail.text)) return false;
   const kv = keyValues(mail.text);
   return (kv.has('job') || kv.has('current job')) && kv.has('start time') && (kv.has('backup level') || kv.has('client'));
 }

@@ -4,27 +4,85 @@ import type { ParsedEmail, TemplateJob } from './types.js';
 
 // Re:, Fwd:, FW: and their common translations (AW/WG German, TR French, SV/VS Nordic, RV Spanish).
 const REPLY_PREFIX = /^\s*(re|fw|fwd|aw|wg|tr|sv|vs|rv|antw|doorst)\s*(\[\d+\])?\s*:/i;
-const FORWARD_MARKERS = [
-  /^-{2,}\s*(forwarded message|original message|weitergeleitete nachricht|ursprüngliche nachricht|message transféré|message d'origine)\s*-{2,}$/im,
-  /^begin forwarded message:$/im,
-  /^>\s*\S/m,
-];
+// `---------- Forwarded message ---------` and its translations; Apple Mail's; a quoted line.
+const FORWARD_RULE = /^-{2,}\s*(forwarded message|original message|weitergeleitete nachricht|ursprüngliche nachricht|message transféré|message d'origine)\s*-{2,}$/im;
+const FORWARD_BEGIN = /^begin forwarded message:$/im;
+const QUOTED_LINE = /^>\s*\S/m;
 
 /**
  * True for a reply or a forward. Templates read only mails the product itself sent: a person's
  * reply quoting a failure, or a forwarded copy of someone else's report, must not record a job.
  */
 export function isReplyOrForward(mail: ParsedEmail): boolean {
-  // Every template asks this of the same message: the body scan runs once per message.
+  // Every template asks this of the same message: the body scan runs once per message, each
+  // marker's regular expression only when the body holds the characters it cannot match without.
   let answer = replyMemo.get(mail);
   if (answer === undefined) {
-    answer = REPLY_PREFIX.test(mail.subject) || FORWARD_MARKERS.some((re) => re.test(mail.text));
+    const t = mail.text;
+    answer = REPLY_PREFIX.test(mail.subject) || (t.includes('--') && FORWARD_RULE.test(t)) || FORWARD_BEGIN.test(t) || (t.includes('>') && QUOTED_LINE.test(t));
     replyMemo.set(mail, answer);
   }
   return answer;
 }
 
 const replyMemo = new WeakMap<ParsedEmail, boolean>();
+
+/**
+ * Words a template needs in a mail before its own tests are worth running, registered once at load
+ * (see mentions()). Given in lower case; the search ignores case.
+ */
+export interface Keywords {
+  readonly words: readonly string[];
+}
+
+const registered: string[] = [];
+let scanner: RegExp | null = null;
+
+export function keywords(...words: string[]): Keywords {
+  for (const w of words) {
+    if (w !== w.toLowerCase() || w === '') throw new Error(`keyword "${w}" must be non-empty and lower case`);
+    if (!registered.includes(w)) registered.push(w);
+  }
+  scanner = null;
+  return { words };
+}
+
+/**
+ * True when the sender's name or address, the subject or the text body contains one of the
+ * keywords, ignoring case. Every message runs every template's detect(), and on a 20 kB body that
+ * is not the product's, each template's own first test (an `i`-flagged alternation with `\b`, a
+ * multi-line `^\s*`) cost 5–15 µs; so the mail is searched once for every template's keywords
+ * together (one regular expression over the lower-cased text, ~30 µs), and each template asks the
+ * answer. It must only ever be a necessary condition of the template's own test, never a
+ * sufficient one.
+ */
+export function mentions(mail: ParsedEmail, keys: Keywords): boolean {
+  const found = foundKeywords(mail);
+  if (found.size === 0) return false;
+  // At one place the longest keyword is reported: a shorter one that starts it was there too.
+  return keys.words.some((w) => found.has(w) || [...found].some((f) => f.startsWith(w)));
+}
+
+function foundKeywords(mail: ParsedEmail): Set<string> {
+  let found = foundMemo.get(mail);
+  if (found !== undefined) return found;
+  if (scanner === null) {
+    const longestFirst = [...registered].sort((a, b) => b.length - a.length);
+    scanner = new RegExp(longestFirst.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  }
+  const haystack = `${mail.fromName ?? ''} ${mail.from} ${mail.subject}\n${mail.text}`.toLowerCase();
+  found = new Set<string>();
+  scanner.lastIndex = 0;
+  for (let m = scanner.exec(haystack); m !== null; m = scanner.exec(haystack)) {
+    found.add(m[0]);
+    // Keywords may overlap (`msp backup manager`): go on from the next character, not the match's end.
+    scanner.lastIndex = m.index + 1;
+  }
+  foundMemo.set(mail, found);
+  return found;
+}
+
+const foundMemo = new WeakMap<ParsedEmail, Set<string>>();
 
 /** Body lines, tabs kept (HTML table cells), trailing white space and CRs removed. */
 export function lines(text: string): string[] {

@@ -13,11 +13,12 @@
 // NoSelection, Restarted), printed as one word or spaced ("Completed with errors").
 // Sizes are the Backup Manager's 1024-based GB/MB; times are the device's local time, no zone.
 import type { JobStatus } from '../../../domain/job.js';
-import { cells, durationOf, isReplyOrForward, job, labelledFields, lines, message } from './common.js';
+import { cells, durationOf, isReplyOrForward, job, keywords, labelledFields, lines, mentions, message } from './common.js';
 import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
 import { parseDuration, parseNumber, parseSize, parseTime } from './units.js';
 
 const PRODUCT = /\bCove\b|\bN-able\b|\bSolarWinds Backup\b|\bBackup Manager\b|\bBackup & Recovery\b|\bMSP Backup\b/i;
+const PRODUCT_WORDS = keywords('cove', 'n-able', 'solarwinds backup', 'backup manager', 'backup & recovery', 'msp backup');
 
 const STATUS: Record<string, JobStatus> = {
   completed: 'succeeded',
@@ -99,7 +100,7 @@ function device(kv: Map<string, string>): string | null {
 
 function detect(mail: ParsedEmail): boolean {
   if (isReplyOrForward(mail)) return false;
-  if (!PRODUCT.test(`${mail.fromName ?? ''} ${mail.subject}\n${mail.text}`)) return false;
+  if (!mentions(mail, PRODUCT_WORDS) || !PRODUCT.test(`${mail.fromName ?? ''} ${mail.subject}\n${mail.text}`)) return false;
   const kv = labelledFields(mail.text);
   if (!device(kv)) return false;
   return tableRows(lines(mail.text)).length > 0 || sessionRow(kv) !== null;

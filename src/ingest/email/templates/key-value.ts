@@ -14,7 +14,7 @@
 // the azure-kv template. Times: whatever parseTime reads (ISO, `2024-03-07 02:10:44`, …); a value
 // it cannot read (`Thu Mar  7 02:10:44 UTC 2024`, the default of `date`) is listed as unread.
 import type { JobStatus } from '../../../domain/job.js';
-import { durationOf, isReplyOrForward, job, message, senderHost } from './common.js';
+import { durationOf, isReplyOrForward, job, keywords, mentions, message, senderHost } from './common.js';
 import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
 import { keyValues, parseDuration, parseSize, parseTime } from './units.js';
 
@@ -37,6 +37,7 @@ const WORDS: Array<[RegExp, JobStatus]> = [
   [/^(skipped|not run)$/i, 'skipped'],
 ];
 const AZURE = /^\s*(Recent:\s*(True|False)|Replication Health:|Failover Health:)/im;
+const AZURE_WORDS = keywords('recent:', 'replication health:', 'failover health:');
 const PAIR = /^\s*[A-Za-z][\w ()./-]*?\s*:\s*\S/;
 
 function first(kv: Map<string, string>, keys: string[]): string | undefined {
@@ -61,16 +62,27 @@ function isReport(block: string): boolean {
   return rows.every((l) => PAIR.test(l));
 }
 
+/** The blocks between blank lines, one at a time: detect() stops at the first that says no. */
+function* paragraphs(text: string): Generator<string> {
+  const gap = /\n\s*\n/g;
+  let from = 0;
+  for (let m = gap.exec(text); m !== null; m = gap.exec(text)) {
+    yield text.slice(from, m.index);
+    from = m.index + m[0].length;
+  }
+  yield text.slice(from);
+}
+
 function reports(text: string): string[] {
   return text.split(/\n\s*\n/).filter(isReport);
 }
 
 function detect(mail: ParsedEmail): boolean {
-  if (!STATUS_LINE.test(mail.text) || isReplyOrForward(mail) || AZURE.test(mail.text)) return false;
+  if (!STATUS_LINE.test(mail.text) || isReplyOrForward(mail) || (mentions(mail, AZURE_WORDS) && AZURE.test(mail.text))) return false;
   // The reports must be the mail, not a pair of lines inside something longer: any block of more
-  // than two lines that is not a report says no, before the rest is read.
+  // than two lines that is not a report says no, before the rest is read (or split).
   let found = false;
-  for (const block of mail.text.split(/\n\s*\n/)) {
+  for (const block of paragraphs(mail.text)) {
     if (block.trim() === '') continue;
     if (isReport(block)) found = true;
     else if (block.trim().split('\n').length > 2) return false;

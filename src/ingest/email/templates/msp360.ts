@@ -11,11 +11,12 @@
 // (github:AndrewPaglusch/MSP360-CloudBerry-Backup-Report run.rb), plus Failed and Completed.
 // Sizes are the Windows agent's 1024-based GB/MB. Times are the computer's local time, no zone.
 import type { CheckKind, JobStatus } from '../../../domain/job.js';
-import { durationOf, isReplyOrForward, job, labelledFields, message } from './common.js';
+import { durationOf, isReplyOrForward, job, keywords, labelledFields, mentions, message } from './common.js';
 import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
 import { parseDuration, parseNumber, parseSize, parseTime } from './units.js';
 
 const PRODUCT = /\b(MSP360|CloudBerry|mspbackups)\b/i;
+const PRODUCT_WORDS = keywords('msp360', 'cloudberry', 'mspbackups');
 const STATUS_KEYS = ['result', 'status', 'plan result', 'plan status'];
 const START_KEYS = ['start time', 'started', 'start'];
 const END_KEYS = ['finish time', 'end time', 'finished', 'end'];
@@ -47,7 +48,7 @@ function first(kv: Map<string, string>, keys: string[]): string | null {
 
 function detect(mail: ParsedEmail): boolean {
   if (isReplyOrForward(mail)) return false;
-  if (!PRODUCT.test(`${mail.fromName ?? ''} ${mail.from} ${mail.subject}\n${mail.text}`)) return false;
+  if (!mentions(mail, PRODUCT_WORDS) || !PRODUCT.test(`${mail.fromName ?? ''} ${mail.from} ${mail.subject}\n${mail.text}`)) return false;
   const kv = labelledFields(mail.text);
   const summary = /^\s*Plan Execution Summary\s*$/im.test(mail.text) || kv.has('files scanned');
   return summary && kv.has('plan name') && first(kv, STATUS_KEYS) !== null;

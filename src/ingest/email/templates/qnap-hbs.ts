@@ -17,7 +17,7 @@
 // Times: Date/Time is the NAS's local time without a zone, read as UTC; the end time of a finished
 // job, the start time of a `Started` entry.
 import type { CheckKind, JobStatus } from '../../../domain/job.js';
-import { isReplyOrForward, job } from './common.js';
+import { isReplyOrForward, job, keywords, mentions } from './common.js';
 import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
 import { parseTime } from './units.js';
 
@@ -45,9 +45,11 @@ function fields(text: string): Fields {
   return out;
 }
 
+const HBS = keywords('hybrid backup sync');
+
 function detect(mail: ParsedEmail): boolean {
   // Cheap test first: every message runs every template's detect(), and most are not QNAP's.
-  if (!SUBJECT.test(mail.subject) && !/hybrid backup sync/i.test(mail.text)) return false;
+  if (!SUBJECT.test(mail.subject) && !mentions(mail, HBS)) return false;
   if (isReplyOrForward(mail)) return false;
   const f = fields(mail.text);
   const fromHbs = SUBJECT.test(mail.subject) || /^Hybrid Backup Sync$/i.test(f.app ?? '');

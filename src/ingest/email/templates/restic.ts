@@ -14,20 +14,23 @@
 // prints none, so the job ends at the mail's Date and starts `processed … in <m:ss>` before it.
 // Size: the processed size (the data the snapshot covers), IEC units.
 import type { JobStatus } from '../../../domain/job.js';
-import { isReplyOrForward, job, message, senderHost } from './common.js';
+import { isReplyOrForward, job, keywords, mentions, message, senderHost } from './common.js';
 import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
 import { parseDuration, parseSize } from './units.js';
 
 const SAVED = /^snapshot ([0-9a-f]{8,64}) saved\s*$/m;
 const FATAL = /^Fatal: (.+)$/m;
+// What each of SAVED, NO_REPOSITORY and FATAL cannot match without.
+const NEEDED = keywords('snapshot ', 'unable to open config file: ', 'fatal: ');
 const PROCESSED = /^processed (\d+) files, (.+?) in (\d+(?::\d{2}){1,2})\s*$/m;
 const UNREADABLE = /^Warning: at least one source file could not be read\s*$/m;
 // restic's answer when the repository cannot be opened, with or without the `Fatal: ` prefix.
 const NO_REPOSITORY = /^((?:Fatal: )?(unable to open config file: .+))\n\s*Is there a repository at the following location\?/m;
 
 function detect(mail: ParsedEmail): boolean {
-  if (isReplyOrForward(mail)) return false;
   const t = mail.text;
+  if (!mentions(mail, NEEDED)) return false;
+  if (isReplyOrForward(mail)) return false;
   if (SAVED.test(t)) return PROCESSED.test(t) || /^Added to the repository: /m.test(t);
   if (NO_REPOSITORY.test(t)) return true;
   return FATAL.test(t) && /\brestic\b|^repository [0-9a-f]+ opened/im.test(`${mail.subject}\n${t}`);

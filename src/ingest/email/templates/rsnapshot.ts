@@ -10,7 +10,7 @@
 // check `rsnapshot <interval>`; an rsnapreport mail is one job per backup point, on the point's
 // remote host when it has one (`host:/path`), checked as `rsnapshot <path>`.
 import type { JobStatus } from '../../../domain/job.js';
-import { isReplyOrForward, job, lines, message, senderHost } from './common.js';
+import { isReplyOrForward, job, keywords, lines, mentions, message, senderHost } from './common.js';
 import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
 import { parseNumber } from './units.js';
 
@@ -27,10 +27,12 @@ const NO_STATS = /^(\S+) NO STATS DATA$/;
 // At verbose 3 and above a clean run echoes its commands: the lock file and the final touch.
 const VERBOSE_RUN = /^echo \d+ > \S+\.pid$/m;
 
+const RSNAPSHOT = keywords('rsnapshot');
+
 function detect(mail: ParsedEmail): boolean {
   const t = mail.text;
   // Cheap test first (every message runs every template's detect()): a phrase every layout below needs.
-  if (!t.includes('ERROR') && !t.includes('TOTAL FILES') && !t.includes('only transferred partially') && !/rsnapshot/i.test(`${mail.subject}\n${t}`)) return false;
+  if (!t.includes('ERROR') && !t.includes('TOTAL FILES') && !t.includes('only transferred partially') && !mentions(mail, RSNAPSHOT)) return false;
   if (isReplyOrForward(mail)) return false;
   if (BANNER.test(t) || PARTIAL.test(t) || REPORT_HEADER.test(t)) return true;
   if (/^ERRORS$/m.test(t) && lines(t).some((l) => NO_STATS.test(l))) return true;

@@ -19,7 +19,7 @@ import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
 
 const TITLE = /^Active Backup for (Business|Microsoft 365|Google Workspace) - backup task (?:\[(.+?)\]|(.+?)) on \[?([^\]\s]+)\]? (.+?)\.?$/i;
 
-const detect = dsmDetect(/active backup for/i, TITLE);
+const detect = dsmDetect('active backup for', TITLE);
 
 function parse(mail: ParsedEmail): TemplateJob[] {
   const notice = readDsmNotice(mail, TITLE);

@@ -17,7 +17,7 @@
 // day and month orders are both tried and the one nearest the mail's Date header wins. Local time
 // with no zone, read as UTC like every template here.
 import type { JobStatus } from '../../../domain/job.js';
-import { isReplyOrForward, job } from './common.js';
+import { isReplyOrForward, job, keywords, mentions } from './common.js';
 import type { EmailTemplate, ParsedEmail, TemplateJob } from './types.js';
 
 const HOST_PREFIX = /^\[([^\]]+)\]\s*/;
@@ -73,11 +73,12 @@ export function dsmOutcome(words: string): { status: JobStatus; known: boolean }
 
 /** detect() for a DSM notice: a cheap marker first (every message runs every template's detect(),
  * and most are not Synology's), then the title line. */
-export function dsmDetect(marker: RegExp, title: RegExp): (mail: ParsedEmail) => boolean {
-  return (mail) => (marker.test(mail.subject) || marker.test(mail.text)) && !isReplyOrForward(mail) && readDsmNotice(mail, title) !== null;
+export function dsmDetect(marker: string, title: RegExp): (mail: ParsedEmail) => boolean {
+  const markers = keywords(marker);
+  return (mail) => mentions(mail, markers) && !isReplyOrForward(mail) && readDsmNotice(mail, title) !== null;
 }
 
-const detect = dsmDetect(/data backup task/i, TITLE);
+const detect = dsmDetect('data backup task', TITLE);
 
 function parse(mail: ParsedEmail): TemplateJob[] {
   const notice = readDsmNotice(mail, TITLE);

@@ -96,6 +96,9 @@ const reports = new WeakMap<ParsedEmail, VeeamReport | null>();
 export function detectReport(mail: ParsedEmail, isAgent: boolean): VeeamReport | null {
   const subjectMatch = VEEAM_SUBJECT.test(mail.subject);
   if (!subjectMatch && !/ job:/i.test(mail.html ?? mail.text)) return null;
+  // Without a Veeam subject only the object table makes it a report: look for its head first,
+  // a substring test a line, before the whole text is read as one.
+  if (!subjectMatch && !lines(reportText(mail)).some(isObjectTableHead)) return null;
   // Both Veeam templates ask: read the report once per message.
   let report = reports.get(mail);
   if (report === undefined) {
@@ -161,6 +164,11 @@ export function sessionTime(line: string): number | null {
 function summaryValues(all: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of all) {
+    // A line without a tab is one cell: no pair to read.
+    if (!line.includes('\t')) {
+      if (line.trim() === 'Name') break;
+      continue;
+    }
     const c = cells(line);
     if (c[0] === 'Name') break;
     for (let i = 0; i + 1 < c.length; i += 2) {
@@ -171,11 +179,15 @@ function summaryValues(all: string[]): Map<string, string> {
   return out;
 }
 
+/** `Name | Status | Start time | …`: the head of the table of VMs or computers. */
+function isObjectTableHead(line: string): boolean {
+  if (!line.includes('Status')) return false;
+  const c = cells(line);
+  return c[0] === 'Name' && c[1] === 'Status';
+}
+
 function readObjects(all: string[]): VeeamObject[] {
-  const headAt = all.findIndex((l) => {
-    const c = cells(l);
-    return c[0] === 'Name' && c[1] === 'Status';
-  });
+  const headAt = all.findIndex(isObjectTableHead);
   if (headAt < 0) return [];
   const columns = cells(all[headAt]!).map((c) => c.toLowerCase());
   const col = (name: string) => columns.indexOf(name);

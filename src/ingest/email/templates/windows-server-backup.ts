@@ -42,6 +42,8 @@ interface WsbEvent {
 }
 
 function detect(mail: ParsedEmail): boolean {
+  // Cheap test first (every message runs every template's detect()): the event source, or wbadmin's lines.
+  if (!mail.text.includes('Microsoft-Windows-Backup') && !mail.text.includes('Summary of the backup operation:') && !mail.text.includes('wbadmin ')) return false;
   if (isReplyOrForward(mail)) return false;
   if (/Microsoft-Windows-Backup/.test(mail.text) && readEvents(mail.text).some((e) => statusOf(e.id) !== null)) return true;
   return isWbadminOutput(mail.text);
