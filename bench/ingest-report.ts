@@ -42,13 +42,14 @@ function printRounds(rounds: IngestRound[]): void {
       console.log(`| ${i + 1} | ${place + 1}. ${NAMES[v]} | ${load(x.single, 'req/s')} | ${load(x.batch, 'jobs/s')} | ${ping} | ${errors(x)} |`);
     });
   });
-  console.log('\n| round | order | on / off, single POST | on / bare, pings | on / bare, batches | single POST p99, engine on | failing job → open alert visible, engine on, under the single-POST load |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('\n| round | order | on / off, single POST | on / bare, pings | on / bare, batches | single POST p99, engine on | failing job → open alert visible, engine on, under the single-POST load | … under the batch load |');
+  console.log('|---|---|---|---|---|---|---|---|');
   rounds.forEach((r, i) => {
     const q = ratios(r);
     const a = r.results.on.alerts;
+    const b = r.results.on.batchAlerts;
     console.log(
-      `| ${i + 1} | ${r.order.join(', ')} | ${q.singleOnOff.toFixed(2)} | ${q.pingOnBare.toFixed(2)} | ${q.batchOnBare.toFixed(2)} | ${ms(q.singleP99On)} | ${a ? alertCell(a.latenciesMs, a.missed) : ''} |`,
+      `| ${i + 1} | ${r.order.join(', ')} | ${q.singleOnOff.toFixed(2)} | ${q.pingOnBare.toFixed(2)} | ${q.batchOnBare.toFixed(2)} | ${ms(q.singleP99On)} | ${a ? alertCell(a.latenciesMs, a.missed) : ''} | ${b ? alertCell(b.latenciesMs, b.missed) : ''} |`,
     );
   });
 }
@@ -62,9 +63,13 @@ function printSummary(rounds: IngestRound[]): void {
   const p99On = median(q.map((x) => x.singleP99On));
   const cell = (v: Variant, k: 'single' | 'batch' | 'ping', unit: string) =>
     `${fmt(med((r) => r.results[v][k].rps))} ${unit}, p99 ${ms(med((r) => r.results[v][k].p99))}`;
-  const alerts = rounds.flatMap((r) => r.results.on.alerts?.latenciesMs ?? []);
-  const missed = rounds.reduce((n, r) => n + (r.results.on.alerts?.missed ?? 0), 0);
-  const alertsMet = missed === 0 && alerts.length > 0 && Math.max(...alerts) <= TARGET.alertMs;
+  const probes = (k: 'alerts' | 'batchAlerts') => {
+    const latencies = rounds.flatMap((r) => r.results.on[k]?.latenciesMs ?? []);
+    const missed = rounds.reduce((n, r) => n + (r.results.on[k]?.missed ?? 0), 0);
+    return { cell: alertCell(latencies, missed), met: missed === 0 && latencies.length > 0 && Math.max(...latencies) <= TARGET.alertMs };
+  };
+  const alerts = probes('alerts');
+  const batchAlerts = probes('batchAlerts');
   const errorSum = (v: Variant) => rounds.reduce((n, r) => n + errors(r.results[v]), 0);
   console.log(`\n### Medians over ${plural(rounds.length, 'round')} (each ratio taken within its round, then the median)`);
   console.log('| measure | engine on | engine off | bare ceiling | ratio | target | |');
@@ -79,16 +84,19 @@ function printSummary(rounds: IngestRound[]): void {
   console.log(
     `| ping GET /ping/<key>, 50 connections | ${cell('on', 'ping', 'req/s')} | ${cell('off', 'ping', 'req/s')} | ${fmt(med((r) => r.results.bare.ping.rps))} req/s (no database) | on / bare ${pingOnBare.toFixed(2)} | ≥ ${TARGET.pingOnBare} × bare | ${met(pingOnBare >= TARGET.pingOnBare)} |`,
   );
-  console.log(`| failing job → open \`job_failed\` alert visible, under the single-POST load (all rounds) | ${alertCell(alerts, missed)} | | | | ≤ 2 s | ${met(alertsMet)} |`);
+  console.log(`| failing job → open \`job_failed\` alert visible, under the single-POST load (all rounds) | ${alerts.cell} | | | | ≤ 2 s | ${met(alerts.met)} |`);
+  console.log(`| failing job → open \`job_failed\` alert visible, under the batch load (all rounds) | ${batchAlerts.cell} | | | | ≤ 2 s | ${met(batchAlerts.met)} |`);
   console.log(`| errors (non-2xx + socket), all rounds | ${errorSum('on')} | ${errorSum('off')} | ${errorSum('bare')} | | 0 | |`);
-  const firstError = rounds.map((r) => r.results.on.alerts?.firstError).find((e) => e);
+  const firstError = rounds.flatMap((r) => [r.results.on.alerts?.firstError, r.results.on.batchAlerts?.firstError]).find((e) => e);
   if (firstError) console.log(`\nA latency probe's request failed: ${firstError}`);
 }
 
 export function printIngest(rounds: IngestRound[], seconds: number, profiled: boolean): void {
   console.log(`\n## Ingestion (SQLite, one process; load from wrk, 1 thread): ${plural(rounds.length, 'interleaved round')}, ${seconds} s a measure, a fresh server each run`);
   if (profiled) console.log('Engine on runs under `--cpu-prof`: its figures include the profiler\'s cost.');
-  console.log('A latency probe posts a failing backup for a new device every 500 ms during the engine-on single-POST load and polls `GET /api/v1/alerts?device=…&type=job_failed&state=open` every 50 ms.\n');
+  console.log(
+    'A latency probe posts a failing backup for a new device every 500 ms during the engine-on single-POST load, and again during its batch load (one job in 17 of the batches fails: ~1,300 failures a second on 2,000 devices), and polls `GET /api/v1/alerts?device=…&type=job_failed&state=open` every 50 ms.\n',
+  );
   printRounds(rounds);
   printSummary(rounds);
 }

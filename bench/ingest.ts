@@ -26,6 +26,8 @@ export interface IngestResult {
   ping: LoadResult;
   /** Engine on only: alert latency measured during the single-POST load. */
   alerts?: AlertProbes;
+  /** Engine on only: alert latency measured during the batch load (1,500 failed jobs a second). */
+  batchAlerts?: AlertProbes;
 }
 
 export interface IngestRound {
@@ -56,14 +58,22 @@ export function roundOrder(round: number): Variant[] {
 
 type Alongside = (load: Promise<unknown>) => Promise<AlertProbes>;
 
-async function measure(url: string, token: string, seconds: number, pingPaths: string[] | null, alongsideSingle?: Alongside): Promise<IngestResult> {
+async function measure(url: string, token: string, seconds: number, pingPaths: string[] | null, alongside?: Alongside): Promise<IngestResult> {
   await wrk(url, scripts.single(token), 50, 2); // warm-up: JIT, caches; the 2,000 devices exist
   const singleLoad = wrk(url, scripts.single(token), 50, seconds);
-  const alerts = alongsideSingle?.(singleLoad);
+  const alerts = alongside?.(singleLoad);
   const single = await singleLoad;
-  const batch = await wrk(url, scripts.batch(token), 4, seconds);
+  const batchLoad = wrk(url, scripts.batch(token), 4, seconds);
+  const batchAlerts = alongside?.(batchLoad);
+  const batch = await batchLoad;
   const ping = pingPaths ? await wrk(url, scripts.paths(pingPaths), 50, seconds) : { rps: 0, p50: 0, p99: 0, errors: 0 };
-  return { single, batch: { ...batch, rps: batch.rps * 1000 }, ping, ...(alerts ? { alerts: await alerts } : {}) };
+  return {
+    single,
+    batch: { ...batch, rps: batch.rps * 1000 },
+    ping,
+    ...(alerts ? { alerts: await alerts } : {}),
+    ...(batchAlerts ? { batchAlerts: await batchAlerts } : {}),
+  };
 }
 
 export async function benchBaseline(seconds: number): Promise<IngestResult> {
@@ -137,7 +147,7 @@ export interface KeepwatchOptions {
   workers?: boolean;
   /** Node flags for the serve process, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
-  /** Measure alert latency during the single-POST load. */
+  /** Measure alert latency during the single-POST load and the batch load. */
   probeAlerts?: boolean;
 }
 

@@ -77,12 +77,14 @@ export function buildEngine(c: CoreDeps, d: EngineNeeds) {
     // deadlines) wait out the lease before another instance takes them.
     leaseMs: 15_000,
     // SQLite with evaluation threads: they read, this thread only writes (~0.1 ms a device), and
-    // gives the event loop a turn after each transaction. Under a flood of 1,000-job batches a
-    // turn runs a whole ingestion batch (~40 ms), so the evaluator's pace is set by its turns:
-    // with 10 devices a transaction it fell to ~100 devices/s and a failure's alert came 10 s late;
-    // 100 a transaction, 200 a pass: ~850/s (docs/PERFORMANCE.md, "Alerts under a flood of
-    // batches"). Reading here too (no threads), 10 keep the event loop's pauses short.
-    batch: sqliteThreads ? 200 : 100,
+    // gives the event loop turns between transactions (writeTurnMs). Under a flood of 1,000-job
+    // batches a turn runs whole ingestion batches (~40 ms each), so the evaluator's pace is set by
+    // its turns: with 10 devices a transaction it fell to ~100 devices/s and a failure's alert came
+    // 10 s late; 100 a transaction, 200 a pass: ~850/s. A pass's end also drains the threads'
+    // read-ahead (the next pass is claimed only then): 400 a pass halves those stalls (alerts under
+    // the flood p50 ~1.2 → ~0.5 s; docs/PERFORMANCE.md, 2026-12-07, fourth session). Reading here
+    // too (no threads), 10 a transaction keep the event loop's pauses short.
+    batch: sqliteThreads ? 400 : 100,
     perTransaction: c.dialect === 'postgres' ? 20 : sqliteThreads ? 100 : 10,
     // A pass over the queue at most every 200 ms: a device with a burst of jobs is evaluated once
     // with all of them, and a failure's alert is visible ~0.2 s after its job under load (500 ms
@@ -92,6 +94,12 @@ export function buildEngine(c: CoreDeps, d: EngineNeeds) {
     // one evaluation per 5 s instead of one per pass, while failures and deadlines go first
     // (docs/engine.md, "The queue").
     holdSuccessesMs: 5000,
+    // Writing here (SQLite with threads), up to 50 ms of transactions before the event loop gets a
+    // turn: under a flood of 1,000-job batches (a failure every ~1.5 s on each of 2,000 devices)
+    // one 100-device write per turn kept ~700 evaluations/s and alerts came up to 3–4 s late; with
+    // 50 ms, ~1,100/s (docs/PERFORMANCE.md, 2026-12-07, fourth session). A request waits up to
+    // that long behind the evaluator, only while it has that much evaluated work ready to write.
+    writeTurnMs: sqliteThreads ? 50 : 0,
     afterPass: c.bus.waker('notify-router'),
   }, c.metrics);
   c.bus.on('evaluator', () => evaluator.wake());

@@ -34,6 +34,12 @@ export interface EvaluatorOptions {
    * without an urgent job (failed, warning, …) only once it has waited this long (0: never held).
    */
   holdSuccessesMs?: number;
+  /**
+   * Transactions written back to back before the event loop gets a turn, for up to this long (0:
+   * a turn after every transaction). Under a flood each turn runs whole ingestion batches, so
+   * the evaluator's pace is one write per turn unless it may write for longer.
+   */
+  writeTurnMs?: number;
 }
 
 export class EvaluatorWorker {
@@ -43,6 +49,8 @@ export class EvaluatorWorker {
   private lastQueuePass = -Infinity;
   /** The last pass took as many queued devices as a batch holds: the queue is deeper than that. */
   private behind = false;
+  /** performance.now() when the event loop last had a turn from finish(). */
+  private turnBegan = performance.now();
   evaluated = 0;
   failures = 0;
 
@@ -186,7 +194,10 @@ export class EvaluatorWorker {
     this.record(chunk, done, failed);
     // SQLite calls are synchronous, so a pass never gives the event loop a turn by itself: let the
     // requests that arrived meanwhile be served between transactions (docs/PERFORMANCE.md).
-    await yieldToEventLoop();
+    if (performance.now() - this.turnBegan >= (this.options.writeTurnMs ?? 0)) {
+      await yieldToEventLoop();
+      this.turnBegan = performance.now();
+    }
     return done;
   }
 

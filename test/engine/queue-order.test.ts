@@ -104,6 +104,40 @@ describe('the evaluation queue', () => {
     expect((await claimOne())?.name).toBe('OK-H');
   });
 
+  it('takes urgent entries in the order their urgency began, not the order they were first queued', async () => {
+    await settle();
+    // LONG-Q waited with a success before NEW-FAIL failed; its own failure came after.
+    await post('LONG-Q', 'succeeded');
+    await post('NEW-FAIL', 'failed');
+    await post('LONG-Q', 'failed');
+    const long = await app.kw.database.db.selectFrom('eval_queue').select(['queued_at', 'urgent_at']).where('device_id', '=', [...names].find(([, n]) => n === 'LONG-Q')![0]).executeTakeFirstOrThrow();
+    expect(Number(long.urgent_at)).toBe(Number(long.queued_at) + 2000);
+    // Before: LONG-Q first (queued earlier); under a flood of failures a new one waited a round.
+    expect((await claimOne())?.name).toBe('NEW-FAIL');
+    expect((await claimOne())?.name).toBe('LONG-Q');
+  });
+
+  it('forgets when urgency began once an evaluation has seen it, and keeps it from the evaluation start for a failure that came during it', async () => {
+    await settle();
+    await post('SINCE-1', 'failed');
+    const first = await claimOne();
+    await post('SINCE-1', 'succeeded');
+    await finish('SINCE-1', first!.seq);
+    const spent = await app.kw.database.db.selectFrom('eval_queue').select(['urgent_seq', 'urgent_at']).where('device_id', '=', [...names].find(([, n]) => n === 'SINCE-1')![0]).executeTakeFirstOrThrow();
+    expect(spent).toEqual({ urgent_seq: null, urgent_at: null });
+    // Urgent again before the next claim; another failure comes while that evaluation runs.
+    await post('SINCE-1', 'failed');
+    const second = await claimOne();
+    app.clock.advance(500);
+    const evaluatedAt = app.clock.now();
+    await post('SINCE-1', 'failed');
+    await app.kw.database.db.transaction().execute((tx) => repo.finishQueued(tx, [...names].find(([, n]) => n === 'SINCE-1')![0], second!.seq, evaluatedAt));
+    const kept = await app.kw.database.db.selectFrom('eval_queue').select(['urgent_seq', 'urgent_at']).where('device_id', '=', [...names].find(([, n]) => n === 'SINCE-1')![0]).executeTakeFirstOrThrow();
+    expect(kept.urgent_seq).not.toBeNull();
+    // The failure it has not seen came after the evaluation began: urgent since then, no earlier.
+    expect(Number(kept.urgent_at)).toBe(evaluatedAt);
+  });
+
   it('queues a device that keeps receiving jobs behind the others after each evaluation (no one keeps the head)', async () => {
     await settle();
     // BUSY-1 waited longest when it was claimed; two quieter devices queued behind it.

@@ -76,10 +76,15 @@ function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
   return m;
 }
 
-/** Claims the entries that waited longest (urgent ones as if five minutes longer), `extra` narrowing them. */
+/**
+ * Claims the entries that waited longest, `extra` narrowing them: an urgent entry as if it had
+ * waited five minutes longer *since it turned urgent* (urgent_at), not since it was first queued —
+ * else, when most devices have failures, a device queued long ago with successes that turned urgent
+ * a moment ago goes ahead of one whose failure came first, and a new failure waits a whole round.
+ */
 const claimQueued = (extra: string, lockClause: string) => `UPDATE eval_queue SET claimed_until = ? WHERE device_id IN (
     SELECT device_id FROM eval_queue WHERE (claimed_until IS NULL OR claimed_until < ?) ${extra}
-    ORDER BY CASE WHEN urgent_seq IS NULL THEN queued_at ELSE queued_at - ${URGENT_HEAD_START_MS} END LIMIT ? ${lockClause})
+    ORDER BY CASE WHEN urgent_seq IS NULL THEN queued_at ELSE COALESCE(urgent_at, queued_at) - ${URGENT_HEAD_START_MS} END LIMIT ? ${lockClause})
   RETURNING device_id, seq, queued_at`;
 // Parameters in an INSERT … SELECT list have no type for PostgreSQL to infer: cast them.
 const typedSeq = (seq: string) => sql<string>`cast(${seq} as text)`.as('seq');
@@ -139,10 +144,12 @@ export class EvaluationRepository {
       finishQueued: s('DELETE FROM eval_queue WHERE device_id = ? AND seq = ?'),
       // Jobs came while the entry was evaluated: it waits again from the evaluation's start (its
       // oldest job not yet evaluated came later), behind those that waited longer; urgency the
-      // evaluation has seen (an older or the claimed seq) is spent.
+      // evaluation has seen (an older or the claimed seq) is spent, and urgency it has not seen
+      // began after its start too.
       requeue: s(`UPDATE eval_queue SET claimed_until = NULL, not_before = ?,
           queued_at = CASE WHEN queued_at < ? THEN ? ELSE queued_at END,
-          urgent_seq = CASE WHEN urgent_seq <= ? THEN NULL ELSE urgent_seq END
+          urgent_seq = CASE WHEN urgent_seq <= ? THEN NULL ELSE urgent_seq END,
+          urgent_at = CASE WHEN urgent_seq IS NULL OR urgent_seq <= ? THEN NULL WHEN urgent_at < ? THEN ? ELSE urgent_at END
         WHERE device_id = ?`),
     };
   }
@@ -178,7 +185,9 @@ export class EvaluationRepository {
    * as of `evaluatedAt`, the time the evaluation took as now (before it read anything). */
   async finishQueued(tx: Tx, deviceId: string, seq: string, evaluatedAt: number): Promise<void> {
     const r = await tx.executeQuery(this.sql.finishQueued([deviceId, seq]));
-    if (Number(r.numAffectedRows ?? 0) === 0) await tx.executeQuery(this.sql.requeue([evaluatedAt + BUSY_DEVICE_INTERVAL_MS, evaluatedAt, evaluatedAt, seq, deviceId]));
+    if (Number(r.numAffectedRows ?? 0) === 0) {
+      await tx.executeQuery(this.sql.requeue([evaluatedAt + BUSY_DEVICE_INTERVAL_MS, evaluatedAt, evaluatedAt, seq, seq, evaluatedAt, evaluatedAt, deviceId]));
+    }
   }
 
   /** The queue entries of these devices that nobody is evaluating now: device id → seq. */

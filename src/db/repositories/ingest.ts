@@ -147,12 +147,15 @@ export class IngestRepository {
   private queueStatement(rows: number): Statement {
     let stmt = this.queueStatements.get(rows);
     if (!stmt) {
-      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ');
-      // queued_at stays: the entry waits since its oldest job nobody has evaluated yet.
+      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ');
+      // queued_at stays: the entry waits since its oldest job nobody has evaluated yet; so does
+      // urgent_at, since its oldest urgent one. urgent_seq moves on to the newest urgent enqueue
+      // (an evaluation that claimed an older seq has not seen it).
       stmt = statement(
         this.dialect,
-        `INSERT INTO eval_queue (device_id, seq, queued_at, urgent_seq) VALUES ${values}
-         ON CONFLICT (device_id) DO UPDATE SET seq = excluded.seq, urgent_seq = COALESCE(excluded.urgent_seq, eval_queue.urgent_seq)`,
+        `INSERT INTO eval_queue (device_id, seq, queued_at, urgent_seq, urgent_at) VALUES ${values}
+         ON CONFLICT (device_id) DO UPDATE SET seq = excluded.seq, urgent_seq = COALESCE(excluded.urgent_seq, eval_queue.urgent_seq),
+           urgent_at = COALESCE(eval_queue.urgent_at, excluded.urgent_at)`,
       );
       this.queueStatements.set(rows, stmt);
     }
@@ -234,7 +237,10 @@ export class IngestRepository {
     for (let i = 0; i < ordered.length; i += QUEUE_PER_STATEMENT) {
       const part = ordered.slice(i, i + QUEUE_PER_STATEMENT);
       const params: unknown[] = [];
-      for (const id of part) params.push(id, seq, now, urgent === 'all' || urgent.has(id) ? seq : null);
+      for (const id of part) {
+        const isUrgent = urgent === 'all' || urgent.has(id);
+        params.push(id, seq, now, isUrgent ? seq : null, isUrgent ? now : null);
+      }
       await run(tx, this.queueStatement(part.length), params);
     }
   }

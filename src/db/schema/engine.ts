@@ -39,6 +39,8 @@ export interface EvalQueueTable {
   claimed_until: number | null;
   /** The enqueue that made this entry urgent (a job that may raise an alert); null: not urgent. */
   urgent_seq: string | null;
+  /** When the entry turned urgent: the oldest urgent job's enqueue nobody has evaluated yet. */
+  urgent_at: number | null;
   /** Queued again while busy: the background loop leaves it until then unless urgent; null: at once. */
   not_before: number | null;
 }
