@@ -98,7 +98,9 @@ export function buildEngine(c: CoreDeps, d: EngineNeeds) {
     // turn: under a flood of 1,000-job batches (a failure every ~1.5 s on each of 2,000 devices)
     // one 100-device write per turn kept ~700 evaluations/s and alerts came up to 3–4 s late; with
     // 50 ms, ~1,100/s (docs/PERFORMANCE.md, 2026-12-07, fourth session). A request waits up to
-    // that long behind the evaluator, only while it has that much evaluated work ready to write.
+    // that long behind the evaluator, only while it is behind (a pass took a full batch) and has
+    // that much evaluated work ready to write; without a backlog it yields after every transaction
+    // (under the single-POST load writing on regardless cost ~6 % of throughput).
     writeTurnMs: sqliteThreads ? 50 : 0,
     afterPass: c.bus.waker('notify-router'),
   }, c.metrics);

@@ -35,9 +35,10 @@ export interface EvaluatorOptions {
    */
   holdSuccessesMs?: number;
   /**
-   * Transactions written back to back before the event loop gets a turn, for up to this long (0:
-   * a turn after every transaction). Under a flood each turn runs whole ingestion batches, so
-   * the evaluator's pace is one write per turn unless it may write for longer.
+   * With a backlog (the pass took a full batch), transactions are written back to back before the
+   * event loop gets a turn, for up to this long (0, and without a backlog: a turn after every
+   * transaction). Under a flood each turn runs whole ingestion batches, so the evaluator's pace is
+   * one write per turn unless it may write for longer.
    */
   writeTurnMs?: number;
 }
@@ -194,7 +195,8 @@ export class EvaluatorWorker {
     this.record(chunk, done, failed);
     // SQLite calls are synchronous, so a pass never gives the event loop a turn by itself: let the
     // requests that arrived meanwhile be served between transactions (docs/PERFORMANCE.md).
-    if (performance.now() - this.turnBegan >= (this.options.writeTurnMs ?? 0)) {
+    // Behind (the pass took a full batch: a backlog), write for up to writeTurnMs between turns.
+    if (performance.now() - this.turnBegan >= (this.behind ? (this.options.writeTurnMs ?? 0) : 0)) {
       await yieldToEventLoop();
       this.turnBegan = performance.now();
     }
