@@ -71,7 +71,7 @@ export function buildEngine(c: CoreDeps, d: EngineNeeds) {
   });
   const integrations = new IntegrationService(integrationRepo, evaluationRepo, evaluation, c.clock, queued);
   const sqliteThreads = c.dialect === 'sqlite' && threads !== null;
-  const evaluator = new EvaluatorWorker(evaluationRepo, evaluation, c.clock, c.logger.child({ worker: 'evaluator' }), {
+  const evaluator = new EvaluatorWorker(evaluationRepo.queue, evaluation, c.clock, c.logger.child({ worker: 'evaluator' }), {
     pollMs: c.dialect === 'sqlite' ? 1000 : 250,
     // A pass holds its claims for well under a second; after a crash, its devices (and their
     // deadlines) wait out the lease before another instance takes them.

@@ -172,8 +172,8 @@ export class EvaluationService {
     }
     const byDeadline = new Map(computed.byDeadline);
     for (const i of [...batch.items].sort(byDevice)) {
-      if (i.seq !== undefined) await repo.finishQueued(tx, i.deviceId, i.seq, now);
-      else if (byDeadline.has(i.deviceId)) await repo.dropQueuedIfUnchanged(tx, i.deviceId, byDeadline.get(i.deviceId)!, now);
+      if (i.seq !== undefined) await repo.queue.finishQueued(tx, i.deviceId, i.seq, now);
+      else if (byDeadline.has(i.deviceId)) await repo.queue.dropQueuedIfUnchanged(tx, i.deviceId, byDeadline.get(i.deviceId)!, now);
     }
   }
 
@@ -232,7 +232,7 @@ export class EvaluationService {
 
   /** Puts every device on the queue (a full pass: `keepwatch evaluate`, the demo load). */
   async enqueueEverything(now: number, seq: string): Promise<void> {
-    await this.d.repo.enqueueAll(now, seq);
+    await this.d.repo.queue.enqueueAll(now, seq);
   }
 
   async evaluateAllIntegrations(): Promise<number> {

@@ -3,7 +3,7 @@
 // once in-process after a commit; otherwise it polls, so instances on one PostgreSQL see each
 // other's jobs within the poll interval.
 import type { Logger } from 'pino';
-import type { EvaluationRepository } from '../db/repositories/evaluation.js';
+import type { EvalQueueRepository } from '../db/repositories/eval-queue.js';
 import type { Clock } from '../lib/clock.js';
 import type { Batch, EvaluationService, Pass } from './evaluation.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -56,7 +56,7 @@ export class EvaluatorWorker {
   failures = 0;
 
   constructor(
-    private readonly repo: EvaluationRepository,
+    private readonly repo: EvalQueueRepository,
     private readonly service: EvaluationService,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -125,7 +125,7 @@ export class EvaluatorWorker {
 
   /**
    * Due deadlines, then one batch from the queue (`paced`, the background loop: not the devices
-   * queued again while busy before their `not_before`, see EvaluationRepository). Deadlines are never starved by a deep queue (a
+   * queued again while busy before their `not_before`, see EvalQueueRepository). Deadlines are never starved by a deep queue (a
    * burst of jobs, a settings change that queues every device): they are claimed first, and
    * again between chunks of the queue once `dueEveryMs` has passed, so an overdue check is
    * alerted within about that long of its deadline however busy the instance is.

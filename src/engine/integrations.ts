@@ -65,7 +65,7 @@ export class IntegrationService {
     await this.repo.upsert(row);
     const isBroken = row.auth_error !== null || row.quota_error !== null;
     if (isBroken !== wasBroken) {
-      await this.evaluationRepo.enqueueSource(who.source, now, newId(now));
+      await this.evaluationRepo.queue.enqueueSource(who.source, now, newId(now));
       this.onQueued();
     }
     await this.evaluation.evaluateIntegration(who.id);

@@ -83,7 +83,7 @@ export class SettingsService {
     this.cache.delete(scope);
     await this.audit.record(actor, { action: 'settings.update', targetType: 'settings', targetId: scope, clientId, details: { ...override } });
     // Thresholds changed: every device they govern must be looked at again.
-    await this.evaluation.enqueueAll(now, newId(now), clientId);
+    await this.evaluation.queue.enqueueAll(now, newId(now), clientId);
     this.onQueued();
   }
 }

@@ -58,7 +58,7 @@ export interface Loaded {
  * one-transaction path does; a thread's read never locks.
  */
 export async function computeBatch(tx: Tx, repo: EvaluationRepository, config: SettingsReader, req: ComputeRequest, lock: boolean): Promise<ComputeResult & { loaded: Map<string, Loaded> }> {
-  const byDeadline = await repo.unclaimedSeqs(tx, req.deadlineIds, req.now);
+  const byDeadline = await repo.queue.unclaimedSeqs(tx, req.deadlineIds, req.now);
   const loaded = await loadSnapshots(tx, repo, req.ids, req.now, new Map(req.brokenSources), lock);
   const evaluations: Array<[string, DeviceEvaluation]> = [];
   for (const [id, l] of loaded) evaluations.push([id, evaluateDevice(l.snap, await config(l.device.client_id, tx), req.now)]);

@@ -101,7 +101,7 @@ export class WindowService {
 
   private async requeue(clientId: string): Promise<void> {
     const now = this.d.clock.now();
-    await this.d.evaluation.enqueueAll(now, newId(now), clientId);
+    await this.d.evaluation.queue.enqueueAll(now, newId(now), clientId);
     this.d.onQueued();
   }
 

@@ -4,16 +4,16 @@
 // may raise an alert puts its device ahead of the rest, so alerts stay prompt however deep the
 // queue is. The claims are taken here one at a time, with the evaluator's own statements.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUSY_DEVICE_INTERVAL_MS, EvaluationRepository } from '../../src/db/repositories/evaluation.js';
+import { BUSY_DEVICE_INTERVAL_MS, EvalQueueRepository } from '../../src/db/repositories/eval-queue.js';
 import { EvaluatorWorker } from '../../src/engine/evaluator.js';
 import { type EngineApp, HOUR, job, startEngine } from '../helpers/engine.js';
 
 let app: EngineApp;
-let repo: EvaluationRepository;
+let repo: EvalQueueRepository;
 
 beforeAll(async () => {
   app = await startEngine();
-  repo = new EvaluationRepository(app.kw.database.db, app.kw.database.dialect);
+  repo = new EvalQueueRepository(app.kw.database.db, app.kw.database.dialect);
 });
 afterAll(async () => {
   await app?.close();
