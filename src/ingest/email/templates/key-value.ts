@@ -74,7 +74,7 @@ function* paragraphs(text: string): Generator<string> {
 }
 
 function reports(text: string): string[] {
-  return text.split(/\n\s*\n/).filter(isReport);
+  return [...paragraphs(text)].filter(isReport);
 }
 
 function detect(mail: ParsedEmail): boolean {
