@@ -33,6 +33,12 @@ describe('mentions', () => {
     expect(mentions(mail({ text: 'Active Backup for Business - backup task' }), prefix)).toBe(true);
   });
 
+  it('searches a message again for a keyword registered after it was searched', () => {
+    const m = mail({ text: 'Sent by Zmanda Backup 4.2' });
+    expect(mentions(m, product)).toBe(false);
+    expect(mentions(m, keywords('zmanda'))).toBe(true);
+  });
+
   it('accepts lower-case keywords only', () => {
     expect(() => keywords('Cove')).toThrow(/lower case/);
     expect(() => keywords('')).toThrow(/non-empty/);

@@ -37,6 +37,8 @@ export interface Keywords {
 
 const registered: string[] = [];
 let scanner: RegExp | null = null;
+/** Bumped by every registration: a message searched before a new keyword is searched again. */
+let registryVersion = 0;
 
 export function keywords(...words: string[]): Keywords {
   for (const w of words) {
@@ -44,6 +46,7 @@ export function keywords(...words: string[]): Keywords {
     if (!registered.includes(w)) registered.push(w);
   }
   scanner = null;
+  registryVersion++;
   return { words };
 }
 
@@ -64,25 +67,25 @@ export function mentions(mail: ParsedEmail, keys: Keywords): boolean {
 }
 
 function foundKeywords(mail: ParsedEmail): Set<string> {
-  let found = foundMemo.get(mail);
-  if (found !== undefined) return found;
+  const memo = foundMemo.get(mail);
+  if (memo !== undefined && memo.version === registryVersion) return memo.found;
   if (scanner === null) {
     const longestFirst = [...registered].sort((a, b) => b.length - a.length);
     scanner = new RegExp(longestFirst.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
   }
   const haystack = `${mail.fromName ?? ''} ${mail.from} ${mail.subject}\n${mail.text}`.toLowerCase();
-  found = new Set<string>();
+  const found = new Set<string>();
   scanner.lastIndex = 0;
   for (let m = scanner.exec(haystack); m !== null; m = scanner.exec(haystack)) {
     found.add(m[0]);
     // Keywords may overlap (`msp backup manager`): go on from the next character, not the match's end.
     scanner.lastIndex = m.index + 1;
   }
-  foundMemo.set(mail, found);
+  foundMemo.set(mail, { version: registryVersion, found });
   return found;
 }
 
-const foundMemo = new WeakMap<ParsedEmail, Set<string>>();
+const foundMemo = new WeakMap<ParsedEmail, { version: number; found: Set<string> }>();
 
 /** Body lines, tabs kept (HTML table cells), trailing white space and CRs removed. */
 export function lines(text: string): string[] {
