@@ -13,6 +13,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { Checkpointer, type CheckpointerOptions, type CheckpointStats } from './checkpointer.js';
+import { dbErrorCode } from './errors.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -72,7 +73,7 @@ async function retryWhileBusy<T>(spell: BusySpell, attempt: () => Promise<T>): P
     try {
       return await attempt();
     } catch (err) {
-      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      if (dbErrorCode(err) !== 'SQLITE_BUSY') throw err;
       const now = performance.now();
       if (now - spell.met(now) > BUSY_TIMEOUT_MS) throw err;
     }

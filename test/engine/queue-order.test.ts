@@ -39,9 +39,14 @@ async function claimOne(paced = false): Promise<{ name: string; seq: string } | 
   return c ? { name: names.get(c.device_id) ?? c.device_id, seq: c.seq } : null;
 }
 
-async function finish(device: string, seq: string): Promise<void> {
-  const id = [...names].find(([, n]) => n === device)![0];
-  await app.kw.database.db.transaction().execute((tx) => repo.finishQueued(tx, id, seq, app.clock.now()));
+/** The id of a device posted here, by name. */
+function idOf(device: string): string {
+  return [...names].find(([, n]) => n === device)![0];
+}
+
+/** Ends an evaluation of the device that claimed `seq` and began at `evaluatedAt` (now by default). */
+async function finish(device: string, seq: string, evaluatedAt = app.clock.now()): Promise<void> {
+  await app.kw.database.db.transaction().execute((tx) => repo.finishQueued(tx, idOf(device), seq, evaluatedAt));
 }
 
 /** A device claimed, sent another job while "being evaluated", then finished: queued again while busy. */
@@ -59,9 +64,9 @@ async function settle(): Promise<void> {
   await app.evaluate();
 }
 
-async function queueOf(device: string): Promise<{ queued_at: number; urgent_seq: string | null } | undefined> {
-  const id = [...names].find(([, n]) => n === device)![0];
-  return app.kw.database.db.selectFrom('eval_queue').select(['queued_at', 'urgent_seq']).where('device_id', '=', id).executeTakeFirst();
+async function queueOf(device: string): Promise<{ queued_at: number; urgent_seq: string | null; urgent_at: number | null } | undefined> {
+  const row = await app.kw.database.db.selectFrom('eval_queue').select(['queued_at', 'urgent_seq', 'urgent_at']).where('device_id', '=', idOf(device)).executeTakeFirst();
+  return row && { queued_at: Number(row.queued_at), urgent_seq: row.urgent_seq, urgent_at: row.urgent_at === null ? null : Number(row.urgent_at) };
 }
 
 describe('the evaluation queue', () => {
@@ -110,8 +115,8 @@ describe('the evaluation queue', () => {
     await post('LONG-Q', 'succeeded');
     await post('NEW-FAIL', 'failed');
     await post('LONG-Q', 'failed');
-    const long = await app.kw.database.db.selectFrom('eval_queue').select(['queued_at', 'urgent_at']).where('device_id', '=', [...names].find(([, n]) => n === 'LONG-Q')![0]).executeTakeFirstOrThrow();
-    expect(Number(long.urgent_at)).toBe(Number(long.queued_at) + 2000);
+    const long = await queueOf('LONG-Q');
+    expect(long?.urgent_at).toBe(long!.queued_at + 2000);
     // Before: LONG-Q first (queued earlier); under a flood of failures a new one waited a round.
     expect((await claimOne())?.name).toBe('NEW-FAIL');
     expect((await claimOne())?.name).toBe('LONG-Q');
@@ -123,19 +128,19 @@ describe('the evaluation queue', () => {
     const first = await claimOne();
     await post('SINCE-1', 'succeeded');
     await finish('SINCE-1', first!.seq);
-    const spent = await app.kw.database.db.selectFrom('eval_queue').select(['urgent_seq', 'urgent_at']).where('device_id', '=', [...names].find(([, n]) => n === 'SINCE-1')![0]).executeTakeFirstOrThrow();
-    expect(spent).toEqual({ urgent_seq: null, urgent_at: null });
+    const spent = await queueOf('SINCE-1');
+    expect(spent).toMatchObject({ urgent_seq: null, urgent_at: null });
     // Urgent again before the next claim; another failure comes while that evaluation runs.
     await post('SINCE-1', 'failed');
     const second = await claimOne();
     app.clock.advance(500);
     const evaluatedAt = app.clock.now();
     await post('SINCE-1', 'failed');
-    await app.kw.database.db.transaction().execute((tx) => repo.finishQueued(tx, [...names].find(([, n]) => n === 'SINCE-1')![0], second!.seq, evaluatedAt));
-    const kept = await app.kw.database.db.selectFrom('eval_queue').select(['urgent_seq', 'urgent_at']).where('device_id', '=', [...names].find(([, n]) => n === 'SINCE-1')![0]).executeTakeFirstOrThrow();
-    expect(kept.urgent_seq).not.toBeNull();
+    await finish('SINCE-1', second!.seq, evaluatedAt);
+    const kept = await queueOf('SINCE-1');
+    expect(kept?.urgent_seq).not.toBeNull();
     // The failure it has not seen came after the evaluation began: urgent since then, no earlier.
-    expect(Number(kept.urgent_at)).toBe(evaluatedAt);
+    expect(kept?.urgent_at).toBe(evaluatedAt);
   });
 
   it('queues a device that keeps receiving jobs behind the others after each evaluation (no one keeps the head)', async () => {
