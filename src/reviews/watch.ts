@@ -16,6 +16,8 @@ import type { Clock } from '../lib/clock.js';
 
 /** The integration id review_overdue is filed under. */
 export const REVIEW_SCOPE_ID = 'daily-review';
+/** The most unreviewed runs the alert's title counts; past it, "more than". */
+export const OVERDUE_COUNT_CAP = 1000;
 
 const NAMES: AlertNames = {
   clientId: null,
@@ -37,14 +39,17 @@ export interface ReviewWatchDeps {
 }
 
 export class ReviewWatch {
-  constructor(private readonly d: ReviewWatchDeps) {}
+  constructor(
+    private readonly d: ReviewWatchDeps,
+    private readonly countCap = OVERDUE_COUNT_CAP,
+  ) {}
 
   /** Raises, updates or resolves review_overdue; answers 1 when it raised or resolved one. */
   async tick(): Promise<number> {
     const config = await this.d.settings.effective(null);
     const now = this.d.clock.now();
     const tz = config.timezone;
-    const oldest = config.categories.review_overdue ? await this.d.repo.oldestUnreviewed(overdueWindowStart(now, tz)) : null;
+    const oldest = config.categories.review_overdue ? await this.d.repo.oldestUnreviewed(overdueWindowStart(now, tz), this.countCap) : null;
     const overdue = oldest !== null && reviewOverdue(oldest.at, tz, config.review_due_hour, now);
     try {
       return await this.write(overdue ? oldest : null, config, now);
@@ -55,7 +60,7 @@ export class ReviewWatch {
     }
   }
 
-  private async write(oldest: { at: number; count: number } | null, config: EngineConfig, now: number): Promise<number> {
+  private async write(oldest: { at: number; count: number; capped: boolean } | null, config: EngineConfig, now: number): Promise<number> {
     const tz = config.timezone;
     return this.d.db.run(async (tx) => {
       const open = (await this.d.alerts.activeForIntegration(tx, REVIEW_SCOPE_ID)).find((a) => a.type === 'review_overdue');
@@ -72,8 +77,9 @@ export class ReviewWatch {
         scopeId: REVIEW_SCOPE_ID,
         checkId: null,
         severity: baseSeverity(config, 'review_overdue', 'warning'),
-        title: `Daily review overdue: ${oldest.count} failed or warning run${oldest.count === 1 ? '' : 's'} since ${since} not reviewed`,
-        detail: { unreviewed: oldest.count, oldest_day: since, review_due_hour: config.review_due_hour, timezone: tz },
+        title: `Daily review overdue: ${oldest.capped ? `more than ${oldest.count.toLocaleString('en-US')}` : oldest.count} failed or warning run${oldest.count === 1 && !oldest.capped ? '' : 's'} since ${since} not reviewed`,
+        // unreviewed_capped: there are more than `unreviewed` (the look stops counting there).
+        detail: { unreviewed: oldest.count, unreviewed_capped: oldest.capped, oldest_day: since, review_due_hour: config.review_due_hour, timezone: tz },
         since: oldest.at,
         suppressed: false,
         inhibitedBy: null,

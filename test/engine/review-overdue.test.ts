@@ -2,6 +2,7 @@
 // pass once today's review due hour has passed with a failed or warning run of an earlier day (up
 // to 7 days back) unreviewed, routed like any alert, resolved when those days' queue is empty.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReviewRepository } from '../../src/db/repositories/reviews.js';
 import { DAY, type EngineApp, HOUR, job, startEngine } from '../helpers/engine.js';
 import { type HttpReceiver, startHttpReceiver } from '../helpers/receivers.js';
 
@@ -43,11 +44,22 @@ describe('review_overdue', () => {
     const [alert, ...more] = await overdue();
     expect(more).toEqual([]);
     expect(alert).toMatchObject({ type: 'review_overdue', severity: 'warning', state: 'open', scope: 'integration', client_id: null, device_id: null });
-    expect(alert.title).toContain('since 2026-11-09 not reviewed');
+    expect(alert.title).toBe('Daily review overdue: 3 failed or warning runs since 2026-11-09 not reviewed');
+    expect(alert.detail).toMatchObject({ unreviewed: 3, unreviewed_capped: false, oldest_day: '2026-11-09' });
     await pass();
     expect(await overdue()).toHaveLength(1);
     const events = rx.received.filter((r) => r.path === '/review').map((r) => `${r.body.event} ${r.body.alert.type}`);
     expect(events).toEqual(['alert.raised review_overdue']);
+  });
+
+  it('counts the unreviewed runs only up to a cap, oldest first: the look runs every 15 s however long the queue', async () => {
+    const repo = new ReviewRepository(app.kw.database.db);
+    const from = Date.parse('2026-11-03T00:00:00Z');
+    expect(await repo.oldestUnreviewed(from, 10)).toEqual({ at: Date.parse('2026-11-09T03:00:00Z'), count: 3, capped: false });
+    expect(await repo.oldestUnreviewed(from, 3)).toEqual({ at: Date.parse('2026-11-09T03:00:00Z'), count: 3, capped: false });
+    expect(await repo.oldestUnreviewed(from, 2)).toEqual({ at: Date.parse('2026-11-09T03:00:00Z'), count: 2, capped: true });
+    expect(await repo.oldestUnreviewed(Date.parse('2026-11-09T03:30:00Z'), 1)).toEqual({ at: Date.parse('2026-11-09T04:00:00Z'), count: 1, capped: true });
+    expect(await repo.oldestUnreviewed(Date.parse('2026-11-10T08:00:00Z'), 5)).toBeNull();
   });
 
   it('stays while any of those runs is unreviewed, and resolves (notified) when the queue for those days is empty', async () => {
