@@ -96,7 +96,7 @@ export interface Keepwatch {
 /** Every concept, built in dependency order; nothing here touches the network or starts a loop. */
 function buildParts(config: Config, database: Database, clock: Clock, logger: Logger, secrets: SecretBox) {
   const { db, dialect } = database;
-  const core: CoreDeps = { config, db, dialect, sqliteFile: database.sqliteFile, tx: transactor(db), clock, logger, secrets, bus: new WakeBus(), ...buildRecorders({ db, clock, config }) };
+  const core: CoreDeps = { config, db, dialect, sqliteFile: database.sqliteFile, tx: transactor(db), clock, logger, secrets, bus: new WakeBus(), ...buildRecorders({ db, clock, config, checkpoints: database.checkpoints }) };
   const auth = buildAuth(core);
   const ingest = buildIngest(core);
   const catalog = buildCatalog(core, { ingestRepo: ingest.repo, onNamesChanged: () => ingest.ingest.forget() });

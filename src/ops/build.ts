@@ -11,8 +11,8 @@ import { Metrics } from './metrics.js';
 import { RetentionWorker } from './retention.js';
 
 /** The audit log and metrics: everything else records into them, so they come first. */
-export function buildRecorders(d: { db: Database['db']; clock: Clock; config: Config }) {
-  const metrics = new Metrics(new MetricsRepository(d.db), d.clock, { clientLabels: d.config.metricsClientLabels });
+export function buildRecorders(d: { db: Database['db']; clock: Clock; config: Config; checkpoints?: Database['checkpoints'] }) {
+  const metrics = new Metrics(new MetricsRepository(d.db), d.clock, { clientLabels: d.config.metricsClientLabels }, d.checkpoints);
   const audit = new AuditService(new AuditRepository(d.db), d.clock);
   return { metrics, audit };
 }

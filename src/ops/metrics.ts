@@ -3,6 +3,7 @@
 // lag), so every instance of a cluster reports the same cluster-wide figures for those.
 // Per-client labels only when the operator asks for them (one series per client and status).
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { CheckpointStats } from '../db/checkpointer.js';
 import type { MetricsRepository } from '../db/repositories/metrics.js';
 import type { Clock } from '../lib/clock.js';
 
@@ -28,7 +29,8 @@ export class Metrics {
   readonly signIns = this.counter('keepwatch_sign_ins_total', 'Console sign-ins, by method (password, oidc, mfa) and outcome (success, failure, refused, throttled)', ['method', 'outcome']);
   readonly retentionDeleted = this.counter('keepwatch_retention_deleted_rows_total', 'Rows deleted by retention, by table', ['table']);
 
-  constructor(repo: MetricsRepository, clock: Clock, options: MetricsOptions) {
+  /** `checkpoints`: the SQLite checkpointer's counts (absent, or answering null, on PostgreSQL). */
+  constructor(repo: MetricsRepository, clock: Clock, options: MetricsOptions, checkpoints: () => CheckpointStats | null = () => null) {
     collectDefaultMetrics({ register: this.registry, prefix: 'keepwatch_' });
     const clientLabels = options.clientLabels;
     this.rowGauge('keepwatch_devices', 'Devices by health status', ['status'], clientLabels, () => repo.devicesByStatus(clientLabels));
@@ -40,6 +42,31 @@ export class Metrics {
       async collect() {
         const oldest = await repo.oldestDue(clock.now());
         this.set(oldest === null ? 0 : Math.max(0, (clock.now() - oldest) / 1000));
+      },
+    });
+    if (checkpoints() !== null) this.checkpointMetrics(checkpoints as () => CheckpointStats);
+  }
+
+  /** SQLite's write-ahead log (db/checkpointer.ts): is it kept bounded, and how long are writers held for it. */
+  private checkpointMetrics(stats: () => CheckpointStats): void {
+    new Counter({
+      name: 'keepwatch_sqlite_wal_restarts_total',
+      help: 'RESTART checkpoints of the SQLite write-ahead log: done (the log started over) or busy (gave up, tried again at the next interval)',
+      labelNames: ['outcome'],
+      registers: this.r,
+      collect() {
+        const s = stats();
+        this.reset();
+        this.inc({ outcome: 'done' }, s.restarts);
+        this.inc({ outcome: 'busy' }, s.restartsBusy);
+      },
+    });
+    new Gauge({
+      name: 'keepwatch_sqlite_wal_restart_max_seconds',
+      help: 'Longest RESTART checkpoint since start, waiting for the write lock included: how long writers were held at most',
+      registers: this.r,
+      collect() {
+        this.set(stats().maxRestartMs / 1000);
       },
     });
   }

@@ -34,6 +34,8 @@ describe('/metrics', () => {
     expect(value(text, 'keepwatch_jobs_ingested_total{status="succeeded",kind="backup",source="veeam-prod"}')).toBe(1);
     expect(value(text, 'keepwatch_ingest_duration_seconds_count')).toBe(1);
     expect(text).toContain('keepwatch_process_cpu_seconds_total');
+    // The write-ahead log's checkpointer exists on SQLite only (test/db/wal.test.ts makes it work).
+    expect(text.includes('keepwatch_sqlite_wal_restarts_total{outcome="done"}')).toBe(app.kw.database.dialect === 'sqlite');
   });
 
   it('reads devices, open alerts and evaluator lag from the database, by client when asked', async () => {

@@ -7,6 +7,9 @@ import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/connection.js';
+import { MetricsRepository } from '../../src/db/repositories/metrics.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { Metrics } from '../../src/ops/metrics.js';
 import { type ScratchDb, scratchDatabase, TEST_DIALECT } from '../helpers/db.js';
 
 let scratch: ScratchDb;
@@ -63,7 +66,15 @@ describe.runIf(TEST_DIALECT === 'sqlite')('SQLite WAL under sustained writes', {
     // lock lets through: a few MB, nowhere near the 40 MB written.
     expect(peak).toBeLessThan(12 * 1024 * 1024);
     expect(walBytes(database)).toBeLessThan(12 * 1024 * 1024);
-    expect(database.checkpoints()!.restarts).toBeGreaterThan(0);
+    const stats = database.checkpoints()!;
+    expect(stats.restarts).toBeGreaterThan(0);
+    // What /metrics says of it (read from the checkpointer at scrape time).
+    const metrics = new Metrics(new MetricsRepository(database.db), systemClock, { clientLabels: false }, database.checkpoints);
+    const restarts = await metrics.registry.getSingleMetricAsString('keepwatch_sqlite_wal_restarts_total');
+    const done = Number(/keepwatch_sqlite_wal_restarts_total\{outcome="done"\} (\d+)/.exec(restarts)?.[1]);
+    expect(done).toBeGreaterThanOrEqual(stats.restarts);
+    const longest = await metrics.registry.getSingleMetricAsString('keepwatch_sqlite_wal_restart_max_seconds');
+    expect(Number(/^keepwatch_sqlite_wal_restart_max_seconds (\S+)$/m.exec(longest)?.[1])).toBeGreaterThan(0);
   });
 
   it('makes transactions wait for a write lock held by another connection instead of failing', async () => {
