@@ -1,5 +1,6 @@
 // Mail in over a real SMTP socket (nodemailer → the listener inside a real Keepwatch), jobs out.
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startApp, type TestApp } from '../helpers/app.js';
 import { send } from '../helpers/mail.js';
@@ -100,6 +101,36 @@ describe('SMTP listener', () => {
     const metrics = (await app.request('GET', '/metrics')).text;
     expect(Number(/^keepwatch_smtp_messages_total\{outcome="refused"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
     expect(Number(/^keepwatch_smtp_messages_total\{outcome="accepted"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers a pipelined MAIL, RCPT and DATA in order, and the message lands', async () => {
+    const check = await newCheck('Pipelined');
+    const socket = connect(port, '127.0.0.1');
+    socket.setNoDelay(true);
+    const chunks: string[] = [];
+    let waiting: { until: RegExp; resolve: () => void } | null = null;
+    socket.on('data', (b: Buffer) => {
+      chunks.push(b.toString());
+      if (waiting?.until.test(chunks.join(''))) waiting.resolve();
+    });
+    const until = (re: RegExp) =>
+      new Promise<void>((resolve) => {
+        if (re.test(chunks.join(''))) resolve();
+        else waiting = { until: re, resolve };
+      });
+    await until(/^220 /m);
+    socket.write('EHLO client.example\r\n');
+    await until(/^250 /m);
+    expect(chunks.join('')).toMatch(/PIPELINING/);
+    chunks.length = 0;
+    socket.write(`MAIL FROM:<nas@acme.example>\r\nRCPT TO:<${check.email_address}>\r\nDATA\r\n`);
+    await until(/^354 /m);
+    // The three replies, in order, to the one write of three commands.
+    expect(chunks.join('')).toMatch(/^250 [^\n]*\r\n250 [^\n]*\r\n354 /);
+    socket.write('Subject: Backup done\r\n\r\nall good\r\n.\r\nQUIT\r\n');
+    await until(/^221 /m);
+    socket.destroy();
+    expect((await waitForJobs(check, 1))[0].status).toBe('succeeded');
   });
 
   it('counts a message delivered twice (same Message-ID) once', async () => {
