@@ -63,9 +63,11 @@ describe.runIf(TEST_DIALECT === 'sqlite')('SQLite WAL under sustained writes', {
     }
     clearInterval(sampler);
     // Threshold, what arrives before the next interval, and what a RESTART waiting on the write
-    // lock lets through: a few MB, nowhere near the 40 MB written.
-    expect(peak).toBeLessThan(12 * 1024 * 1024);
-    expect(walBytes(database)).toBeLessThan(12 * 1024 * 1024);
+    // lock lets through: a few MB, nowhere near the 40 MB written. (13.4 MB once in a full suite
+    // on a slower machine, the checkpointer thread sharing two cores with two test files; a log
+    // that is not started over reaches ~40 MB.)
+    expect(peak).toBeLessThan(20 * 1024 * 1024);
+    expect(walBytes(database)).toBeLessThan(20 * 1024 * 1024);
     const stats = database.checkpoints()!;
     expect(stats.restarts).toBeGreaterThan(0);
     // What /metrics says of it (read from the checkpointer at scrape time).
