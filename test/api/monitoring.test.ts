@@ -62,6 +62,8 @@ describe('monitoring files', () => {
       for (const t of p.targets) {
         expect(balanced(t.expr), p.title).toBe(true);
         for (const m of metricsIn(t.expr)) {
+          // The SQLite write-ahead log's metrics exist only on SQLite (the panel says so).
+          if (m.startsWith('keepwatch_sqlite_') && app.kw.database.dialect !== 'sqlite') continue;
           expect(exported, `${p.title}: ${m}`).toContain(m);
           queried.add(m.replace(/_(bucket|sum|count)$/, ''));
         }
