@@ -23,6 +23,7 @@ import * as m0022 from './20261207_0022_collectors.js';
 import * as m0023 from './20261207_0023_mfa.js';
 import * as m0024 from './20261207_0024_urgent_queue.js';
 import * as m0025 from './20261207_0025_urgent_since.js';
+import * as m0026 from './20261208_0026_review_index.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122_0001_foundation': m0001,
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '20261207_0023_mfa': m0023,
   '20261207_0024_urgent_queue': m0024,
   '20261207_0025_urgent_since': m0025,
+  '20261208_0026_review_index': m0026,
 };

@@ -53,13 +53,13 @@ function toRun(r: Joined): ReviewRun {
 
 const STATUS_PREDICATE = sql<boolean>`jobs.status IN (${sql.raw(REVIEW_STATUSES.map((x) => `'${x}'`).join(', '))})`;
 
-/** Failed and warning runs in the filter's period, joined to their names and reviews. */
-function runsQuery(db: Kysely<DB>, f: RunFilter) {
+/**
+ * Failed and warning runs in the filter's period with their reviews: what jobs_review_idx holds
+ * (occurred_at, client_id, id), so counting reads the index alone (migration 0026).
+ */
+export function reviewable(db: Kysely<DB>, f: RunFilter) {
   let q = db
     .selectFrom('jobs')
-    .innerJoin('devices', 'devices.id', 'jobs.device_id')
-    .innerJoin('clients', 'clients.id', 'jobs.client_id')
-    .leftJoin('checks', 'checks.id', 'jobs.check_id')
     .leftJoin('job_reviews', 'job_reviews.job_id', 'jobs.id')
     // Written out, not bound: SQLite uses the partial index jobs_review_idx only for its own literal predicate.
     .where(STATUS_PREDICATE)
@@ -68,6 +68,14 @@ function runsQuery(db: Kysely<DB>, f: RunFilter) {
   if (f.clientIds !== null) q = q.where('jobs.client_id', 'in', f.clientIds.length ? [...f.clientIds] : ['']);
   if (f.client) q = q.where('jobs.client_id', '=', f.client);
   return q;
+}
+
+/** The same runs joined to their names, for listing them. */
+function runsQuery(db: Kysely<DB>, f: RunFilter) {
+  return reviewable(db, f)
+    .innerJoin('devices', 'devices.id', 'jobs.device_id')
+    .innerJoin('clients', 'clients.id', 'jobs.client_id')
+    .leftJoin('checks', 'checks.id', 'jobs.check_id');
 }
 
 /** The runs with their names and reviews, oldest first. */
@@ -124,9 +132,13 @@ export class ReviewRepository {
 
   /** The runs still to review, oldest first, and how many there are in all. */
   async queue(f: RunFilter, limit: number): Promise<{ runs: ReviewRun[]; total: number }> {
-    const open = runsQuery(this.db, f).where('job_reviews.job_id', 'is', null);
-    const rows = await named(open).limit(limit).execute();
-    const count = await open.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await named(runsQuery(this.db, f).where('job_reviews.job_id', 'is', null)).limit(limit).execute();
+    // Without the names' joins: a job's device and client exist as long as it does (deleting a
+    // device deletes its jobs), and the count reads jobs_review_idx alone.
+    const count = await reviewable(this.db, f)
+      .where('job_reviews.job_id', 'is', null)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return { runs: (rows as Joined[]).map(toRun), total: Number(count.n) };
   }
 
@@ -138,11 +150,7 @@ export class ReviewRepository {
    * after `cap` + 1: the oldest is the first row, and a count past the cap says only "more".
    */
   async oldestUnreviewed(from: number, cap: number): Promise<{ at: number; count: number; capped: boolean } | null> {
-    const rows = await this.db
-      .selectFrom('jobs')
-      .leftJoin('job_reviews', 'job_reviews.job_id', 'jobs.id')
-      .where(STATUS_PREDICATE)
-      .where('jobs.occurred_at', '>=', from)
+    const rows = await reviewable(this.db, { clientIds: null, from })
       .where('job_reviews.job_id', 'is', null)
       .select('jobs.occurred_at')
       .orderBy('jobs.occurred_at')
