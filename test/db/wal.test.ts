@@ -63,11 +63,11 @@ describe.runIf(TEST_DIALECT === 'sqlite')('SQLite WAL under sustained writes', {
     }
     clearInterval(sampler);
     // Threshold, what arrives before the next interval, and what a RESTART waiting on the write
-    // lock lets through: a few MB, nowhere near the 40 MB written. (13.4 MB once in a full suite
-    // on a slower machine, the checkpointer thread sharing two cores with two test files; a log
-    // that is not started over reaches ~40 MB.)
-    expect(peak).toBeLessThan(20 * 1024 * 1024);
-    expect(walBytes(database)).toBeLessThan(20 * 1024 * 1024);
+    // lock lets through: a few MB alone, nowhere near the 40 MB written. In a full suite on a
+    // slower machine, the checkpointer thread sharing two cores with two test files, peaks of 13.4
+    // and 21.2 MB were seen; a log that is never started over holds all ~40 MB and more.
+    expect(peak).toBeLessThan(30 * 1024 * 1024);
+    expect(walBytes(database)).toBeLessThan(30 * 1024 * 1024);
     const stats = database.checkpoints()!;
     expect(stats.restarts).toBeGreaterThan(0);
     // What /metrics says of it (read from the checkpointer at scrape time).
