@@ -55,7 +55,7 @@ const STATUS_PREDICATE = sql<boolean>`jobs.status IN (${sql.raw(REVIEW_STATUSES.
 
 /**
  * Failed and warning runs in the filter's period with their reviews: what jobs_review_idx holds
- * (occurred_at, client_id, id), so counting reads the index alone (migration 0026).
+ * (occurred_at, client_id, id, status), so counting reads the index alone (migration 0026).
  */
 export function reviewable(db: Kysely<DB>, f: RunFilter) {
   let q = db
@@ -159,5 +159,4 @@ export class ReviewRepository {
     if (rows.length === 0) return null;
     return { at: Number(rows[0]!.occurred_at), count: Math.min(rows.length, cap), capped: rows.length > cap };
   }
-
 }
