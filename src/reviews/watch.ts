@@ -19,6 +19,12 @@ export const REVIEW_SCOPE_ID = 'daily-review';
 /** The most unreviewed runs the alert's title counts; past it, "more than". */
 export const OVERDUE_COUNT_CAP = 1000;
 
+/** The alert's title: `count` unreviewed runs since the day `since`; `capped`, there are more. */
+export function overdueTitle(count: number, capped: boolean, since: string): string {
+  const runs = capped ? `more than ${count.toLocaleString('en-US')} failed or warning runs` : `${count.toLocaleString('en-US')} failed or warning run${count === 1 ? '' : 's'}`;
+  return `Daily review overdue: ${runs} since ${since} not reviewed`;
+}
+
 const NAMES: AlertNames = {
   clientId: null,
   clientName: null,
@@ -39,17 +45,14 @@ export interface ReviewWatchDeps {
 }
 
 export class ReviewWatch {
-  constructor(
-    private readonly d: ReviewWatchDeps,
-    private readonly countCap = OVERDUE_COUNT_CAP,
-  ) {}
+  constructor(private readonly d: ReviewWatchDeps) {}
 
   /** Raises, updates or resolves review_overdue; answers 1 when it raised or resolved one. */
   async tick(): Promise<number> {
     const config = await this.d.settings.effective(null);
     const now = this.d.clock.now();
     const tz = config.timezone;
-    const oldest = config.categories.review_overdue ? await this.d.repo.oldestUnreviewed(overdueWindowStart(now, tz), this.countCap) : null;
+    const oldest = config.categories.review_overdue ? await this.d.repo.oldestUnreviewed(overdueWindowStart(now, tz), OVERDUE_COUNT_CAP) : null;
     const overdue = oldest !== null && reviewOverdue(oldest.at, tz, config.review_due_hour, now);
     try {
       return await this.write(overdue ? oldest : null, config, now);
@@ -77,7 +80,7 @@ export class ReviewWatch {
         scopeId: REVIEW_SCOPE_ID,
         checkId: null,
         severity: baseSeverity(config, 'review_overdue', 'warning'),
-        title: `Daily review overdue: ${oldest.capped ? `more than ${oldest.count.toLocaleString('en-US')}` : oldest.count} failed or warning run${oldest.count === 1 && !oldest.capped ? '' : 's'} since ${since} not reviewed`,
+        title: overdueTitle(oldest.count, oldest.capped, since),
         // unreviewed_capped: there are more than `unreviewed` (the look stops counting there).
         detail: { unreviewed: oldest.count, unreviewed_capped: oldest.capped, oldest_day: since, review_due_hour: config.review_due_hour, timezone: tz },
         since: oldest.at,

@@ -3,6 +3,7 @@
 // to 7 days back) unreviewed, routed like any alert, resolved when those days' queue is empty.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReviewRepository, reviewable } from '../../src/db/repositories/reviews.js';
+import { OVERDUE_COUNT_CAP, overdueTitle } from '../../src/reviews/watch.js';
 import { TEST_DIALECT } from '../helpers/db.js';
 import { DAY, type EngineApp, HOUR, job, startEngine } from '../helpers/engine.js';
 import { type HttpReceiver, startHttpReceiver } from '../helpers/receivers.js';
@@ -61,6 +62,14 @@ describe('review_overdue', () => {
     expect(await repo.oldestUnreviewed(from, 2)).toEqual({ at: Date.parse('2026-11-09T03:00:00Z'), count: 2, capped: true });
     expect(await repo.oldestUnreviewed(Date.parse('2026-11-09T03:30:00Z'), 1)).toEqual({ at: Date.parse('2026-11-09T04:00:00Z'), count: 1, capped: true });
     expect(await repo.oldestUnreviewed(Date.parse('2026-11-10T08:00:00Z'), 5)).toBeNull();
+  });
+
+  it('says "more than" the cap in the title when the look stopped counting there', () => {
+    expect(OVERDUE_COUNT_CAP).toBe(1000);
+    expect(overdueTitle(1000, true, '2026-11-09')).toBe('Daily review overdue: more than 1,000 failed or warning runs since 2026-11-09 not reviewed');
+    expect(overdueTitle(1, true, '2026-11-09')).toBe('Daily review overdue: more than 1 failed or warning runs since 2026-11-09 not reviewed');
+    expect(overdueTitle(1, false, '2026-11-09')).toBe('Daily review overdue: 1 failed or warning run since 2026-11-09 not reviewed');
+    expect(overdueTitle(1000, false, '2026-11-09')).toBe('Daily review overdue: 1,000 failed or warning runs since 2026-11-09 not reviewed');
   });
 
   it.runIf(TEST_DIALECT === 'sqlite')('counts the queue from jobs_review_idx alone, by client too (SQLite plan)', () => {
