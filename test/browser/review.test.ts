@@ -1,7 +1,7 @@
 // The daily review in a real browser (issue 22, docs/console.md "Review"): the queue oldest first
 // under client and device headers, worked from the keyboard — j/k, r with a note and Enter, x x r
 // for two at once, t for a PSA ticket — and the review then seen on the grid and the device page.
-import type { Page } from 'playwright-core';
+import type { Page, Request, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/domain/access.js';
 import { jobReport, startApp, type TestApp } from '../helpers/app.js';
@@ -242,6 +242,22 @@ describe('the Review view', { timeout: 120_000 }, () => {
     await page.keyboard.press('x');
     await page.keyboard.press('j');
     await page.keyboard.press('x');
+    const began = Date.now();
+    const queueTraffic: string[] = [];
+    const isQueue = (url: string) => url.includes('/api/v1/reviews/queue');
+    const onQueueResponse = (r: Response) => {
+      if (!isQueue(r.url())) return;
+      const line = `+${Date.now() - began} ms ${r.request().method()} ${r.url()} → ${r.status()}`;
+      r.json().then(
+        (b: { total?: number }) => queueTraffic.push(`${line}, total ${b.total}`),
+        () => queueTraffic.push(`${line} (no JSON body)`),
+      );
+    };
+    const onQueueFailed = (r: Request) => {
+      if (isQueue(r.url())) queueTraffic.push(`+${Date.now() - began} ms ${r.method()} ${r.url()} failed: ${r.failure()?.errorText}`);
+    };
+    page.on('response', onQueueResponse);
+    page.on('requestfailed', onQueueFailed);
     await page.keyboard.press('r');
     await page.keyboard.press('Enter');
     await page.getByText('Nothing to review').waitFor();
@@ -250,7 +266,15 @@ describe('the Review view', { timeout: 120_000 }, () => {
     // …and the badge follows once the console has fetched it again. In two full PostgreSQL suites
     // (of about ten) it had not within the default 10 s, while the test passed every time alone:
     // most likely a refetch that failed under the suite's load and was retried with React Query's
-    // backoff (1, 2, 4 s). The badge must still come to 0 without a reload.
-    await expect.poll(badge, { timeout: 30_000 }).toBe('0');
+    // backoff (1, 2, 4 s). The badge must still come to 0 without a reload; if it does not, the
+    // failure lists every queue request the console made since the review, with its answer.
+    try {
+      await expect.poll(badge, { timeout: 30_000 }).toBe('0');
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\nqueue requests since the review:\n${queueTraffic.join('\n') || '(none)'}`);
+    } finally {
+      page.off('response', onQueueResponse);
+      page.off('requestfailed', onQueueFailed);
+    }
   });
 });
