@@ -21,7 +21,7 @@ import type { CatalogService, PageRequest } from '../catalog/catalog.js';
 import { cursorOf, DEFAULT_LIMIT } from '../catalog/catalog.js';
 import { toCheckInfo, toHistoryJob, toWindow } from '../engine/rows.js';
 import { endOf } from '../domain/history.js';
-import { needsReview, reviewDay, reviewDueAt, reviewedByDuePercent, reviewedCells } from '../domain/review.js';
+import { needsReview, type ReviewedRun, reviewDay, reviewDueAt, reviewedByDuePercent, reviewedCells } from '../domain/review.js';
 import type { ReviewRepository } from '../db/repositories/reviews.js';
 import { renderCompliancePdf } from './pdf.js';
 import type { ComplianceReport, DeviceCompliance } from './report.js';
@@ -58,7 +58,7 @@ export interface ReportServiceDeps {
   catalog: CatalogService;
   settings: SettingsService;
   /** Reviews of runs, for the grid's reviewed marks (docs/review.md). */
-  reviews: Pick<ReviewRepository, 'forJobs' | 'runs'>;
+  reviews: Pick<ReviewRepository, 'forJobs' | 'reviewTimes'>;
   clock: Clock;
 }
 
@@ -147,11 +147,12 @@ export class ReportService {
     const percent = new Map<string, number | null>();
     if (clientIds.length === 0) return { hour, percent };
     const dueOf = (at: number) => reviewDueAt(reviewDay(at, tz), tz, hour);
-    const runs = (await this.d.reviews.runs({ clientIds, from, to }, 200_000)).filter((r) => dueOf(r.occurred_at) <= now);
-    for (const id of clientIds) {
-      const mine = runs.filter((r) => r.client_id === id).map((r) => ({ at: r.occurred_at, reviewedAt: r.review ? Number(r.review.at) : null }));
-      percent.set(id, reviewedByDuePercent(mine, dueOf));
+    // Every run of the period, however many: a figure, not a list (a 100,000-device estate's month is ~400,000).
+    const byClient = new Map<string, ReviewedRun[]>();
+    for (const r of await this.d.reviews.reviewTimes({ clientIds, from, to })) {
+      if (dueOf(r.at) <= now) getOrCreate(byClient, r.client_id, () => []).push({ at: r.at, reviewedAt: r.reviewed_at });
     }
+    for (const id of clientIds) percent.set(id, reviewedByDuePercent(byClient.get(id) ?? [], dueOf));
     return { hour, percent };
   }
 

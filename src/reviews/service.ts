@@ -164,13 +164,16 @@ export class ReviewService {
     const { tz } = await this.clock();
     const period = this.period(q, reviewDay(this.d.clock.now(), tz), 29);
     if (q.client) await this.d.catalog.getClient(p, q.client);
-    const runs = await this.d.repo.runs({ clientIds: p.clientIds, client: q.client, from: dayStart(period.from, tz), to: dayStart(addDays(period.to, 1), tz) }, MAX_RUNS);
-    const groups = new Map<string, { client_id: string; client_name: string; day: string; runs: ReviewedRun[] }>();
+    // Every run of the period, however many (a big estate's month is ~400,000): figures, not a list.
+    const runs = await this.d.repo.reviewTimes({ clientIds: p.clientIds, client: q.client, from: dayStart(period.from, tz), to: dayStart(addDays(period.to, 1), tz) });
+    const groups = new Map<string, { client_id: string; day: string; runs: ReviewedRun[] }>();
     for (const r of runs) {
-      const day = reviewDay(r.occurred_at, tz);
-      getOrCreate(groups, `${r.client_id}\u0000${day}`, () => ({ client_id: r.client_id, client_name: r.client_name, day, runs: [] })).runs.push(asReviewed(r));
+      const day = reviewDay(r.at, tz);
+      getOrCreate(groups, `${r.client_id}\u0000${day}`, () => ({ client_id: r.client_id, day, runs: [] })).runs.push({ at: r.at, reviewedAt: r.reviewed_at });
     }
+    const names = await this.d.repo.clientNames([...new Set(runs.map((r) => r.client_id))]);
     return [...groups.values()]
+      .map((g) => ({ ...g, client_name: names.get(g.client_id) ?? '' }))
       .sort((a, b) => a.client_name.localeCompare(b.client_name) || a.client_id.localeCompare(b.client_id) || a.day.localeCompare(b.day))
       .map((g) => ({
         client_id: g.client_id,
