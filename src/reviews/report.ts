@@ -81,6 +81,10 @@ export async function renderReviewPdf(r: ReviewReport): Promise<Buffer> {
   );
 
   sectionTitle(doc, 'Runs and their reviews');
+  if (r.runs.length < r.runsTotal) {
+    doc.font('body').fontSize(10).fillColor(INK).text(`The oldest ${r.runs.length.toLocaleString('en-US')} of ${r.runsTotal.toLocaleString('en-US')} runs are listed; the days above count them all. Ask for one client or fewer days to list the rest.`);
+    doc.moveDown(0.5);
+  }
   if (r.runs.length === 0) {
     doc.font('body').fontSize(10).fillColor(MUTED).text('No failed or warning run in this period.');
   } else {

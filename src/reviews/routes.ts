@@ -109,6 +109,8 @@ export function reviewRoutes(app: Api, deps: ReviewRouteDeps): void {
     },
     async (req, reply) => {
       const report = await reviews.report(req.principal, req.query);
+      // The CSV lists at most the report's cap of runs: these say whether all are there.
+      reply.header('x-keepwatch-runs-total', String(report.runsTotal)).header('x-keepwatch-runs-listed', String(report.runs.length));
       const name = `reviews-${report.clientName ? `${report.clientName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}-` : ''}${report.from}-${report.to}`;
       if (req.query.format === 'csv') {
         return reply

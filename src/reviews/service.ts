@@ -66,7 +66,10 @@ export interface ReviewReport {
   generatedAt: number;
   clientName: string | null;
   days: ReportDay[];
+  /** The runs listed: the oldest of the period, at most the report's cap. */
   runs: Array<ReviewRun & { day: string; state: DayVerdict }>;
+  /** Every failed and warning run of the period (the days' figures count them all). */
+  runsTotal: number;
 }
 
 export interface ReviewServiceDeps {
@@ -185,32 +188,38 @@ export class ReviewService {
       }));
   }
 
-  /** The evidence report: every failed and warning run of each day with its review, and how each day's review went. */
-  async report(p: Principal, q: { from?: string; to?: string; client?: string }): Promise<ReviewReport> {
+  /**
+   * The evidence report: how each day's review went, from every failed and warning run of the
+   * period, and the runs themselves with their reviews, oldest first, listed up to `listCap`
+   * (`runsTotal` says how many there are: a 100,000-device estate's week is ~95,000).
+   */
+  async report(p: Principal, q: { from?: string; to?: string; client?: string }, listCap = MAX_RUNS): Promise<ReviewReport> {
     const now = this.d.clock.now();
     const { tz, hour } = await this.clock();
     const period = this.period(q, addDays(reviewDay(now, tz), -1), 6);
     const clientName = q.client ? (await this.d.catalog.getClient(p, q.client)).client.name : null;
-    const runs = await this.d.repo.runs({ clientIds: p.clientIds, client: q.client, from: dayStart(period.from, tz), to: dayStart(addDays(period.to, 1), tz) }, MAX_RUNS);
-    const byDay = new Map<string, ReviewRun[]>();
-    for (const r of runs) getOrCreate(byDay, reviewDay(r.occurred_at, tz), () => []).push(r);
+    const filter = { clientIds: p.clientIds, client: q.client, from: dayStart(period.from, tz), to: dayStart(addDays(period.to, 1), tz) };
+    const all = await this.d.repo.reviewTimes(filter);
+    const byDay = new Map<string, ReviewedRun[]>();
+    for (const r of all) getOrCreate(byDay, reviewDay(r.at, tz), () => []).push({ at: r.at, reviewedAt: r.reviewed_at });
     const days: ReportDay[] = [];
-    const listed: ReviewReport['runs'] = [];
     for (let day = period.from; day <= period.to; day = addDays(day, 1)) {
-      const mine = byDay.get(day) ?? [];
+      const reviewed = byDay.get(day) ?? [];
       const dueAt = reviewDueAt(day, tz, hour);
-      const reviewed = mine.map(asReviewed);
       days.push({
         day,
         dueAt,
-        runs: mine.length,
+        runs: reviewed.length,
         reviewed: reviewed.filter((r) => r.reviewedAt !== null).length,
         reviewedByDue: reviewed.filter((r) => r.reviewedAt !== null && r.reviewedAt <= dueAt).length,
         verdict: dayVerdict(reviewed, dueAt, now),
       });
-      for (const r of mine) listed.push({ ...r, day, state: dayVerdict([asReviewed(r)], dueAt, now)! });
     }
-    return { from: period.from, to: period.to, timezone: tz, dueHour: hour, generatedAt: now, clientName, days, runs: listed };
+    const listed = (await this.d.repo.runs(filter, listCap)).map((r) => {
+      const day = reviewDay(r.occurred_at, tz);
+      return { ...r, day, state: dayVerdict([asReviewed(r)], reviewDueAt(day, tz, hour), now)! };
+    });
+    return { from: period.from, to: period.to, timezone: tz, dueHour: hour, generatedAt: now, clientName, days, runs: listed, runsTotal: all.length };
   }
 
   /** A period of days from the query, with defaults: `to` (or `defaultTo`) and `span` days before it. */

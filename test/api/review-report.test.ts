@@ -6,6 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM } from '../../src/domain/access.js';
+import { renderReviewPdf } from '../../src/reviews/report.js';
 import { type EngineApp, job, startEngine } from '../helpers/engine.js';
 
 let app: EngineApp;
@@ -103,6 +105,26 @@ describe('the evidence report', () => {
     expect(text.split('\n').find((l) => l.startsWith('09 Nov'))).toMatch(/partial .* missing$/);
     expect(text).toContain('noc-token');
     expect(text).not.toContain('OT-01');
+  });
+
+  it('counts every run in the days, lists runs up to its cap and says so (PDF note, CSV headers)', async () => {
+    const q = { client: evidence, from: '2026-11-07', to: '2026-11-09' };
+    const whole = await app.kw.services.reviews.report(SYSTEM, q);
+    expect(whole.runsTotal).toBe(4);
+    expect(whole.runs).toHaveLength(4);
+    const capped = await app.kw.services.reviews.report(SYSTEM, q, 2);
+    expect(capped.runsTotal).toBe(4);
+    expect(capped.runs.map((r) => r.id)).toEqual(whole.runs.slice(0, 2).map((r) => r.id));
+    // The days' figures and verdicts come from all four runs, not the two listed.
+    expect(capped.days).toEqual(whole.days);
+    const dir = mkdtempSync(join(tmpdir(), 'kw-review-'));
+    writeFileSync(join(dir, 'capped.pdf'), await renderReviewPdf(capped));
+    writeFileSync(join(dir, 'whole.pdf'), await renderReviewPdf(whole));
+    const text = (f: string) => execFileSync('pdftotext', [join(dir, f), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text('capped.pdf')).toContain('The oldest 2 of 4 runs are listed; the days above count them all.');
+    expect(text('whole.pdf')).not.toContain('runs are listed');
+    const csv = await app.request('GET', `/api/v1/reports/reviews?client=${evidence}&from=2026-11-07&to=2026-11-09&format=csv`);
+    expect([csv.headers.get('x-keepwatch-runs-total'), csv.headers.get('x-keepwatch-runs-listed')]).toEqual(['4', '4']);
   });
 
   it('keeps to the client limits of the caller, and names bad fields', async () => {
