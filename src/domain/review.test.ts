@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dayVerdict, medianMinutesToReview, reviewDay, reviewDueAt, reviewedByDuePercent, reviewedCells, reviewOverdue } from './review.js';
+import { addDays } from '../lib/tz.js';
+import { dayStart, dayVerdict, medianMinutesToReview, reviewDay, reviewDaysOf, reviewDueAt, reviewedByDuePercent, reviewedCells, reviewOverdue } from './review.js';
 
 const t = (iso: string) => Date.parse(iso);
 const MIN = 60_000;
@@ -59,3 +61,27 @@ describe('the daily review rules', () => {
     expect(reviewedCells(runs, days, new Set(['a', 'c']))).toEqual([true, false, null]);
   });
 });
+
+describe('reviewDaysOf', () => {
+  it('places every instant on the same day as reviewDay, across DST changes and odd offsets, and outside the days too', () => {
+    // Periods over the 2026 DST changes of Europe and North America, and zones with :30 and :45 offsets.
+    const zones = ['UTC', 'Europe/Amsterdam', 'America/New_York', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+    const from = '2026-03-01';
+    const to = '2026-11-30';
+    const start = t('2026-02-27T00:00:00Z');
+    const end = t('2026-12-03T00:00:00Z');
+    for (const tz of zones) {
+      const dayOf = reviewDaysOf(from, to, tz);
+      fc.assert(
+        fc.property(fc.integer({ min: start, max: end }), (at) => dayOf(at) === reviewDay(at, tz)),
+        { numRuns: 2000 },
+      );
+      // The last millisecond of each day and the first of the next.
+      for (let d = from; d <= to; d = addDays(d, 1)) {
+        const s0 = dayStart(d, tz);
+        for (const at of [s0 - 1, s0]) expect(dayOf(at), `${tz} ${new Date(at).toISOString()}`).toBe(reviewDay(at, tz));
+      }
+    }
+  });
+});
+

@@ -20,6 +20,32 @@ export function reviewDay(t: number, tz: string): string {
   return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
 }
 
+/**
+ * reviewDay for many runs of the days `from`…`to`: the days' starts are worked out once and each
+ * instant is placed among them, where reviewDay asks Intl (~4 µs) for every run — 1.5 s for a
+ * big estate's month of runs. Instants outside those days fall back to reviewDay.
+ */
+export function reviewDaysOf(from: string, to: string, tz: string): (t: number) => string {
+  const days: string[] = [];
+  const starts: number[] = [];
+  for (let d = from; d <= addDays(to, 1); d = addDays(d, 1)) {
+    days.push(d);
+    starts.push(dayStart(d, tz));
+  }
+  return (t) => {
+    if (!(t >= starts[0]! && t < starts[starts.length - 1]!)) return reviewDay(t, tz);
+    // starts[lo] <= t < starts[hi]
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= t) lo = mid;
+      else hi = mid;
+    }
+    return days[lo]!;
+  };
+}
+
 /** The instant a day starts in tz. */
 export function dayStart(day: string, tz: string): number {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];

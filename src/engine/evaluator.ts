@@ -8,6 +8,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Batch, EvaluationService, Pass } from './evaluation.js';
 import type { Metrics } from '../ops/metrics.js';
 import { Loop } from '../lib/loop.js';
+import { nextTurn } from '../lib/turn.js';
 
 type Claimed = { deviceId: string; seq?: string; since: number; trigger: 'job' | 'deadline' };
 
@@ -197,7 +198,7 @@ export class EvaluatorWorker {
     // requests that arrived meanwhile be served between transactions (docs/PERFORMANCE.md).
     // Behind (the pass took a full batch: a backlog), write for up to writeTurnMs between turns.
     if (performance.now() - this.turnBegan >= (this.behind ? (this.options.writeTurnMs ?? 0) : 0)) {
-      await yieldToEventLoop();
+      await nextTurn();
       this.turnBegan = performance.now();
     }
     return done;
@@ -210,8 +211,4 @@ export class EvaluatorWorker {
     if (failed > 0) this.metrics.evaluations.inc({ outcome: 'failed' }, failed);
     for (const c of chunk) this.metrics.evaluationDelay.observe({ trigger: c.trigger }, Math.max(0, now - c.since) / 1000);
   }
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -14,6 +14,8 @@ import { GRID_ROLLUPS, type GridRollup } from '../domain/settings.js';
 import type { Interval } from '../domain/windows.js';
 import type { Clock } from '../lib/clock.js';
 import { getOrCreate } from '../lib/maps.js';
+import { inThread } from '../lib/in-thread.js';
+import { nextTurn, turnEvery } from '../lib/turn.js';
 import { toPage } from '../lib/cursor.js';
 import { DAY, HOUR } from '../lib/time.js';
 import { addDays } from '../lib/tz.js';
@@ -21,7 +23,7 @@ import type { CatalogService, PageRequest } from '../catalog/catalog.js';
 import { cursorOf, DEFAULT_LIMIT } from '../catalog/catalog.js';
 import { toCheckInfo, toHistoryJob, toWindow } from '../engine/rows.js';
 import { endOf } from '../domain/history.js';
-import { needsReview, type ReviewedRun, reviewDay, reviewDueAt, reviewedByDuePercent, reviewedCells } from '../domain/review.js';
+import { needsReview, type ReviewedRun, reviewDay, reviewDaysOf, reviewDueAt, reviewedByDuePercent, reviewedCells } from '../domain/review.js';
 import type { ReviewRepository } from '../db/repositories/reviews.js';
 import { renderCompliancePdf } from './pdf.js';
 import type { ComplianceReport, DeviceCompliance } from './report.js';
@@ -83,7 +85,11 @@ export class ReportService {
     const clientNames = new Map<string, string>();
     const rows: DeviceCompliance[] = [];
     const byClass = (cls: string) => (cls === 'saas' ? ['saas_backup'] : ['backup']);
+    // A turn for the server's other requests every 200 devices: a 100,000-device estate's month
+    // held the thread for 67 s in one go (docs/PERFORMANCE.md).
+    const turn = turnEvery(200);
     for (const group of this.groupByClient(devices)) {
+      await nextTurn();
       const client = (await this.d.catalog.getClient(p, group.clientId)).client;
       clientNames.set(client.id, client.name);
       const config = await this.d.settings.effective(client.id);
@@ -91,6 +97,7 @@ export class ReportService {
       const maxSla = Math.max(...Object.values(config.thresholds.sla_hours)) * HOUR;
       const ends = await this.d.repo.goodEnds(group.devices.map((d) => d.id), ['backup', 'saas_backup'], from - maxSla, to);
       for (const d of group.devices) {
+        await turn();
         const k = kinds.get(d.id);
         if (!k || !byClass(d.class).some((x) => k.has(x))) continue;
         const sla = config.thresholds.sla_hours[d.class as DeviceClass] * HOUR;
@@ -146,7 +153,9 @@ export class ReportService {
     const { timezone: tz, review_due_hour: hour } = await this.d.settings.effective(null);
     const percent = new Map<string, number | null>();
     if (clientIds.length === 0) return { hour, percent };
-    const dueOf = (at: number) => reviewDueAt(reviewDay(at, tz), tz, hour);
+    const dayOf = reviewDaysOf(reviewDay(from, tz), reviewDay(to, tz), tz);
+    const dueByDay = new Map<string, number>();
+    const dueOf = (at: number) => getOrCreate(dueByDay, dayOf(at), () => reviewDueAt(dayOf(at), tz, hour));
     // Every run of the period, however many: a figure, not a list (a 100,000-device estate's month is ~400,000).
     const byClient = new Map<string, ReviewedRun[]>();
     for (const r of await this.d.reviews.reviewTimes({ clientIds, from, to })) {
@@ -161,7 +170,8 @@ export class ReportService {
     const report = await this.compliance(p, q);
     const scopeName = q.client ? (await this.d.catalog.getClient(p, q.client)).client.name : null;
     const { timezone } = await this.d.settings.effective(q.client ?? null);
-    const pdf = await renderCompliancePdf(report, { scopeName, timezone });
+    // Drawn on a thread of its own: a big estate's report is thousands of pages (src/lib/in-thread.ts).
+    const pdf = await inThread(new URL('./pdf.js', import.meta.url), 'renderCompliancePdf', renderCompliancePdf, report, { scopeName, timezone });
     const slug = scopeName ? `${scopeName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}-` : '';
     return { pdf, filename: `compliance-${slug}${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.pdf` };
   }

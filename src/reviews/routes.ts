@@ -5,6 +5,7 @@ import { IdParams, ProblemSchema, problemResponses } from '../http/schemas.js';
 import type { Api } from '../http/types.js';
 import { jobDetailDto, jobDto } from '../ingest/api/dto.js';
 import { JobDetailSchema } from '../ingest/api/schemas.js';
+import { inThread } from '../lib/in-thread.js';
 import { renderReviewPdf, reviewReportCsv } from './report.js';
 import { BulkReviewBody, BulkReviewResponse, QueueQuery, QueueSchema, ReportQuery, ReviewBody, StatsQuery, StatsSchema, TicketBody, TicketResponse } from './schemas.js';
 import type { ReviewService } from './service.js';
@@ -122,7 +123,7 @@ export function reviewRoutes(app: Api, deps: ReviewRouteDeps): void {
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="${name}.pdf"`)
-        .send((await renderReviewPdf(report)) as never);
+        .send((await inThread(new URL('./report.js', import.meta.url), 'renderReviewPdf', renderReviewPdf, report)) as never);
     },
   );
 }

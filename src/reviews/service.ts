@@ -8,7 +8,7 @@ import type { JobReviewRow, JobRow } from '../db/schema.js';
 import type { Transactor } from '../db/transaction.js';
 import type { Principal } from '../domain/access.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
-import { type DayVerdict, dayStart, dayVerdict, medianMinutesToReview, type ReviewedRun, reviewDay, reviewDueAt } from '../domain/review.js';
+import { type DayVerdict, dayStart, dayVerdict, medianMinutesToReview, type ReviewedRun, reviewDay, reviewDaysOf, reviewDueAt } from '../domain/review.js';
 import type { SettingsService } from '../engine/settings.js';
 import type { Clock } from '../lib/clock.js';
 import { getOrCreate } from '../lib/maps.js';
@@ -169,9 +169,10 @@ export class ReviewService {
     if (q.client) await this.d.catalog.getClient(p, q.client);
     // Every run of the period, however many (a big estate's month is ~400,000): figures, not a list.
     const runs = await this.d.repo.reviewTimes({ clientIds: p.clientIds, client: q.client, from: dayStart(period.from, tz), to: dayStart(addDays(period.to, 1), tz) });
+    const dayOf = reviewDaysOf(period.from, period.to, tz);
     const groups = new Map<string, { client_id: string; day: string; runs: ReviewedRun[] }>();
     for (const r of runs) {
-      const day = reviewDay(r.at, tz);
+      const day = dayOf(r.at);
       getOrCreate(groups, `${r.client_id}\u0000${day}`, () => ({ client_id: r.client_id, day, runs: [] })).runs.push({ at: r.at, reviewedAt: r.reviewed_at });
     }
     const names = await this.d.repo.clientNames([...new Set(runs.map((r) => r.client_id))]);
@@ -200,8 +201,9 @@ export class ReviewService {
     const clientName = q.client ? (await this.d.catalog.getClient(p, q.client)).client.name : null;
     const filter = { clientIds: p.clientIds, client: q.client, from: dayStart(period.from, tz), to: dayStart(addDays(period.to, 1), tz) };
     const all = await this.d.repo.reviewTimes(filter);
+    const dayOf = reviewDaysOf(period.from, period.to, tz);
     const byDay = new Map<string, ReviewedRun[]>();
-    for (const r of all) getOrCreate(byDay, reviewDay(r.at, tz), () => []).push({ at: r.at, reviewedAt: r.reviewed_at });
+    for (const r of all) getOrCreate(byDay, dayOf(r.at), () => []).push({ at: r.at, reviewedAt: r.reviewed_at });
     const days: ReportDay[] = [];
     for (let day = period.from; day <= period.to; day = addDays(day, 1)) {
       const reviewed = byDay.get(day) ?? [];
@@ -215,9 +217,10 @@ export class ReviewService {
         verdict: dayVerdict(reviewed, dueAt, now),
       });
     }
+    const dueAt = new Map(days.map((d) => [d.day, d.dueAt]));
     const listed = (await this.d.repo.runs(filter, listCap)).map((r) => {
-      const day = reviewDay(r.occurred_at, tz);
-      return { ...r, day, state: dayVerdict([asReviewed(r)], reviewDueAt(day, tz, hour), now)! };
+      const day = dayOf(r.occurred_at);
+      return { ...r, day, state: dayVerdict([asReviewed(r)], dueAt.get(day) ?? reviewDueAt(day, tz, hour), now)! };
     });
     return { from: period.from, to: period.to, timezone: tz, dueHour: hour, generatedAt: now, clientName, days, runs: listed, runsTotal: all.length };
   }

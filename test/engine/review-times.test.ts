@@ -57,4 +57,13 @@ describe('reviewTimes', () => {
     expect(mine.map((r) => r.client_id)).toEqual([made[2].client_id, made[2].client_id]);
     expect(await repo.reviewTimes({ ...period, clientIds: [] }, 1)).toEqual([]);
   });
+
+  it('lists the runs with their names the same in pages of 1, 2 and 3 as in one, and stops at the limit', async () => {
+    const whole = await repo.runs(period, 100);
+    expect(whole.map((r) => r.id).sort()).toEqual([made[0], made[1], made[2], made[3], made[5]].map((m) => m.id).sort());
+    expect(whole.map((r) => r.device_name).slice(-1)).toEqual(['TC-01']);
+    for (const page of [1, 2, 3]) expect(await repo.runs(period, 100, page)).toEqual(whole);
+    expect(await repo.runs(period, 3, 2)).toEqual(whole.slice(0, 3));
+    expect(await repo.runs(period, 0, 2)).toEqual([]);
+  });
 });
