@@ -8,7 +8,7 @@ import { inThread as inThreadSrc } from '../../src/lib/in-thread.js';
 import type * as ReviewReportModule from '../../src/reviews/report.js';
 
 const CALLS = new URL('../fixtures/threads/calls.js', import.meta.url);
-const notHere = async (): Promise<never> => {
+const notHere = async (..._args: unknown[]): Promise<never> => {
   throw new Error('called on this thread');
 };
 
