@@ -156,7 +156,7 @@ export class ReportService {
     const dayOf = reviewDaysOf(reviewDay(from, tz), reviewDay(to, tz), tz);
     const dueByDay = new Map<string, number>();
     const dueOf = (at: number) => getOrCreate(dueByDay, dayOf(at), () => reviewDueAt(dayOf(at), tz, hour));
-    // Every run of the period, however many: a figure, not a list (a 100,000-device estate's month is ~400,000).
+    // Every run of the period, however many: a figure, not a list (a 100,000-device estate's month is ~320,000).
     const byClient = new Map<string, ReviewedRun[]>();
     for (const r of await this.d.reviews.reviewTimes({ clientIds, from, to })) {
       if (dueOf(r.at) <= now) getOrCreate(byClient, r.client_id, () => []).push({ at: r.at, reviewedAt: r.reviewed_at });

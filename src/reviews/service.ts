@@ -167,7 +167,7 @@ export class ReviewService {
     const { tz } = await this.clock();
     const period = this.period(q, reviewDay(this.d.clock.now(), tz), 29);
     if (q.client) await this.d.catalog.getClient(p, q.client);
-    // Every run of the period, however many (a big estate's month is ~400,000): figures, not a list.
+    // Every run of the period, however many (a 100,000-device estate's month is ~320,000): figures, not a list.
     const runs = await this.d.repo.reviewTimes({ clientIds: p.clientIds, client: q.client, from: dayStart(period.from, tz), to: dayStart(addDays(period.to, 1), tz) });
     const dayOf = reviewDaysOf(period.from, period.to, tz);
     const groups = new Map<string, { client_id: string; day: string; runs: ReviewedRun[] }>();
@@ -192,7 +192,7 @@ export class ReviewService {
   /**
    * The evidence report: how each day's review went, from every failed and warning run of the
    * period, and the runs themselves with their reviews, oldest first, listed up to `listCap`
-   * (`runsTotal` says how many there are: a 100,000-device estate's week is ~95,000).
+   * (`runsTotal` says how many there are: a 100,000-device estate's week is 75,000–95,000).
    */
   async report(p: Principal, q: { from?: string; to?: string; client?: string }, listCap = MAX_RUNS): Promise<ReviewReport> {
     const now = this.d.clock.now();

@@ -146,7 +146,7 @@ export class ReviewRepository {
   /**
    * Every failed and warning run of the period, reviewed or not, oldest first, at most `limit`:
    * read in pages of `page` with the event loop served between them (the evidence report of a
-   * big estate's week lists ~95,000, which one read held the thread for seconds to join).
+   * big estate's week lists 75,000–95,000, which one read held the thread for seconds to join).
    */
   async runs(f: RunFilter, limit: number, page = RUNS_PAGE): Promise<ReviewRun[]> {
     const out: ReviewRun[] = [];
@@ -179,7 +179,7 @@ export class ReviewRepository {
    * Every failed and warning run of the period as (client, time, review time), for the review
    * statistics and the compliance report's review figures: no names and no cap. Read from
    * jobs_review_idx in pages of `page` rows (keyset on the index's own order), the event loop
-   * served between pages: a big estate's month is ~400,000 runs, which a single read with names
+   * served between pages: a big estate's month is ~320,000 runs, which a single read with names
    * and a 100,000-row cap both cut short and held the thread for seconds.
    */
   async reviewTimes(f: RunFilter, page = REVIEW_TIMES_PAGE): Promise<RunReviewTime[]> {
