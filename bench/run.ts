@@ -17,6 +17,7 @@ import { benchNotify } from './notify.ts';
 import { benchChannelDrain } from './notify-channels.ts';
 import { printProfile, summariseProfiles } from './profile.ts';
 import { benchPsa } from './psa.ts';
+import { benchReports } from './reports.ts';
 import { printScaleout } from './scaleout-report.ts';
 import { benchScaleout } from './scaleout.ts';
 
@@ -37,6 +38,17 @@ if (want('ingest')) {
   const r = await benchIngestRounds({ seconds, rounds, cpuProfDir }, (s) => console.error(`  … ${s}`));
   printIngest(r, seconds, cpuProfDir !== null);
   if (cpuProfDir) printProfile(summariseProfiles(cpuProfDir), 'Ingestion, engine on, all rounds');
+}
+
+if (only.includes('reports')) {
+  // `--estate-dir=<dir>`: an estate made by the engine bench (not made here: it takes ~20 minutes).
+  const estateDir = args.find((a) => a.startsWith('--estate-dir='))?.split('=')[1];
+  if (!estateDir) throw new Error('reports needs --estate-dir=<dir> (an estate made by `npm run bench -- engine --estate-dir=<dir>`)');
+  const r = await benchReports(estateDir);
+  console.log(`\n## Whole-estate reports (SQLite, serve with workers off, the estate in ${estateDir})`);
+  console.log('| request | answer | time | /healthz meanwhile: answers, slowest |');
+  console.log('|---|---|---|---|');
+  for (const t of r) console.log(`| \`GET ${t.path}\` | ${t.status}, ${fmt(t.bytes / 1024)} kB | ${t.seconds.toFixed(2)} s | ${t.probes}, ${fmt(t.slowestProbeMs)} ms |`);
 }
 
 if (want('engine')) {

@@ -2,7 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fastJson from 'fast-json-stringify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM } from '../../src/domain/access.js';
+import { ComplianceReportSchema } from '../../src/engine/schemas.js';
+import { complianceJson } from '../../src/reports/report.js';
 import { DAY, type EngineApp, HOUR, job, startEngine } from '../helpers/engine.js';
 
 let app: EngineApp;
@@ -144,4 +148,27 @@ describe('compliance report', () => {
     expect(later.body.open_alerts.critical).toBe(1);
     void DAY;
   });
+
+  it("streams the JSON, in pieces, exactly as the response schema's serialiser writes it", async () => {
+    const d = (name: string) => ({ client: 'Stream Co', device: { name } });
+    const [a] = await app.report(job('2026-11-06T01:00:00Z', d('ST-01')), job('2026-11-06T02:00:00Z', d('ST-02')), job('2026-11-06T03:00:00Z', d('ST-03')));
+    const res = await app.request('GET', `/api/v1/reports/compliance?client=${a.client_id}&from=2026-11-01&to=2026-11-06`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.body.devices.map((x: { device_name: string }) => x.device_name)).toEqual(['ST-01', 'ST-02', 'ST-03']);
+    const report = await app.kw.services.reports.compliance(SYSTEM, { client: a.client_id, from: '2026-11-01', to: '2026-11-06' });
+    const bySchema = fastJson(ComplianceReportSchema as never)(report);
+    expect(res.text).toBe(bySchema);
+    for (const per of [1, 2, 3, 500]) {
+      const pieces: string[] = [];
+      for await (const piece of complianceJson(report, per)) pieces.push(piece);
+      expect(pieces.length).toBe(2 + Math.ceil(3 / per));
+      expect(pieces.join('')).toBe(bySchema);
+    }
+    const empty = { ...report, clients: [], devices: [] };
+    let text = '';
+    for await (const piece of complianceJson(empty)) text += piece;
+    expect(text).toBe(fastJson(ComplianceReportSchema as never)(empty));
+  });
 });
+
