@@ -16,8 +16,8 @@ export interface ReportTiming {
   slowestProbeMs: number;
 }
 
-/** The reports an MSP's whole estate asks for: statistics, evidence (CSV, PDF), compliance (JSON). */
-export const REPORT_PATHS = ['/api/v1/reviews/stats', '/api/v1/reports/reviews?format=csv', '/api/v1/reports/reviews', '/api/v1/reports/compliance'];
+/** What an MSP asks of its whole estate: statistics, evidence (CSV, PDF), compliance (JSON), the last day's jobs (NDJSON). */
+export const REPORT_PATHS = ['/api/v1/reviews/stats', '/api/v1/reports/reviews?format=csv', '/api/v1/reports/reviews', '/api/v1/reports/compliance', '/api/v1/exports/jobs'];
 
 export async function benchReports(estateDir: string, paths = REPORT_PATHS): Promise<ReportTiming[]> {
   if (!existsSync(join(estateDir, 'keepwatch.db'))) throw new Error(`no estate in ${estateDir}: make one with \`npm run bench -- engine --estate-dir=${estateDir}\``);
