@@ -7,9 +7,9 @@ import type { DB, JobReviewRow, JobRow } from '../schema.js';
 import type { Tx } from '../transaction.js';
 
 const CHUNK = 500;
-/** Rows a page of `reviewTimes` reads before the event loop gets a turn (~10 ms on SQLite). */
+/** Rows a page of `reviewTimes` reads before the event loop gets a turn (~40 ms on the big estate, SQLite). */
 const REVIEW_TIMES_PAGE = 5000;
-/** Runs with their names a page of `runs` reads (~30 ms warm on SQLite). */
+/** Runs with their names a page of `runs` reads before the event loop gets a turn. */
 const RUNS_PAGE = 1000;
 
 /** A failed or warning run as figures over a period need it: its client, time and review time. */
