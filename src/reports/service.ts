@@ -155,11 +155,14 @@ export class ReportService {
     if (clientIds.length === 0) return { hour, percent };
     const dayOf = reviewDaysOf(reviewDay(from, tz), reviewDay(to, tz), tz);
     const dueByDay = new Map<string, number>();
-    const dueOf = (at: number) => getOrCreate(dueByDay, dayOf(at), () => reviewDueAt(dayOf(at), tz, hour));
+    const dueOf = (at: number) => {
+      const day = dayOf(at);
+      return getOrCreate(dueByDay, day, () => reviewDueAt(day, tz, hour));
+    };
     // Every run of the period, however many: a figure, not a list (a 100,000-device estate's month is ~320,000).
     const byClient = new Map<string, ReviewedRun[]>();
     for (const r of await this.d.reviews.reviewTimes({ clientIds, from, to })) {
-      if (dueOf(r.at) <= now) getOrCreate(byClient, r.client_id, () => []).push({ at: r.at, reviewedAt: r.reviewed_at });
+      if (dueOf(r.at) <= now) getOrCreate(byClient, r.client_id, () => []).push(r);
     }
     for (const id of clientIds) percent.set(id, reviewedByDuePercent(byClient.get(id) ?? [], dueOf));
     return { hour, percent };

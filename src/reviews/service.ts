@@ -173,7 +173,7 @@ export class ReviewService {
     const groups = new Map<string, { client_id: string; day: string; runs: ReviewedRun[] }>();
     for (const r of runs) {
       const day = dayOf(r.at);
-      getOrCreate(groups, `${r.client_id}\u0000${day}`, () => ({ client_id: r.client_id, day, runs: [] })).runs.push({ at: r.at, reviewedAt: r.reviewed_at });
+      getOrCreate(groups, `${r.client_id}\u0000${day}`, () => ({ client_id: r.client_id, day, runs: [] })).runs.push(r);
     }
     const names = await this.d.repo.clientNames([...new Set(runs.map((r) => r.client_id))]);
     return [...groups.values()]
@@ -203,7 +203,7 @@ export class ReviewService {
     const all = await this.d.repo.reviewTimes(filter);
     const dayOf = reviewDaysOf(period.from, period.to, tz);
     const byDay = new Map<string, ReviewedRun[]>();
-    for (const r of all) getOrCreate(byDay, dayOf(r.at), () => []).push({ at: r.at, reviewedAt: r.reviewed_at });
+    for (const r of all) getOrCreate(byDay, dayOf(r.at), () => []).push(r);
     const days: ReportDay[] = [];
     for (let day = period.from; day <= period.to; day = addDays(day, 1)) {
       const reviewed = byDay.get(day) ?? [];

@@ -43,7 +43,7 @@ describe('reviewTimes', () => {
     expect(all).toHaveLength(5);
     const at = (s: string) => Date.parse(s);
     expect(all.map((r) => r.at)).toEqual([at('2026-11-08T03:00:00Z'), at('2026-11-08T03:00:00Z'), at('2026-11-08T03:00:00Z'), at('2026-11-08T03:00:00Z'), at('2026-11-09T01:00:00Z')]);
-    expect(all.filter((r) => r.reviewed_at !== null)).toEqual([{ client_id: made[1].client_id, at: at('2026-11-08T03:00:00Z'), reviewed_at: at('2026-11-09T09:30:00Z') }]);
+    expect(all.filter((r) => r.reviewedAt !== null)).toEqual([{ client_id: made[1].client_id, at: at('2026-11-08T03:00:00Z'), reviewedAt: at('2026-11-09T09:30:00Z') }]);
     expect(new Set(all.map((r) => r.client_id))).toEqual(new Set([made[0].client_id, made[1].client_id, made[2].client_id]));
   });
 

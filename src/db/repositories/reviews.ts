@@ -1,7 +1,7 @@
 // Reviews of runs (docs/review.md): the rows themselves, the queue of failed and warning runs no
 // one has reviewed yet, and the runs with their reviews for statistics and the evidence report.
 import { type Kysely, sql } from 'kysely';
-import { REVIEW_STATUSES } from '../../domain/review.js';
+import { REVIEW_STATUSES, type ReviewedRun } from '../../domain/review.js';
 import { nextTurn } from '../../lib/turn.js';
 import type { DB, JobReviewRow, JobRow } from '../schema.js';
 import type { Tx } from '../transaction.js';
@@ -12,13 +12,8 @@ const REVIEW_TIMES_PAGE = 5000;
 /** Runs with their names a page of `runs` reads before the event loop gets a turn. */
 const RUNS_PAGE = 1000;
 
-/** A failed or warning run as figures over a period need it: its client, time and review time. */
-export interface RunReviewTime {
-  client_id: string;
-  at: number;
-  /** null: not reviewed. */
-  reviewed_at: number | null;
-}
+/** A failed or warning run as figures over a period need it: the review rules' run and its client. */
+export type RunReviewTime = ReviewedRun & { client_id: string };
 
 /** A run as the queue and the report list it: the job (without log and payload) with its names. */
 export type ReviewRun = Omit<JobRow, 'raw' | 'log'> & {
@@ -189,7 +184,7 @@ export class ReviewRepository {
       let q = reviewable(this.db, f).select(['jobs.occurred_at', 'jobs.client_id', 'jobs.id', 'job_reviews.at as reviewed_at']);
       if (after) q = q.where(afterKeyset(after));
       const rows = await q.orderBy('jobs.occurred_at').orderBy('jobs.client_id').orderBy('jobs.id').limit(page).execute();
-      for (const r of rows) out.push({ client_id: r.client_id, at: Number(r.occurred_at), reviewed_at: r.reviewed_at === null ? null : Number(r.reviewed_at) });
+      for (const r of rows) out.push({ client_id: r.client_id, at: Number(r.occurred_at), reviewedAt: r.reviewed_at === null ? null : Number(r.reviewed_at) });
       if (rows.length < page) return out;
       after = keysetOf(rows[rows.length - 1]!);
       await nextTurn();
